@@ -1,0 +1,1 @@
+"""dealgraph.api."""

@@ -1,0 +1,38 @@
+"""dealgraph: a knowledge graph of the money behind AI.
+
+The import package ``dealgraph`` gathers the project's top-level folders as subpackages:
+``dealgraph.ontology``, ``dealgraph.loaders``, ``dealgraph.graph``, ``dealgraph.api`` and
+``dealgraph.cli``; the bundled data set is ``dealgraph.data``.
+
+>>> kg = open_graph()
+>>> "anthropic" in kg.entity_ids()
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph import KnowledgeGraph
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "bundled_data_dir", "open_graph"]
+
+
+def bundled_data_dir() -> Path:
+    """The directory of the bundled data set (``data/`` in a checkout)."""
+    from importlib import resources
+
+    return Path(str(resources.files("dealgraph.data")))
+
+
+def open_graph(data_dir: str | Path | None = None) -> KnowledgeGraph:
+    """Load a data directory (the bundled data set by default) into a new KnowledgeGraph."""
+    from dealgraph.graph import KnowledgeGraph
+    from dealgraph.loaders import load_directory
+
+    kg = KnowledgeGraph()
+    kg.load(load_directory(data_dir or bundled_data_dir()))
+    return kg

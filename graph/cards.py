@@ -1,0 +1,197 @@
+"""Entity cards and the list of sources, each claim with its evidence.
+
+>>> from dealgraph import open_graph
+>>> kg = open_graph()
+>>> card = entity_card(kg, "aws")
+>>> card["name"], card["group"]
+('Amazon Web Services', 'amazon')
+>>> entity_card(kg, "amazn")
+Traceback (most recent call last):
+...
+dealgraph.graph.cards.UnknownEntityError: unknown entity 'amazn' (did you mean 'amazon'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from dealgraph.graph.flows import flow_of_edge
+from dealgraph.ontology.namespace import entity_iri
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["UnknownEntityError", "entity_card", "observations", "sources", "group_of",
+           "group_members"]
+
+
+class UnknownEntityError(LookupError):
+    """An entity id that is not in the graph; ``suggestions`` holds close matches."""
+
+    def __init__(self, entity_id: str, known: list[str]):
+        self.entity_id = entity_id
+        self.suggestions = difflib.get_close_matches(entity_id, known, n=3, cutoff=0.6)
+        hint = ""
+        if self.suggestions:
+            hint = " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
+        super().__init__(f"unknown entity {entity_id!r}{hint}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+OBSERVATION_QUERY = """
+SELECT ?o ?subject ?metric ?value ?upper ?unit ?bound ?rate ?asOf ?asOfPrecision ?asOfInferred
+       ?period ?basis ?forecast ?segment ?attributedTo ?note ?doc ?published ?quote WHERE {
+  ?o a dg:Observation ; dg:subject ?subject ; dg:metric ?metric ; dg:value ?value ;
+     dg:unit ?unit ; dg:evidence ?ev .
+  ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .
+  OPTIONAL { ?s dg:published ?published }
+  OPTIONAL { ?o dg:upperValue ?upper }
+  OPTIONAL { ?o dg:bound ?bound }
+  OPTIONAL { ?o dg:rate ?rate }
+  OPTIONAL { ?o dg:asOf ?asOf ; dg:asOfPrecision ?asOfPrecision .
+             OPTIONAL { ?o dg:asOfInferred ?asOfInferred } }
+  OPTIONAL { ?o dg:period ?period }
+  OPTIONAL { ?o dg:basis ?basis }
+  OPTIONAL { ?o dg:forecast ?forecast }
+  OPTIONAL { ?o dg:segment ?segment }
+  OPTIONAL { ?o dg:attributedTo ?attributedTo }
+  OPTIONAL { ?o dg:note ?note }
+}"""
+
+RELATIONSHIP_EVIDENCE_QUERY = """
+SELECT ?r ?doc ?quote WHERE {
+  ?r a dg:Relationship ; dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote .
+  ?s dg:document ?doc .
+}"""
+
+SOURCES_QUERY = """
+SELECT ?s ?doc ?title ?publisher ?published ?precision ?inferred ?url ?note WHERE {
+  ?s a dg:Source ; dg:document ?doc ; dg:title ?title .
+  OPTIONAL { ?s dg:publisher ?publisher }
+  OPTIONAL { ?s dg:published ?published ; dg:publishedPrecision ?precision .
+             OPTIONAL { ?s dg:publishedInferred ?inferred } }
+  OPTIONAL { ?s dg:url ?url }
+  OPTIONAL { ?s dg:note ?note }
+}"""
+
+CLAIMS_QUERY = """
+SELECT DISTINCT ?doc ?claim ?quote WHERE {
+  ?node dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .
+  OPTIONAL { ?owner dg:amount|dg:capacity ?node }
+  BIND(COALESCE(?owner, ?node) AS ?claim)
+}"""
+
+
+def _num(v: Any) -> Any:
+    if v is None:
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _iso(v: Any) -> str | None:
+    return None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+
+
+def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[str, Any]]:
+    """Every observation (of ``subject`` if given), each with its sources."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for row in kg.rows(OBSERVATION_QUERY):
+        if subject and row["subject"] != subject:
+            continue
+        o = by_id.setdefault(row["o"], {
+            "id": row["o"], "subject": row["subject"], "metric": row["metric"],
+            "value": _num(row["value"]), "upper": _num(row["upper"]), "unit": str(row["unit"]),
+            "bound": row["bound"], "rate": row["rate"], "as_of": _iso(row["asOf"]),
+            "as_of_precision": row["asOfPrecision"], "as_of_inferred": bool(row["asOfInferred"]),
+            "period": row["period"], "basis": row["basis"], "forecast": bool(row["forecast"]),
+            "segment": row["segment"], "attributed_to": row["attributedTo"], "note": row["note"],
+            "published": _iso(row["published"]), "sources": [],
+        })
+        src = {"document": str(row["doc"]), "quote": str(row["quote"])}
+        if src not in o["sources"]:
+            o["sources"].append(src)
+    return sorted(by_id.values(), key=lambda o: (o["subject"], o["metric"],
+                                                 o["as_of"] or str(o["period"] or ""), o["id"]))
+
+
+def group_of(kg: KnowledgeGraph, entity_id: str) -> str:
+    """The top of ``entity_id``'s corporate group (itself when it has no parent)."""
+    return kg.nx().nodes[entity_id]["group"]
+
+
+def group_members(kg: KnowledgeGraph, group: str) -> list[str]:
+    """Every entity whose corporate group is ``group``."""
+    return sorted(n for n, d in kg.nx().nodes(data=True) if d.get("group") == group)
+
+
+def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
+    """Everything about one entity: types, names, group, relationships, deals, observations."""
+    g = kg.nx()
+    if entity_id not in g:
+        raise UnknownEntityError(entity_id, sorted(g.nodes))
+    node = g.nodes[entity_id]
+    rdf = kg.rdf
+    from dealgraph.ontology.namespace import DG
+
+    iri = entity_iri(entity_id)
+    rel_sources: dict[str, list[dict[str, str]]] = {}
+    for row in kg.rows(RELATIONSHIP_EVIDENCE_QUERY):
+        rel_sources.setdefault(row["r"], []).append({"document": str(row["doc"]),
+                                                     "quote": str(row["quote"])})
+    relationships, deals = [], []
+    for direction, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
+                             ("in", g.in_edges(entity_id, keys=True, data=True))):
+        for u, v, key, data in edges:
+            other = v if direction == "out" else u
+            if data["edge"] == "money":
+                deals.append(flow_of_edge(u, v, key, data) | {"direction": direction,
+                                                              "counterparty": other})
+            else:
+                relationships.append({
+                    "id": data["relationship"], "kind": data["kind"], "direction": direction,
+                    "subject": u, "object": v, "counterparty": other,
+                    "sources": rel_sources.get(data["relationship"], []),
+                })
+    relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
+    deals.sort(key=lambda d: (-(d["amount"] or 0), d["id"]))
+    group = node["group"]
+    return {
+        "id": entity_id,
+        "name": node["name"],
+        "type": node["type"],
+        "roles": node["roles"],
+        "aliases": sorted(str(a) for a in rdf.objects(iri, DG.alias)),
+        "description": next((str(d) for d in rdf.objects(iri, DG.description)), None),
+        "group": group,
+        "group_members": group_members(kg, group),
+        "relationships": relationships,
+        "deals": deals,
+        "observations": observations(kg, entity_id),
+    }
+
+
+def sources(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+    """The source documents, each with the claims (ids and quotes) that rest on it."""
+    claims: dict[str, list[dict[str, str]]] = {}
+    for row in kg.rows(CLAIMS_QUERY):
+        claims.setdefault(str(row["doc"]), []).append({"id": row["claim"],
+                                                       "quote": str(row["quote"])})
+    out = []
+    for row in kg.rows(SOURCES_QUERY):
+        doc = str(row["doc"])
+        out.append({
+            "document": doc,
+            "title": str(row["title"]),
+            "publisher": row["publisher"],
+            "published": _iso(row["published"]),
+            "published_precision": row["precision"],
+            "published_inferred": bool(row["inferred"]),
+            "url": row["url"],
+            "note": row["note"],
+            "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),
+        })
+    return sorted(out, key=lambda s: s["document"])

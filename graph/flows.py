@@ -1,0 +1,104 @@
+"""Money flows: deals with a payer and a payee, filtered and dated.
+
+As-of semantics: a deal counts from its event date (``dg:date``) or, without one, from
+the earliest publication date of its sources; an amount claim counts from the publication
+date of its source. Amounts are in base units (5000000000 for $5 billion).
+
+>>> from dealgraph import open_graph
+>>> kg = open_graph()
+>>> [f["amount"] for f in flows(kg, payer="openai", payee="aws")]
+[38000000000]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from dealgraph.graph.projection import headline_amount
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of"]
+
+
+def parse_as_of(as_of: str | dt.date | None) -> str | None:
+    """Normalise an as-of date to ``YYYY-MM-DD`` (``None`` means no cut-off).
+
+    >>> parse_as_of("2026-04-14"), parse_as_of(dt.date(2025, 1, 2)), parse_as_of(None)
+    ('2026-04-14', '2025-01-02', None)
+    """
+    if as_of is None:
+        return None
+    if isinstance(as_of, dt.date):
+        return as_of.isoformat()
+    try:
+        return dt.date.fromisoformat(str(as_of)).isoformat()
+    except ValueError:
+        raise ValueError(f"as-of date {as_of!r} is not YYYY-MM-DD") from None
+
+
+def effective_date(edge: dict[str, Any]) -> str | None:
+    """When a deal starts to count: its date, else its earliest source's publication date."""
+    if edge.get("date"):
+        return edge["date"]
+    dates = [s["published"] for s in edge.get("sources", []) if s.get("published")]
+    return min(dates) if dates else None
+
+
+def flow_of_edge(payer: str, payee: str, key: str, edge: dict[str, Any],
+                 as_of: str | None = None) -> dict[str, Any] | None:
+    """The flow dict of one money edge as known on ``as_of`` (None if not yet known)."""
+    when = effective_date(edge)
+    if as_of is not None and when is not None and when > as_of:
+        return None
+    claims = [a for a in edge["amounts"]
+              if as_of is None or a["published"] is None or a["published"] <= as_of]
+    sources = [s for s in edge["sources"]
+               if as_of is None or s["published"] is None or s["published"] <= as_of]
+    head = headline_amount(claims)
+    totals = {(a["value"], a["upper"]) for a in claims if a["rate"] is None}
+    return {
+        "id": key,
+        "kind": edge["kind"],
+        "payer": payer,
+        "payee": payee,
+        "amount": head["value"] if head else None,
+        "currency": head["currency"] if head else None,
+        "bound": head["bound"] if head else None,
+        "rate": head["rate"] if head else None,
+        "status": edge["status"],
+        "date": edge["date"],
+        "date_precision": edge["date_precision"],
+        "date_inferred": edge["date_inferred"],
+        "effective_date": when,
+        "term": edge["term"],
+        "part_of": edge["part_of"],
+        "includes": edge["includes"],
+        "amounts": claims,
+        "conflict": len(totals) > 1,
+        "sources": [{"document": s["document"], "quote": s["quote"]} for s in sources],
+    }
+
+
+def flows(
+    kg: KnowledgeGraph,
+    payer: str | None = None,
+    payee: str | None = None,
+    kind: str | None = None,
+    as_of: str | dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Money flows, largest first, optionally filtered by payer, payee, kind and as-of date."""
+    cut = parse_as_of(as_of)
+    out = []
+    for u, v, key, data in kg.nx().edges(keys=True, data=True):
+        if data.get("edge") != "money":
+            continue
+        if (payer and u != payer) or (payee and v != payee) or (kind and data["kind"] != kind):
+            continue
+        f = flow_of_edge(u, v, key, data, cut)
+        if f is not None:
+            out.append(f)
+    out.sort(key=lambda f: (-(f["amount"] or 0), f["id"]))
+    return out

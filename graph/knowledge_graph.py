@@ -1,0 +1,178 @@
+"""The KnowledgeGraph: an RDF store (the source of truth) and its NetworkX projection.
+
+>>> from dealgraph import open_graph
+>>> kg = open_graph()
+>>> kg.entity("aws")["group"]
+'amazon'
+>>> g = kg.nx()
+>>> g.has_edge("openai", "aws")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+from rdflib.query import Result
+
+from dealgraph.ontology import ontology_graph
+from dealgraph.ontology.errors import DataError, Problem
+from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
+from dealgraph.ontology.shacl import validate
+
+__all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
+
+SPARQL_PREFIXES = """PREFIX dg: <https://w3id.org/dealgraph/ontology#>
+PREFIX ent: <https://w3id.org/dealgraph/id/entity/>
+PREFIX deal: <https://w3id.org/dealgraph/id/deal/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+
+
+class KnowledgeGraph:
+    """RDF data (entities, deals, observations, relationships, evidence) plus derived views.
+
+    The RDF graph (``kg.rdf``) holds the data only; the ontology is kept apart
+    (``kg.ontology``) and joined for validation and for queries that need it
+    (:meth:`query` with ``with_ontology=True``).
+
+    Loading is atomic: :meth:`load` validates the union of the current data and the new
+    triples with SHACL first and changes nothing when validation fails.
+    """
+
+    def __init__(self) -> None:
+        self.rdf: Graph = bind_prefixes(Graph())
+        self.ontology: Graph = ontology_graph()
+        self._nx: nx.MultiDiGraph | None = None
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, data: Any, origins: Mapping[str, tuple[str, int | None]] | None = None) -> int:
+        """Validate and add triples; return how many were new.
+
+        ``data`` is an rdflib Graph or a loader result with ``.graph`` and ``.origins``.
+        Raises :class:`~dealgraph.ontology.errors.DataError` (graph unchanged) when the
+        union would violate the SHACL shapes; each problem names the file and line the
+        offending node came from, where known.
+        """
+        graph = getattr(data, "graph", data)
+        origins = origins if origins is not None else getattr(data, "origins", {}) or {}
+        candidate = Graph()
+        for t in self.rdf:
+            candidate.add(t)
+        before = len(candidate)
+        for t in graph:
+            candidate.add(t)
+        report = validate(candidate)
+        if not report.conforms:
+            problems = []
+            for v in report.violations:
+                file, line = origins.get(v.focus, (None, None))
+                if file is None:
+                    file, line = self._origin_of_part(v.focus, origins)
+                field = (local_id(v.path).split("#")[-1] if v.path else None)
+                what = f"{_short(v.focus)}: {v.message}"
+                if v.value and v.value != v.focus:
+                    what += f" (value: {_short(v.value)})"
+                problems.append(Problem(file, line, field, what))
+            raise DataError(problems)
+        added = len(candidate) - before
+        for t in graph:
+            self.rdf.add(t)
+        self._nx = None
+        return added
+
+    @staticmethod
+    def _origin_of_part(focus: str, origins: Mapping[str, tuple[str, int | None]]):
+        # amounts and capacities live under their deal's IRI
+        for iri, where in origins.items():
+            if focus.startswith(iri + "/"):
+                return where
+        return None, None
+
+    # -- queries --------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, with_ontology: bool = False, **kwargs: Any) -> Result:
+        """Run SPARQL over the data (optionally joined with the ontology).
+
+        Common prefixes (dg:, ent:, deal:, rdfs:, xsd:, ...) are predeclared.
+        """
+        graph = self.rdf
+        if with_ontology:
+            graph = Graph()
+            for t in self.rdf:
+                graph.add(t)
+            for t in self.ontology:
+                graph.add(t)
+            bind_prefixes(graph)
+        return graph.query(sparql, initNs=_INIT_NS, **kwargs)
+
+    def rows(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """SELECT results as dicts of Python values (IRIs of dealgraph ids as local ids)."""
+        result = self.query(sparql, **kwargs)
+        names = [str(v) for v in result.vars or []]
+        return [{n: _py(row[n]) for n in names} for row in result]
+
+    def entity_ids(self) -> set[str]:
+        prefix = f"{ID}entity/"
+        return {local_id(s) for s in self.rdf.subjects(RDFS.label, None) if str(s).startswith(prefix)}
+
+    def nx(self) -> nx.MultiDiGraph:
+        """The NetworkX projection (built from the RDF with SPARQL, cached until next load)."""
+        if self._nx is None:
+            from dealgraph.graph.projection import project
+
+            self._nx = project(self)
+        return self._nx
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""
+        from dealgraph.graph.cards import entity_card
+
+        return entity_card(self, entity_id)
+
+    def serialize(self, fmt: str, *, with_ontology: bool = False) -> str:
+        """Serialize the data as ``turtle``, ``nt``/``ntriples``, ``json-ld``/``jsonld`` or ``trig``."""
+        from dealgraph.graph.export_rdf import serialize
+
+        return serialize(self, fmt, with_ontology=with_ontology)
+
+    def __len__(self) -> int:
+        return len(self.rdf)
+
+
+def _short(iri: str) -> str:
+    s = str(iri)
+    if s.startswith(str(ID)):
+        return s[len(str(ID)):]
+    if s.startswith(str(DG)):
+        return "dg:" + s[len(str(DG)):]
+    return s
+
+
+def _py(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, URIRef):
+        s = str(v)
+        if s.startswith(str(ID)):
+            return local_id(s)
+        if s.startswith(str(DG)):
+            from dealgraph.ontology.vocab import token_of
+
+            return token_of(s)
+        return s
+    return v.toPython()
+
+
+_INIT_NS = {p: ns for p, ns in bind_prefixes(Graph()).namespaces()}
+

@@ -1,0 +1,208 @@
+"""Build the NetworkX projection of the RDF with SPARQL.
+
+Nodes are entities (attributes: ``name``, ``type``, ``roles``, ``group``). Edges:
+
+* money edges ``payer -> payee`` keyed by deal id, ``edge="money"``, with ``kind``,
+  ``status``, ``date``, ``amount`` (the headline figure, see :func:`headline_amount`),
+  ``amounts`` (every claim with its source), ``part_of``, ``includes`` and ``sources``;
+* structural edges keyed by relationship kind, ``edge="structure"`` (``subsidiary-of``,
+  ``distributes``, ``competes-with``, ``operates``, ``supplies`` ...).
+
+Because the projection is built by SPARQL only, the same code works on any store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["project", "headline_amount", "ENTITY_QUERY", "DEAL_QUERY", "AMOUNT_QUERY"]
+
+ENTITY_QUERY = """
+SELECT ?e ?name ?type ?parent WHERE {
+  ?e rdfs:label ?name ; a ?type .
+  FILTER(?type IN (dg:Organization, dg:Chip, dg:Facility, dg:Platform, dg:Product, dg:Place))
+  OPTIONAL { ?e dg:subsidiaryOf ?parent }
+}"""
+
+ROLE_QUERY = """
+SELECT ?e ?role WHERE {
+  ?e a dg:Organization , ?role .
+  FILTER(?role IN (dg:Investor, dg:AiLab, dg:CloudProvider, dg:ChipDesigner, dg:Foundry,
+                   dg:ComputeProvider, dg:DataCenterOperator))
+}"""
+
+DEAL_QUERY = """
+SELECT ?d ?payer ?payee ?kind ?status ?date ?precision ?inferred ?partOf ?start ?end ?term
+WHERE {
+  ?d a dg:Deal ; dg:payer ?payer ; dg:payee ?payee ; dg:kind ?kind .
+  OPTIONAL { ?d dg:status ?status }
+  OPTIONAL { ?d dg:date ?date ; dg:datePrecision ?precision .
+             OPTIONAL { ?d dg:dateInferred ?inferred } }
+  OPTIONAL { ?d dg:partOf ?partOf }
+  OPTIONAL { ?d dg:startDate ?start }
+  OPTIONAL { ?d dg:endDate ?end }
+  OPTIONAL { ?d dg:term ?term }
+}"""
+
+AMOUNT_QUERY = """
+SELECT ?d ?a ?value ?upper ?currency ?bound ?rate ?term ?doc ?published ?quote WHERE {
+  ?d a dg:Deal ; dg:amount ?a .
+  ?a dg:value ?value ; dg:currency ?currency ; dg:bound ?bound ; dg:evidence ?ev .
+  ?ev dg:source ?s ; dg:quote ?quote .
+  ?s dg:document ?doc .
+  OPTIONAL { ?s dg:published ?published }
+  OPTIONAL { ?a dg:upperValue ?upper }
+  OPTIONAL { ?a dg:rate ?rate }
+  OPTIONAL { ?a dg:term ?term }
+}"""
+
+EVIDENCE_QUERY = """
+SELECT ?d ?doc ?published ?quote WHERE {
+  ?d a dg:Deal ; dg:evidence ?ev .
+  ?ev dg:source ?s ; dg:quote ?quote .
+  ?s dg:document ?doc .
+  OPTIONAL { ?s dg:published ?published }
+}"""
+
+INCLUDES_QUERY = "SELECT ?d ?part WHERE { ?d a dg:Deal ; dg:includes ?part }"
+
+STRUCTURE_QUERY = """
+SELECT ?s ?p ?o ?r WHERE {
+  { ?r a dg:Relationship ; dg:relSubject ?s ; dg:relPredicate ?p ; dg:relObject ?o }
+  UNION
+  { ?s dg:subsidiaryOf ?o . BIND(dg:subsidiaryOf AS ?p)
+    FILTER NOT EXISTS { ?r0 dg:relSubject ?s ; dg:relPredicate dg:subsidiaryOf ; dg:relObject ?o } }
+}"""
+
+
+def headline_amount(amounts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The claim a flow shows as its ``amount``.
+
+    Totals (claims without a rate) beat recurring rates; among those, the claim from the
+    most recently published source wins (later reporting supersedes earlier), then the
+    larger value. All claims stay available in ``amounts``; disagreement is flagged by
+    :func:`dealgraph.graph.flows.flows` as ``conflict``.
+
+    >>> headline_amount([{"value": 300, "rate": None, "published": "2025-11-01"},
+    ...                  {"value": 30, "rate": None, "published": "2026-04-14"}])["value"]
+    30
+    >>> headline_amount([{"value": 1, "rate": "per-month", "published": "2026-05-29"},
+    ...                  {"value": 45, "rate": None, "published": "2026-05-29"}])["value"]
+    45
+    >>> headline_amount([]) is None
+    True
+    """
+    if not amounts:
+        return None
+    return max(
+        amounts,
+        key=lambda a: (a.get("rate") is None, str(a.get("published") or ""), a["value"]),
+    )
+
+
+def _iso(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def _num(v: Any) -> int | float:
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """Build the MultiDiGraph view of ``kg`` (see module docstring)."""
+    g = nx.MultiDiGraph()
+    parents: dict[str, str] = {}
+    for row in kg.rows(ENTITY_QUERY):
+        e = row["e"]
+        g.add_node(e, name=str(row["name"]), type=row["type"], roles=[])
+        if row["parent"]:
+            parents[e] = row["parent"]
+    for row in kg.rows(ROLE_QUERY):
+        if row["e"] in g:
+            g.nodes[row["e"]]["roles"].append(row["role"])
+    for n in g.nodes:
+        g.nodes[n]["roles"].sort()
+        top, seen = n, {n}
+        while top in parents and parents[top] not in seen:
+            top = parents[top]
+            seen.add(top)
+        g.nodes[n]["group"] = top
+
+    amounts: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in kg.rows(AMOUNT_QUERY):
+        claim = amounts.setdefault(row["d"], {}).setdefault(row["a"], {
+            "value": _num(row["value"]),
+            "upper": _num(row["upper"]) if row["upper"] is not None else None,
+            "currency": str(row["currency"]),
+            "bound": row["bound"],
+            "rate": row["rate"],
+            "term": str(row["term"]) if row["term"] is not None else None,
+            "document": str(row["doc"]),
+            "published": _iso(row["published"]),
+            "quote": str(row["quote"]),
+        })
+        # a claim resting on several documents keeps the earliest publication date
+        if row["published"] is not None and (claim["published"] is None
+                                             or _iso(row["published"]) < claim["published"]):
+            claim.update(document=str(row["doc"]), published=_iso(row["published"]))
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for row in kg.rows(EVIDENCE_QUERY):
+        evidence.setdefault(row["d"], []).append(
+            {"document": str(row["doc"]), "published": _iso(row["published"]),
+             "quote": str(row["quote"])})
+    includes: dict[str, list[str]] = {}
+    for row in kg.rows(INCLUDES_QUERY):
+        includes.setdefault(row["d"], []).append(row["part"])
+
+    for row in kg.rows(DEAL_QUERY):
+        d = row["d"]
+        claims = sorted(amounts.get(d, {}).values(),
+                        key=lambda a: (a["published"] or "", a["document"], a["value"]))
+        head = headline_amount(claims)
+        sources = sorted(evidence.get(d, []) + [
+            {"document": a["document"], "published": a["published"], "quote": a["quote"]}
+            for a in claims], key=lambda s: (s["published"] or "", s["document"], s["quote"]))
+        g.add_edge(
+            row["payer"], row["payee"], key=d,
+            edge="money",
+            kind=row["kind"],
+            status=row["status"],
+            date=_iso(row["date"]),
+            date_precision=row["precision"],
+            date_inferred=bool(row["inferred"]),
+            start=_iso(row["start"]),
+            end=_iso(row["end"]),
+            term=str(row["term"]) if row["term"] is not None else None,
+            part_of=row["partOf"],
+            includes=sorted(includes.get(d, [])),
+            amount=head["value"] if head else None,
+            currency=head["currency"] if head else None,
+            bound=head["bound"] if head else None,
+            rate=head["rate"] if head else None,
+            amounts=claims,
+            sources=_dedupe(sources),
+        )
+    for row in kg.rows(STRUCTURE_QUERY):
+        kind = row["p"]
+        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind,
+                   relationship=row["r"])
+    return g
+
+
+def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for it in items:
+        k = (it["document"], it["quote"])
+        if k not in seen:
+            seen.add(k)
+            out.append(it)
+    return out

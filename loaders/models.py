@@ -1,0 +1,254 @@
+"""Pydantic models of the data files (``data/entities.yaml``, ``data/sources/*.yaml``).
+
+The models say exactly what they accept (``extra="forbid"``); the format is documented in
+the README ("The data format").
+
+>>> Deal.model_validate({"id": "x-y", "kind": "equity-investment", "payer": "x", "payee": "y",
+...     "evidence": [{"quote": "x invests in y"}]}).kind
+'equity-investment'
+>>> Deal.model_validate({"id": "x-y", "kind": "gift", "payer": "x", "payee": "y",
+...     "evidence": [{"quote": "q"}]})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+pydantic_core._pydantic_core.ValidationError: 1 validation error for Deal
+kind
+  Input should be 'equity-investment', 'compute-commitment', ...
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from dealgraph.loaders.dates import DateValue, parse_date
+
+__all__ = [
+    "Entity",
+    "EntitiesFile",
+    "Source",
+    "Evidence",
+    "Amount",
+    "Capacity",
+    "Deal",
+    "Observation",
+    "Relationship",
+    "SourceFile",
+]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+RelationshipId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+--[a-z0-9-]+--[a-z0-9-]+$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Date = Annotated[DateValue, BeforeValidator(parse_date)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _duration(v: str) -> str:
+    if not re.fullmatch(r"P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?", v):
+        raise ValueError(f"term {v!r} is not an ISO 8601 duration such as P7Y, P18M or P3Y6M")
+    return v
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+
+EntityType = Literal["organization", "chip", "facility", "platform", "product", "place"]
+Role = Literal[
+    "investor", "ai-lab", "cloud-provider", "chip-designer", "foundry", "compute-provider",
+    "data-center-operator",
+]
+DealKind = Literal[
+    "equity-investment", "compute-commitment", "chip-supply", "distribution-rights",
+    "acquisition", "revenue-share", "partnership", "aggregate",
+]
+DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
+Bound = Literal["exact", "about", "at-least", "up-to"]
+Rate = Literal["per-hour", "per-month", "per-year"]
+Metric = Literal[
+    "annualized-revenue", "revenue", "revenue-growth", "operating-profit", "operating-margin",
+    "net-loss", "expenses", "valuation", "compute-capacity", "compute-margin", "compute-spend",
+    "capex", "users", "customers", "employees", "compensation", "market-share",
+    "revenue-per-user", "chip-count", "chip-performance", "process-node", "price",
+    "price-performance", "facility-cost", "site-area", "share-price-change", "benchmark-score",
+    "total-commitments", "total-investment",
+]
+Unit = Literal[
+    "USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"
+]
+RelationshipKind = Literal[
+    "subsidiary-of", "competes-with", "distributes", "offers", "operates", "tenant-of",
+    "designs", "manufactures", "uses-chip", "supplies", "located-in", "partner-of",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entity(Strict):
+    """An organization, chip, facility, platform, product or place."""
+
+    id: Slug
+    type: EntityType
+    name: Text
+    aliases: list[Text] = []
+    roles: list[Role] = []
+    subsidiary_of: Slug | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _roles_for_organizations(self) -> Entity:
+        if self.roles and self.type != "organization":
+            raise ValueError(f"only organizations have roles (this is a {self.type})")
+        if self.subsidiary_of and self.type != "organization":
+            raise ValueError(f"only organizations have a parent (this is a {self.type})")
+        if self.subsidiary_of == self.id:
+            raise ValueError("an entity cannot be its own subsidiary")
+        return self
+
+
+class EntitiesFile(Strict):
+    entities: list[Entity]
+
+
+class Source(Strict):
+    """The document a source file describes."""
+
+    document: Text
+    title: Text
+    publisher: Text | None = None
+    published: Date | None = None
+    url: Text | None = None
+    note: Text | None = None
+
+
+class Evidence(Strict):
+    quote: Text
+    note: Text | None = None
+
+
+class _Valued(Strict):
+    value: Decimal
+    upper: Decimal | None = None
+    bound: Bound = "exact"
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.upper is not None and self.upper < self.value:
+            raise ValueError(f"upper ({self.upper}) is below value ({self.value})")
+        return self
+
+
+class Amount(_Valued):
+    """One source's claim of how much money a deal moves."""
+
+    value: Annotated[Decimal, Field(ge=0)]
+    currency: Currency
+    rate: Rate | None = None
+    term: Duration | None = None
+    quote: Text
+
+
+class Capacity(_Valued):
+    """Compute capacity a deal secures."""
+
+    unit: Literal["GW"] = "GW"
+    quote: Text
+
+
+class Deal(Strict):
+    """A deal as one source describes it (mentions of the same id are merged)."""
+
+    id: Slug
+    kind: DealKind
+    payer: Slug
+    payee: Slug
+    status: DealStatus | None = None
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    term: Duration | None = None
+    part_of: Slug | None = None
+    includes: list[Slug] = []
+    capacity: Capacity | None = None
+    chips: list[Slug] = []
+    facilities: list[Slug] = []
+    conditions: list[Text] = []
+    amounts: list[Amount] = []
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Deal:
+        if self.payer == self.payee:
+            raise ValueError("payer and payee are the same entity")
+        if self.part_of == self.id:
+            raise ValueError("a deal cannot be part of itself")
+        if self.includes and self.kind != "aggregate":
+            raise ValueError("only aggregate deals list 'includes'")
+        return self
+
+
+class Observation(Strict):
+    """A metric of an entity at a time or over a period, as one source states it."""
+
+    id: Slug
+    subject: Slug
+    metric: Metric
+    value: Decimal
+    upper: Decimal | None = None
+    unit: Unit
+    bound: Bound = "exact"
+    rate: Rate | None = None
+    as_of: Date | None = None
+    period: Date | None = None
+    basis: Literal["gross", "net"] | None = None
+    forecast: bool = False
+    segment: Text | None = None
+    attributed_to: Text | None = None
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> Observation:
+        if self.as_of is None and self.period is None:
+            raise ValueError("an observation needs 'as_of' or 'period' (when the figure holds)")
+        if self.upper is not None and self.upper < self.value:
+            raise ValueError(f"upper ({self.upper}) is below value ({self.value})")
+        return self
+
+
+class Relationship(Strict):
+    """A structural fact between two entities (subsidiary-of, distributes, ...)."""
+
+    id: RelationshipId
+    kind: RelationshipKind
+    subject: Slug
+    object: Slug
+    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _id_convention(self) -> Relationship:
+        expected = f"{self.subject}--{self.kind}--{self.object}"
+        if self.id != expected:
+            raise ValueError(f"relationship id must be {expected!r}")
+        return self
+
+
+class SourceFile(Strict):
+    """One source document's facts."""
+
+    source: Source
+    deals: list[Deal] = []
+    observations: list[Observation] = []
+    relationships: list[Relationship] = []

@@ -1,0 +1,243 @@
+"""Turn a checked :class:`~dealgraph.loaders.dataset.Dataset` into RDF (ontology terms).
+
+Every record becomes a node with the provenance it rests on: ``dg:evidence`` nodes, each
+a ``dg:quote`` from a ``dg:Source``. ``origins`` maps each node IRI to the file and line it
+came from, so SHACL violations can name them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from dealgraph.loaders.dataset import Dataset, Located
+from dealgraph.loaders.dates import DateValue
+from dealgraph.loaders.models import Amount, Capacity, Evidence
+from dealgraph.ontology.namespace import (
+    DG,
+    ID,
+    bind_prefixes,
+    deal_iri,
+    entity_iri,
+    observation_iri,
+    relationship_iri,
+    source_iri,
+)
+from dealgraph.ontology.vocab import property_iri, term_iri
+
+__all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri"]
+
+
+@dataclass
+class LoadedData:
+    """RDF ready to load, with the file and line each node came from."""
+
+    graph: Graph
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    dataset: Dataset | None = None
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
+
+
+def evidence_iri(document: str, quote: str) -> URIRef:
+    """Evidence nodes are shared by every claim that cites the same quote of a document."""
+    return URIRef(f"{ID}evidence/{_hash(document, ' '.join(quote.split()))}")
+
+
+def _dec(v: Decimal) -> Literal:
+    return Literal(Decimal(v), datatype=XSD.decimal)
+
+
+def add_date(g: Graph, node: URIRef, prop: str, d: DateValue | None) -> None:
+    """Add ``dg:<prop>`` (first day of the period) and its Precision/Inferred/Basis companions."""
+    if d is None:
+        return
+    g.add((node, DG[prop], Literal(d.value, datatype=XSD.date)))
+    g.add((node, DG[prop + "Precision"], term_iri(d.precision)))
+    if d.inferred:
+        g.add((node, DG[prop + "Inferred"], Literal(True)))
+    if d.basis:
+        g.add((node, DG[prop + "Basis"], Literal(d.basis)))
+
+
+class _Builder:
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+        self.g = bind_prefixes(Graph())
+        self.origins: dict[str, tuple[str, int | None]] = {}
+
+    def origin(self, node: URIRef, item: Located) -> None:
+        self.origins.setdefault(str(node), (item.file, item.line))
+
+    def evidence(self, node: URIRef, document: str, ev: Evidence | str) -> None:
+        quote = ev if isinstance(ev, str) else ev.quote
+        e = evidence_iri(document, quote)
+        g = self.g
+        g.add((node, DG.evidence, e))
+        g.add((e, RDF.type, DG.Evidence))
+        g.add((e, DG.source, source_iri(document)))
+        g.add((e, DG.quote, Literal(quote)))
+        if not isinstance(ev, str) and ev.note:
+            g.add((e, DG.note, Literal(ev.note)))
+
+    def build(self) -> LoadedData:
+        for item in self.ds.sources.values():
+            self.source(item)
+        for item in self.ds.entities.values():
+            self.entity(item)
+        for mentions in self.ds.deals.values():
+            self.deal(mentions)
+        for item in self.ds.observations.values():
+            self.observation(item)
+        for mentions in self.ds.relationships.values():
+            self.relationship(mentions)
+        return LoadedData(self.g, self.origins, self.ds)
+
+    def source(self, item: Located) -> None:
+        s = item.record
+        node = source_iri(s.document)
+        g = self.g
+        self.origin(node, item)
+        g.add((node, RDF.type, DG.Source))
+        g.add((node, DG.document, Literal(s.document)))
+        g.add((node, DG.title, Literal(s.title)))
+        for prop, val in (("publisher", s.publisher), ("url", s.url), ("note", s.note)):
+            if val:
+                g.add((node, DG[prop], Literal(val)))
+        add_date(g, node, "published", s.published)
+
+    def entity(self, item: Located) -> None:
+        e = item.record
+        node = entity_iri(e.id)
+        g = self.g
+        self.origin(node, item)
+        g.add((node, RDF.type, term_iri(e.type)))
+        for role in e.roles:
+            g.add((node, RDF.type, term_iri(role)))
+        g.add((node, RDFS.label, Literal(e.name)))
+        for alias in e.aliases:
+            g.add((node, DG.alias, Literal(alias)))
+        if e.description:
+            g.add((node, DG.description, Literal(e.description)))
+        if e.subsidiary_of:
+            g.add((node, DG.subsidiaryOf, entity_iri(e.subsidiary_of)))
+
+    def quantity(self, deal_node: URIRef, document: str, q: Amount | Capacity, kind: str) -> URIRef:
+        node = URIRef(f"{deal_node}/{kind}-{_hash(document, q.value, q.upper, q.bound, q.quote)}")
+        g = self.g
+        g.add((node, RDF.type, DG.MonetaryAmount if kind == "amount" else DG.Quantity))
+        g.add((node, DG.value, _dec(q.value)))
+        if q.upper is not None:
+            g.add((node, DG.upperValue, _dec(q.upper)))
+        g.add((node, DG.bound, term_iri(q.bound)))
+        if isinstance(q, Amount):
+            g.add((node, DG.currency, Literal(q.currency)))
+            if q.rate:
+                g.add((node, DG.rate, term_iri(q.rate)))
+            if q.term:
+                g.add((node, DG.term, Literal(q.term, datatype=XSD.duration)))
+        else:
+            g.add((node, DG.unit, Literal(q.unit)))
+        self.evidence(node, document, q.quote)
+        return node
+
+    def deal(self, mentions: list[Located]) -> None:
+        g = self.g
+        first = mentions[0].record
+        node = deal_iri(first.id)
+        self.origin(node, mentions[0])
+        g.add((node, RDF.type, DG.Deal))
+        g.add((node, DG.kind, term_iri(first.kind)))
+        g.add((node, DG.payer, entity_iri(first.payer)))
+        g.add((node, DG.payee, entity_iri(first.payee)))
+        done: set[str] = set()
+        for item in mentions:
+            d, doc = item.record, item.document
+            if d.status and "status" not in done:
+                g.add((node, DG.status, term_iri(d.status)))
+                done.add("status")
+            for prop, val in (("date", d.date), ("startDate", d.start), ("endDate", d.end)):
+                if val is not None and prop not in done:
+                    add_date(g, node, prop, val)
+                    done.add(prop)
+            if d.term and "term" not in done:
+                g.add((node, DG.term, Literal(d.term, datatype=XSD.duration)))
+                done.add("term")
+            if d.part_of:
+                g.add((node, DG.partOf, deal_iri(d.part_of)))
+            for ref in d.includes:
+                g.add((node, DG.includes, deal_iri(ref)))
+            for ref in d.chips:
+                g.add((node, DG.chip, entity_iri(ref)))
+            for ref in d.facilities:
+                g.add((node, DG.facility, entity_iri(ref)))
+            for cond in d.conditions:
+                g.add((node, DG.condition, Literal(cond)))
+            if d.note:
+                g.add((node, DG.note, Literal(d.note)))
+            if d.capacity is not None:
+                g.add((node, DG.capacity, self.quantity(node, doc, d.capacity, "capacity")))
+            for amount in d.amounts:
+                g.add((node, DG.amount, self.quantity(node, doc, amount, "amount")))
+            for ev in d.evidence:
+                self.evidence(node, doc, ev)
+
+    def observation(self, item: Located) -> None:
+        o, doc = item.record, item.document
+        node = observation_iri(o.id)
+        g = self.g
+        self.origin(node, item)
+        g.add((node, RDF.type, DG.Observation))
+        g.add((node, DG.subject, entity_iri(o.subject)))
+        g.add((node, DG.metric, term_iri(o.metric)))
+        g.add((node, DG.value, _dec(o.value)))
+        if o.upper is not None:
+            g.add((node, DG.upperValue, _dec(o.upper)))
+        g.add((node, DG.unit, Literal(o.unit)))
+        g.add((node, DG.bound, term_iri(o.bound)))
+        if o.rate:
+            g.add((node, DG.rate, term_iri(o.rate)))
+        add_date(g, node, "asOf", o.as_of)
+        if o.period is not None:
+            g.add((node, DG.period, Literal(o.period.text)))
+            add_date(g, node, "periodStart", o.period)
+        if o.basis:
+            g.add((node, DG.basis, term_iri(o.basis)))
+        g.add((node, DG.forecast, Literal(o.forecast)))
+        for prop, val in (("segment", o.segment), ("attributedTo", o.attributed_to),
+                          ("note", o.note)):
+            if val:
+                g.add((node, DG[prop], Literal(val)))
+        for ev in o.evidence:
+            self.evidence(node, doc, ev)
+
+    def relationship(self, mentions: list[Located]) -> None:
+        g = self.g
+        r = mentions[0].record
+        node = relationship_iri(r.id)
+        self.origin(node, mentions[0])
+        pred = property_iri(r.kind)
+        g.add((node, RDF.type, DG.Relationship))
+        g.add((node, DG.relSubject, entity_iri(r.subject)))
+        g.add((node, DG.relPredicate, pred))
+        g.add((node, DG.relObject, entity_iri(r.object)))
+        g.add((entity_iri(r.subject), pred, entity_iri(r.object)))
+        for item in mentions:
+            if item.record.note:
+                g.add((node, DG.note, Literal(item.record.note)))
+            for ev in item.record.evidence:
+                self.evidence(node, item.document, ev)
+
+
+def build_graph(ds: Dataset) -> LoadedData:
+    """Check ``ds`` (raising DataError) and build its RDF."""
+    ds.check()
+    return _Builder(ds).build()
+
+

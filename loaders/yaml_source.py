@@ -1,0 +1,121 @@
+"""Read YAML keeping the line of every key and list item, to name lines in errors.
+
+>>> doc = read_yaml_text("a: 1\\nb:\\n  - x: 2\\n  - y: 3\\n", "f.yaml")
+>>> line_of(doc, ("b", 1, "y"))
+4
+>>> line_of(doc, ("b", 0, "missing"))
+3
+>>> read_yaml_text("a: [1,\\n", "bad.yaml")
+Traceback (most recent call last):
+...
+dealgraph.ontology.errors.DataError: 1 problem:
+bad.yaml:2: YAML syntax: while parsing a flow node
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dealgraph.ontology.errors import DataError, Problem
+
+__all__ = ["LineDict", "LineList", "read_yaml", "read_yaml_text", "line_of", "field_path"]
+
+
+class LineDict(dict):
+    """A dict that remembers the line of each key (1-based) and its own first line."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    """A list that remembers the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml_text(text: str, name: str) -> Any:
+    """Parse YAML text; syntax errors become a DataError naming ``name`` and the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.context or exc.problem or "invalid YAML"
+        raise DataError([Problem(name, line, None, f"YAML syntax: {what}")]) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file (see :func:`read_yaml_text`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(str(path), None, None, f"cannot read: {exc}")]) from None
+    return read_yaml_text(text, str(path))
+
+
+def line_of(doc: Any, loc: Sequence[Any]) -> int | None:
+    """The line of the deepest part of ``loc`` (a pydantic error location) found in ``doc``."""
+    line = getattr(doc, "line", None)
+    node = doc
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """A readable field path: ``("deals", 0, "payer")`` -> ``deals[0].payer``.
+
+    >>> field_path(("deals", 0, "amounts", 1, "currency"))
+    'deals[0].amounts[1].currency'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
