@@ -1,1 +1,1 @@
-"""dealgraph.cli."""
+"""The ``dealgraph`` command line; see :mod:`dealgraph.cli.main`."""

@@ -51,7 +51,11 @@ def evidence_iri(document: str, quote: str) -> URIRef:
 
 
 def _dec(v: Decimal) -> Literal:
-    return Literal(Decimal(v), datatype=XSD.decimal)
+    """An xsd:decimal in canonical lexical form ("38000000000.0"), so it round-trips."""
+    text = format(Decimal(v).normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def add_date(g: Graph, node: URIRef, prop: str, d: DateValue | None) -> None:
@@ -182,9 +186,13 @@ class _Builder:
             if d.note:
                 g.add((node, DG.note, Literal(d.note)))
             if d.capacity is not None:
-                g.add((node, DG.capacity, self.quantity(node, doc, d.capacity, "capacity")))
-            for amount in d.amounts:
-                g.add((node, DG.amount, self.quantity(node, doc, amount, "amount")))
+                q = self.quantity(node, doc, d.capacity, "capacity")
+                g.add((node, DG.capacity, q))
+                self.origins.setdefault(str(q), (item.file, item.locate(("capacity",))[0]))
+            for i, amount in enumerate(d.amounts):
+                q = self.quantity(node, doc, amount, "amount")
+                g.add((node, DG.amount, q))
+                self.origins.setdefault(str(q), (item.file, item.locate(("amounts", i))[0]))
             for ev in d.evidence:
                 self.evidence(node, doc, ev)
 

@@ -1,0 +1,57 @@
+"""Run SPARQL and format results with rdflib's serializers.
+
+>>> from dealgraph import open_graph
+>>> print(run_query(open_graph(), "SELECT ?n WHERE { ent:aws rdfs:label ?n }", "csv").strip())
+n
+Amazon Web Services
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["run_query", "FORMATS"]
+
+FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
+
+
+def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Table:
+    """Run ``sparql`` and render it as ``fmt``; a rich Table for ``table``.
+
+    SELECT/ASK results use rdflib's SPARQL result serializers (json, csv, tsv, xml);
+    CONSTRUCT/DESCRIBE results are graphs (turtle, ntriples, jsonld).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    try:
+        result = kg.query(sparql)
+    except Exception as exc:  # pyparsing / rdflib raise many types for bad SPARQL
+        raise ValueError(f"bad SPARQL: {' '.join(str(exc).split())}") from None
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        g = result.graph
+        name = {"table": "turtle", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt)
+        if name is None:
+            raise ValueError(f"a {result.type} query gives a graph: use turtle, ntriples or jsonld")
+        from dealgraph.ontology.namespace import bind_prefixes
+
+        return bind_prefixes(g).serialize(format=name)
+    if fmt in ("turtle", "ntriples", "jsonld"):
+        raise ValueError(f"a {result.type} query gives results: use table, json, csv, tsv or xml")
+    if fmt == "table":
+        if result.type == "ASK":
+            return "true" if result.askAnswer else "false"
+        table = Table(*[str(v) for v in result.vars])
+        for row in result:
+            table.add_row(*["" if v is None else str(v) for v in row])
+        return table
+    data = result.serialize(format=fmt)
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    if fmt == "json":
+        text = json.dumps(json.loads(text), indent=2)
+    return text
