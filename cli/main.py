@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
 from dealgraph.cli.format import money
 from dealgraph.ontology.errors import DataError
+from rich.console import Console
+from rich.table import Table
 
 app = typer.Typer(
     name="dealgraph",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, URIRef
-
 from dealgraph.ontology.namespace import ID, bind_prefixes
+from rdflib import Dataset, Graph, URIRef
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph

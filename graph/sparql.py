@@ -16,7 +16,7 @@ from rich.table import Table
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["run_query", "FORMATS"]
+__all__ = ["run_query", "FORMATS", "tsv_results"]
 
 FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
 
@@ -50,8 +50,25 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Tabl
         for row in result:
             table.add_row(*["" if v is None else str(v) for v in row])
         return table
+    if fmt == "tsv":
+        return tsv_results(result)
     data = result.serialize(format=fmt)
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     if fmt == "json":
         text = json.dumps(json.loads(text), indent=2)
     return text
+
+
+def tsv_results(result) -> str:
+    """SPARQL 1.1 TSV results (rdflib parses TSV results but has no TSV serializer).
+
+    The header names the variables with ``?``; each term is written in N-Triples syntax
+    (``<iri>``, ``"literal"``, ``_:b0``), unbound values as empty fields. ASK results are
+    not defined for TSV and are written as ``true``/``false``.
+    """
+    if result.type == "ASK":
+        return "true\n" if result.askAnswer else "false\n"
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    for row in result:
+        lines.append("\t".join("" if t is None else t.n3() for t in row))
+    return "\n".join(lines) + "\n"

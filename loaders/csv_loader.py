@@ -26,11 +26,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
 from dealgraph.loaders.models import Entity, SourceFile
 from dealgraph.ontology.errors import DataError, Problem
+from pydantic import ValidationError
 
 __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
 
@@ -110,7 +109,7 @@ def _read_deals(name: str, rows, ds: Dataset) -> None:
             ds.problems.append(Problem(name, line, "document", "every deal row needs a document"))
             continue
         by_doc.setdefault(row["document"], []).append((line, row))
-    for doc, doc_rows in by_doc.items():
+    for doc_rows in by_doc.values():
         first_line, first = doc_rows[0]
         source = {k: first[c] for k, c in _SOURCE_FIELDS.items() if c in first}
         deals, lines = [], []

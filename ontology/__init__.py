@@ -12,9 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from rdflib import Graph
-
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes
+from rdflib import Graph
 
 __all__ = ["DG", "ID", "ontology_graph", "shapes_graph", "ONTOLOGY_FILE", "SHAPES_FILE"]
 

@@ -17,9 +17,8 @@ rdflib.term.URIRef('https://w3id.org/dealgraph/ontology#subsidiaryOf')
 
 from __future__ import annotations
 
-from rdflib import URIRef
-
 from dealgraph.ontology.namespace import DG
+from rdflib import URIRef
 
 __all__ = [
     "ENTITY_TYPES",

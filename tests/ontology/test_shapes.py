@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal
-from rdflib.namespace import RDF
-
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory
 from dealgraph.ontology import ontology_graph
@@ -25,6 +22,8 @@ from dealgraph.ontology.vocab import (
     property_iri,
     term_iri,
 )
+from rdflib import Literal
+from rdflib.namespace import RDF
 
 
 @pytest.fixture
@@ -114,9 +113,8 @@ def test_every_ontology_class_and_property_has_label_and_comment():
 
 
 def test_ontology_aligns_with_prov_schema_and_org():
-    from rdflib.namespace import PROV, RDFS, SDO
-
     from dealgraph.ontology.namespace import ORG
+    from rdflib.namespace import PROV, RDFS, SDO
 
     onto = ontology_graph()
     assert (DG.Organization, RDFS.subClassOf, ORG.Organization) in onto

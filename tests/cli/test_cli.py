@@ -1,0 +1,107 @@
+"""The dealgraph CLI on the mini data set (commands, JSON shapes, errors, exit codes)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dealgraph.cli.main import app
+from typer.testing import CliRunner
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def data(mini_dir):
+    return ["--data", str(mini_dir)]
+
+
+def test_validate_ok_and_bad(data, mini_dir):
+    ok = run("validate", *data)
+    assert ok.exit_code == 0 and "valid" in ok.output
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("payer: bigco\n", "payer: bigcoo\n", 1))
+    bad = run("validate", *data)
+    assert bad.exit_code == 1
+    assert "doc-a.yaml" in bad.output and "deals[0].payer" in bad.output
+    assert "did you mean 'bigco'" in bad.output
+
+
+def test_stats_json(data):
+    out = json.loads(run("stats", *data, "--json").stdout)
+    assert (out["entities"], out["deals"], out["observations"], out["relationships"],
+            out["sources"]) == (5, 3, 1, 1, 2)
+    assert out["deals_by_kind"] == {"compute-commitment": 1, "equity-investment": 2}
+
+
+def test_entity_json_and_unknown(data):
+    card = json.loads(run("entity", "lab-a", *data, "--json").stdout)
+    assert (card["type"], card["roles"]) == ("organization", ["ai-lab"])
+    assert {d["id"] for d in card["deals"]} == {"bigco-lab-a-investment",
+                                                 "lab-a-bigco-cloud-compute"}
+    assert card["observations"][0]["sources"] == [
+        {"document": "doc-a.txt", "quote": "Lab A is valued at about $100 billion"}]
+    bad = run("entity", "lab-aa", *data)
+    assert bad.exit_code == 2 and "did you mean 'lab-a'" in bad.output
+
+
+def test_sources_json(data):
+    docs = json.loads(run("sources", *data, "--json").stdout)
+    assert [d["document"] for d in docs] == ["doc-a.txt", "doc-b.txt"]
+    assert set(docs[0]) >= {"document", "title", "publisher", "published", "claims"}
+    assert {"id": "lab-a--competes-with--lab-b", "quote": "Lab A competes with Lab B"} in (
+        docs[0]["claims"])
+
+
+def test_flows_json_filters(data):
+    every = json.loads(run("flows", *data, "--json").stdout)
+    assert [f["id"] for f in every] == ["bigco-lab-a-investment", "lab-a-bigco-cloud-compute",
+                                        "bigco-lab-b-investment"]
+    f = every[0]
+    assert set(f) >= {"id", "kind", "payer", "payee", "amount", "status", "date", "sources"}
+    assert f["amount"] == 10_000_000_000
+    only = json.loads(run("flows", *data, "--payer", "bigco", "--kind", "equity-investment",
+                          "--json").stdout)
+    assert [f["payee"] for f in only] == ["lab-a", "lab-b"]
+    early = json.loads(run("flows", *data, "--as-of", "2026-01-06", "--json").stdout)
+    assert [f["id"] for f in early] == ["bigco-lab-a-investment"]
+    assert run("flows", *data, "--kind", "gift").exit_code == 2
+    assert run("flows", *data, "--payer", "nobody").exit_code == 2
+
+
+def test_query_formats(data):
+    q = "SELECT ?name WHERE { ent:lab-a rdfs:label ?name }"
+    assert run("query", q, *data, "--format", "csv").stdout.split() == ["name", "Lab", "A"]
+    as_json = json.loads(run("query", q, *data, "--format", "json").stdout)
+    assert as_json["results"]["bindings"][0]["name"]["value"] == "Lab A"
+    assert run("query", q, *data, "--format", "tsv").stdout.splitlines() == ["?name", '"Lab A"']
+    construct = run("query", "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }", *data,
+                    "--format", "turtle")
+    assert "Lab A" in construct.stdout
+    assert run("query", "SELECT nonsense {", *data).exit_code == 2
+
+
+def test_query_from_file(data, tmp_path):
+    f = tmp_path / "q.rq"
+    f.write_text("SELECT (COUNT(?d) AS ?n) WHERE { ?d a dg:Deal }")
+    assert run("query", str(f), *data, "-f", "csv").stdout.split() == ["n", "3"]
+
+
+@pytest.mark.parametrize("fmt,parse_as", [("turtle", "turtle"), ("jsonld", "json-ld"),
+                                          ("ntriples", "nt"), ("trig", "trig")])
+def test_export_formats(data, tmp_path, fmt, parse_as):
+    from rdflib import Dataset
+
+    out = tmp_path / f"export.{fmt}"
+    result = run("export", fmt, "-o", str(out), *data)
+    assert result.exit_code == 0
+    ds = Dataset()
+    ds.parse(out, format=parse_as)
+    assert len(ds) > 100 or sum(len(g) for g in ds.graphs()) > 100
+    text = out.read_text()
+    assert "Lab A is valued at about $100 billion" in text  # provenance included
+    assert run("export", "pdf", *data).exit_code == 2

@@ -1,0 +1,53 @@
+"""ruff runs as part of the test suite, and the layers import one way only."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# layer -> the project layers it may import
+ALLOWED = {
+    "ontology": set(),
+    "loaders": {"ontology"},
+    "graph": {"ontology"},
+    "api": {"ontology", "loaders", "graph", "api"},
+    "cli": {"ontology", "loaders", "graph", "api", "cli"},
+}
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    if not Path(ruff).exists():
+        pytest.fail("ruff is not installed (pip install -e '.[dev]')")
+    result = subprocess.run([ruff, "check", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out
+
+
+def test_data_flow_is_one_way():
+    bad = []
+    for layer, allowed in ALLOWED.items():
+        for path in (ROOT / layer).rglob("*.py"):
+            for mod in _imports(path):
+                parts = mod.split(".")
+                if parts[0] == "dealgraph" and len(parts) > 1 and parts[1] in ALLOWED:
+                    if parts[1] != layer and parts[1] not in allowed:
+                        bad.append(f"{path.relative_to(ROOT)} imports {mod}")
+    assert bad == []
