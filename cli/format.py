@@ -83,3 +83,57 @@ def print_card(console: Console, card: dict[str, Any]) -> None:
             t.add_row(o["metric"], _value(o), str(when), extra,
                       ", ".join(sorted({s["document"] for s in o["sources"]})))
         console.print(t)
+
+
+def _tally_text(t: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (("committed", "committed"), ("contingent", "contingent"),
+                       ("upper_bound", "up to"), ("forecast", "forecast"),
+                       ("aggregate", "reported total")):
+        if t.get(key):
+            parts.append(f"{money(t[key])} {label}")
+    if t.get("unknown_amounts"):
+        parts.append(f"{t['unknown_amounts']} deal(s) without a figure")
+    return ", ".join(parts) or "—"
+
+
+def print_trace(console: Console, result: dict[str, Any]) -> None:
+    arrow = "→" if result["direction"] == "down" else "←"
+    console.print(f"[bold]Money {'from' if result['direction'] == 'down' else 'into'} "
+                  f"{result['entity']}[/] (group: {', '.join(result['start'])})")
+    for hop in result["hops"]:
+        t = Table("deal", "flow", "kind", "amount", "status", title=f"hop {hop['hop']}")
+        for f in hop["flows"]:
+            t.add_row(f["id"], f"{f['payer']} {arrow if arrow == '→' else '→'} {f['payee']}",
+                      f["kind"], money(f["amount"], f["bound"], f["rate"]), f["status"] or "")
+        console.print(t)
+    t = Table("entity", "group", "hop", "money arriving", title="reached")
+    for r in result["reached"].values():
+        t.add_row(r["entity"], r["group"], str(r["hop"]), _tally_text(r["money"]))
+    console.print(t)
+
+
+def print_exposure(console: Console, e: dict[str, Any]) -> None:
+    pairs = "; ".join(" vs ".join(p) for p in e["rival_pairs"]) or "no rival labs"
+    console.print(f"[bold]{e['group']}[/]: ties to {len(e['sides'])} lab(s); rivals: {pairs}")
+    t = Table("lab", "money to lab", "money from lab", "ties", "deals")
+    for side in e["sides"].values():
+        ties = ", ".join(f"{x['subject']} {x['kind']} {x['object']}" for x in side["ties"])
+        t.add_row(side["lab"], _tally_text(side["money_to_lab"]),
+                  _tally_text(side["money_from_lab"]), ties, ", ".join(side["deal_ids"]))
+    console.print(t)
+
+
+def print_loops(console: Console, loops: list[dict[str, Any]]) -> None:
+    if not loops:
+        console.print("no vendor-financed loops")
+        return
+    t = Table("loop", "money out", "money back", "ratio", "deals")
+    for lp in loops:
+        out = money(lp["money_out"]) if lp["money_out"] else "no figure"
+        if lp["money_out_contingent"]:
+            out += f" (+{money(lp['money_out_contingent'])} contingent)"
+        ratio = "—" if lp["ratio"] is None else f"{lp['ratio']:.2f}"
+        t.add_row(" → ".join(lp["members"] + [lp["members"][0]]), out, money(lp["money_back"]),
+                  ratio, ", ".join(lp["deal_ids"]))
+    console.print(t)

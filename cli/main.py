@@ -177,11 +177,17 @@ def query(
                                      help="table, json, csv, tsv, xml or turtle.")] = "table",
     data: DataOpt = None,
 ) -> None:
-    """Run a SPARQL query over the data (common prefixes are predeclared)."""
-    from dealgraph.graph.sparql import run_query
+    """Run a SPARQL query (text, a file, or a named query) over the data.
+
+    Named queries: flows-by-payer, two-sided-exposure, loops-two-hops, entity-relationships,
+    conflicting-figures. Common prefixes are predeclared.
+    """
+    from dealgraph.graph.sparql import named_queries, run_query
 
     text = sparql
-    if not any(k in sparql.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+    if sparql in named_queries():
+        text = named_queries()[sparql]
+    elif not any(k in sparql.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         path = Path(sparql)
         if not path.is_file():
             _fail(f"{sparql!r} is neither a SPARQL query nor a file")
@@ -217,6 +223,170 @@ def export(
         err.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _entity_or_fail(kg, *ids: str | None) -> None:
+    from dealgraph.graph import UnknownEntityError
+
+    for eid in ids:
+        if eid and eid not in kg.nx():
+            _fail(str(UnknownEntityError(eid, sorted(kg.nx().nodes))))
+
+
+def _as_of_or_fail(as_of: str | None) -> str | None:
+    from dealgraph.graph.flows import parse_as_of
+
+    try:
+        return parse_as_of(as_of)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@app.command("trace")
+def trace_cmd(
+    entity_id: Annotated[str, typer.Argument(metavar="ID")],
+    depth: Annotated[int, typer.Option(min=1, max=10, help="Hops to follow.")] = 2,
+    direction: Annotated[str, typer.Option(help="down (to payees) or up (to payers).")] = "down",
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Follow money from an entity's group, hop by hop, with amounts."""
+    from dealgraph.graph.trace import trace
+
+    kg = _load(data)
+    _entity_or_fail(kg, entity_id)
+    if direction not in ("down", "up"):
+        _fail("--direction must be 'down' or 'up'")
+    result = trace(kg, entity_id, depth=depth, direction=direction, as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(result)
+        return
+    from dealgraph.cli.format import print_trace
+
+    print_trace(console, result)
+
+
+@app.command("exposure")
+def exposure_cmd(
+    entity_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="One organization; "
+                                                     "omit for every two-sided bet.")] = None,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Two-sided bets: ties to labs that compete, per side and in total."""
+    from dealgraph.graph.exposure import exposure, two_sided_bets
+
+    kg = _load(data)
+    _entity_or_fail(kg, entity_id)
+    cut = _as_of_or_fail(as_of)
+    result = exposure(kg, entity_id, as_of=cut) if entity_id else two_sided_bets(kg, as_of=cut)
+    if as_json:
+        _print_json(result)
+        return
+    from dealgraph.cli.format import print_exposure
+
+    for e in [result] if entity_id else result:
+        print_exposure(console, e)
+
+
+@app.command("loops")
+def loops_cmd(
+    max_length: Annotated[int, typer.Option(min=2, max=8, help="Most edges in a loop.")] = 4,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Vendor-financed loops: investments that come back to the investor's group."""
+    from dealgraph.graph.loops import vendor_financed_loops
+
+    result = vendor_financed_loops(_load(data), max_length=max_length, as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(result)
+        return
+    from dealgraph.cli.format import print_loops
+
+    print_loops(console, result)
+
+
+@app.command("paths")
+def paths_cmd(
+    a: Annotated[str, typer.Argument(metavar="A")],
+    b: Annotated[str, typer.Argument(metavar="B")],
+    max_length: Annotated[int, typer.Option(min=1, max=6)] = 3,
+    any_edge: Annotated[bool, typer.Option("--any", help="Follow structural edges too, "
+                                                         "in either direction.")] = False,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Paths from A to B (money edges in their direction, or any edge with --any)."""
+    from dealgraph.graph.paths import paths
+
+    kg = _load(data)
+    _entity_or_fail(kg, a, b)
+    result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else "money",
+                   as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(result)
+        return
+    for p in result:
+        console.print(" → ".join([p["steps"][0]["from"]] + [
+            f"[{s.get('deal') or s.get('relationship')}] {s['to']}" for s in p["steps"]]),
+            markup=False, highlight=False)
+    if not result:
+        console.print("no path")
+
+
+@app.command("share")
+def share_cmd(
+    payer: Annotated[str, typer.Argument(metavar="PAYER")],
+    payee: Annotated[str, typer.Argument(metavar="PAYEE")],
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
+    from dealgraph.graph.paths import share
+
+    kg = _load(data)
+    _entity_or_fail(kg, payer, payee)
+    result = share(kg, payer, payee, as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(result)
+        return
+    pct = "unknown (no total known)" if result["share"] is None else f"{result['share']:.1%}"
+    console.print(f"{payee} ({result['payee_group']} group) gets {money(result['money']['committed'])}"
+                  f" of {payer}'s {money(result['total'])} total commitments: {pct}")
+
+
+@app.command("conflicts")
+def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt = False) -> None:
+    """Figures on which sources disagree, side by side with their sources."""
+    from dealgraph.graph.conflicts import conflicts
+
+    result = conflicts(_load(data), as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(result)
+        return
+    for c in result:
+        console.print(f"[bold]{c['what']}[/] ({c['id']})")
+        for f in c["figures"]:
+            console.print(f"  {money(f['value'], f['bound'])}  {f['document']}: “{f['quote']}”",
+                          highlight=False)
+
+
+@app.command("report")
+def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt = False) -> None:
+    """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
+    from dealgraph.graph.report import build_report, render_report
+
+    rep = build_report(_load(data), as_of=_as_of_or_fail(as_of))
+    if as_json:
+        _print_json(rep)
+        return
+    sys.stdout.write(render_report(rep))
 
 
 def main() -> None:  # pragma: no cover

@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -51,7 +51,7 @@ class KnowledgeGraph:
     def __init__(self) -> None:
         self.rdf: Graph = bind_prefixes(Graph())
         self.ontology: Graph = ontology_graph()
-        self._nx: nx.MultiDiGraph | None = None
+        self._memo: dict[str, Any] = {}
 
     # -- loading --------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ class KnowledgeGraph:
         added = len(candidate) - before
         for t in graph:
             self.rdf.add(t)
-        self._nx = None
+        self._memo.clear()
         return added
 
     @staticmethod
@@ -127,11 +127,15 @@ class KnowledgeGraph:
 
     def nx(self) -> nx.MultiDiGraph:
         """The NetworkX projection (built from the RDF with SPARQL, cached until next load)."""
-        if self._nx is None:
-            from dealgraph.graph.projection import project
+        from dealgraph.graph.projection import project
 
-            self._nx = project(self)
-        return self._nx
+        return self.memo("nx", lambda: project(self))
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value derived from the data, computed once and forgotten at the next load."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""

@@ -16,7 +16,20 @@ from rich.table import Table
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["run_query", "FORMATS", "tsv_results"]
+__all__ = ["run_query", "FORMATS", "tsv_results", "named_queries"]
+
+
+def named_queries() -> dict[str, str]:
+    """The packaged named queries (``ontology/queries/*.rq``), by name.
+
+    >>> sorted(named_queries())[:2]
+    ['conflicting-figures', 'entity-relationships']
+    """
+    from importlib import resources
+
+    folder = resources.files("dealgraph.ontology") / "queries"
+    return {p.name[:-3]: p.read_text(encoding="utf-8") for p in folder.iterdir()
+            if p.name.endswith(".rq")}
 
 FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
 

@@ -1,0 +1,163 @@
+"""Two-sided bets: an organization (group) with ties to two or more labs that compete.
+
+A *tie* between a group G and a lab L is any of: money from G's members to L's group
+(investments, payments), money from L's group to G's members (L buys G's compute, chips
+or services), or a structural tie from G's members or platforms to L (G's platform
+``distributes`` L's models, G ``supplies`` L, G is L's ``partner-of``). Labs compete when a
+``competes-with`` relationship joins them (either direction).
+
+Per side the result gives money *to* the lab (committed, contingent, upper-bound; see
+:mod:`dealgraph.graph.money`) and money *from* the lab, the deal kinds, deal ids,
+structural ties and sources; plus totals over all sides, bucket by bucket.
+
+>>> from dealgraph import open_graph
+>>> sorted(exposure(open_graph(), "amazon")["sides"])[:2]
+['anthropic', 'openai']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.groups import group_map
+from dealgraph.graph.money import BUCKETS, countable, tally
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["exposure", "two_sided_bets", "competitors", "TIE_RELATIONSHIPS"]
+
+TIE_RELATIONSHIPS = ("distributes", "supplies", "partner-of")
+
+
+def competitors(kg: KnowledgeGraph) -> set[frozenset[str]]:
+    """Pairs of groups joined by a ``competes-with`` relationship."""
+    groups = group_map(kg)
+    pairs = set()
+    for u, v, d in kg.nx().edges(data=True):
+        if d.get("kind") == "competes-with":
+            gu, gv = groups.get(u, u), groups.get(v, v)
+            if gu != gv:
+                pairs.add(frozenset((gu, gv)))
+    return pairs
+
+
+def _labs(kg: KnowledgeGraph) -> set[str]:
+    return {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d.get("roles", ())}
+
+
+def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -> dict[str, Any]:
+    """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
+    g = kg.nx()
+    if org not in g:
+        from dealgraph.graph.cards import UnknownEntityError
+
+        raise UnknownEntityError(org, sorted(g.nodes))
+    groups = group_map(kg)
+    group = groups.get(org, org)
+    labs = {groups.get(lab, lab) for lab in _labs(kg)} - {group}
+    fl = countable(all_flows(kg, as_of=as_of))
+    to_lab: dict[str, list[dict]] = defaultdict(list)
+    from_lab: dict[str, list[dict]] = defaultdict(list)
+    for f in fl:
+        gp, gq = groups.get(f["payer"], f["payer"]), groups.get(f["payee"], f["payee"])
+        if gp == group and gq in labs:
+            to_lab[gq].append(f)
+        elif gq == group and gp in labs:
+            from_lab[gp].append(f)
+    structural: dict[str, list[dict]] = defaultdict(list)
+    cut = None if as_of is None else str(as_of)
+    for u, v, _k, d in g.edges(keys=True, data=True):
+        if d.get("kind") not in TIE_RELATIONSHIPS:
+            continue
+        gu, gv = groups.get(u, u), groups.get(v, v)
+        if gu == group and gv in labs:
+            lab, tie = gv, {"kind": d["kind"], "subject": u, "object": v}
+        elif gv == group and gu in labs:
+            lab, tie = gu, {"kind": d["kind"], "subject": u, "object": v}
+        else:
+            continue
+        tie["relationship"] = d["relationship"]
+        tie["sources"] = _relationship_sources(kg, d["relationship"], cut)
+        if tie["sources"] or cut is None:
+            structural[lab].append(tie)
+    sides = {}
+    rivals = competitors(kg)
+    for lab in sorted(set(to_lab) | set(from_lab) | set(structural)):
+        out_f, in_f = to_lab.get(lab, []), from_lab.get(lab, [])
+        sides[lab] = {
+            "lab": lab,
+            "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
+            "money_to_lab": tally(out_f),
+            "money_from_lab": tally(in_f),
+            "kinds": sorted({f["kind"] for f in out_f + in_f} | {t["kind"] for t in
+                                                                   structural.get(lab, [])}),
+            "deal_ids": sorted(f["id"] for f in out_f + in_f),
+            "flows": out_f + in_f,
+            "ties": structural.get(lab, []),
+            "sources": _flow_sources(out_f + in_f) + [
+                s | {"relationship": t["relationship"]} for t in structural.get(lab, [])
+                for s in t["sources"]],
+        }
+    rival_pairs = sorted(sorted(p) for p in rivals if p <= set(sides))
+    totals = {
+        "money_to_labs": {b: sum(s["money_to_lab"][b] for s in sides.values()) for b in BUCKETS},
+        "money_from_labs": {b: sum(s["money_from_lab"][b] for s in sides.values())
+                            for b in BUCKETS},
+    }
+    return {
+        "organization": org,
+        "group": group,
+        "sides": sides,
+        "rival_pairs": rival_pairs,
+        "two_sided": bool(rival_pairs),
+        "total": totals,
+    }
+
+
+def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[dict[str, Any]]:
+    """Every group with ties to at least two labs that compete with each other."""
+    groups = group_map(kg)
+    tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True)
+                   if d.get("type") == "organization"})
+    out = []
+    for top in tops:
+        e = exposure(kg, top, as_of=as_of)
+        if e["two_sided"]:
+            out.append(e)
+    out.sort(key=lambda e: -sum(e["total"]["money_to_labs"].values()))
+    return out
+
+
+def _flow_sources(flows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for f in flows:
+        for s in f["sources"]:
+            if (s["document"], s["quote"]) not in seen:
+                seen.add((s["document"], s["quote"]))
+                out.append(s | {"deal": f["id"]})
+    return out
+
+
+_REL_SOURCES = """
+SELECT ?r ?doc ?published ?quote WHERE {
+  ?r a dg:Relationship ; dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote .
+  ?s dg:document ?doc . OPTIONAL { ?s dg:published ?published }
+}"""
+
+
+def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
+    def compute() -> dict[str, list[dict]]:
+        by_rel: dict[str, list[dict]] = {}
+        for row in kg.rows(_REL_SOURCES):
+            pub = row["published"].isoformat() if row["published"] else None
+            by_rel.setdefault(row["r"], []).append(
+                {"document": str(row["doc"]), "quote": str(row["quote"]), "published": pub})
+        return by_rel
+
+    cache = kg.memo("relationship_sources", compute)
+    return [{"document": s["document"], "quote": s["quote"]} for s in cache.get(rel, [])
+            if cut is None or s["published"] is None or s["published"] <= cut]

@@ -1,0 +1,156 @@
+"""Vendor-financed loops: an investment that comes back to the investor's group.
+
+A loop is an investment (``equity-investment``) from group A to group B closed by money
+flowing back from B's group to A's group (compute, chips, services, revenue shares),
+directly or through at most ``max_length - 1`` further money edges between groups.
+
+The search never enumerates the cycles of the whole graph. For each investing group A it
+computes, by a reverse breadth-first search bounded by ``max_length - 1``, which groups can
+reach A at all; then from each investee group B it walks forward only into those groups.
+The work is bounded by the investment edges times the bounded neighbourhoods, not by the
+(exponential) number of cycles.
+
+Money out is the committed investment from A's group to B's group; contingent and
+upper-bound investment is reported apart. Money back for a direct return (B -> A) is the
+committed money from B's group to A's group; through longer paths it is the smallest
+committed amount along the path (no more than that can have come back through it). The
+round-trip ratio is money back / money out (``None`` when money out has no figure).
+
+>>> from dealgraph import open_graph
+>>> [l["members"] for l in vendor_financed_loops(open_graph(), max_length=2)][:1]
+[['amazon', 'anthropic']]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from typing import TYPE_CHECKING, Any
+
+from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.groups import group_map
+from dealgraph.graph.money import countable, tally
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["vendor_financed_loops", "find_loops", "INVESTMENT_KINDS"]
+
+INVESTMENT_KINDS = ("equity-investment",)
+
+
+def find_loops(
+    edges: dict[tuple[str, str], list[dict[str, Any]]],
+    investments: dict[tuple[str, str], list[dict[str, Any]]],
+    max_length: int = 4,
+) -> list[list[str]]:
+    """Group paths ``[A, B, ..., A]`` that close an investment A -> B within ``max_length``.
+
+    ``edges`` maps (group, group) to the money flows between them (return paths use these);
+    ``investments`` maps (investor group, investee group) to investment flows.
+
+    >>> e = {("b", "a"): [{}], ("b", "c"): [{}], ("c", "a"): [{}]}
+    >>> find_loops(e, {("a", "b"): [{}]}, max_length=3)
+    [['a', 'b', 'a'], ['a', 'b', 'c', 'a']]
+    >>> find_loops(e, {("a", "b"): [{}]}, max_length=2)
+    [['a', 'b', 'a']]
+    """
+    if max_length < 2:
+        raise ValueError("a loop needs at least two edges (max_length >= 2)")
+    succ: dict[str, set[str]] = defaultdict(set)
+    pred: dict[str, set[str]] = defaultdict(set)
+    for a, b in edges:
+        if a != b:
+            succ[a].add(b)
+            pred[b].add(a)
+    hops = max_length - 1  # edges allowed on the way back
+    out: list[list[str]] = []
+    reach_cache: dict[str, dict[str, int]] = {}
+    for a, b in sorted(investments):
+        if a == b:
+            continue
+        if a not in reach_cache:  # distance from each group to `a`, up to `hops`
+            dist, queue = {a: 0}, deque([a])
+            while queue:
+                n = queue.popleft()
+                if dist[n] == hops:
+                    continue
+                for p in pred.get(n, ()):
+                    if p not in dist:
+                        dist[p] = dist[n] + 1
+                        queue.append(p)
+            reach_cache[a] = dist
+        dist = reach_cache[a]
+        if b not in dist:
+            continue
+        stack = [(b, [a, b])]
+        while stack:
+            node, path = stack.pop()
+            used = len(path) - 2  # edges walked back so far
+            for nxt in sorted(succ.get(node, ()), reverse=True):
+                if nxt == a:
+                    out.append(path + [a])
+                elif nxt not in path and nxt in dist and used + 1 + dist[nxt] <= hops:
+                    stack.append((nxt, path + [nxt]))
+    out.sort(key=lambda p: (len(p), p))
+    return out
+
+
+def vendor_financed_loops(
+    kg: KnowledgeGraph, max_length: int = 4, as_of: str | dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Every vendor-financed loop at corporate-group level (see the module docstring).
+
+    Each loop: ``members`` (groups, investor first), ``flows`` (the investment flows and the
+    return flows, as in :func:`dealgraph.graph.flows.flows`), ``money_out``, ``money_back``,
+    ``ratio``, ``money_out_contingent``, ``money_out_upper_bound``, ``dates`` and
+    ``sources``. Sorted by money out, largest first.
+    """
+    groups = group_map(kg)
+    fl = countable(all_flows(kg, as_of=as_of))
+    edges: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    investments: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for f in fl:
+        ga, gb = groups.get(f["payer"], f["payer"]), groups.get(f["payee"], f["payee"])
+        if ga == gb:
+            continue
+        edges[(ga, gb)].append(f)
+        if f["kind"] in INVESTMENT_KINDS:
+            investments[(ga, gb)].append(f)
+    loops = []
+    for path in find_loops(edges, investments, max_length):
+        a, b = path[0], path[1]
+        out_flows = investments[(a, b)]
+        back_legs = [edges[(path[i], path[i + 1])] for i in range(1, len(path) - 1)]
+        out_tally = tally(out_flows)
+        leg_committed = [tally(leg)["committed"] for leg in back_legs]
+        money_back = min(leg_committed) if leg_committed else 0
+        money_out = out_tally["committed"]
+        used = out_flows + [f for leg in back_legs for f in leg]
+        loops.append({
+            "members": path[:-1],
+            "investor": a,
+            "investee": b,
+            "flows": used,
+            "money_out": money_out,
+            "money_out_contingent": out_tally["contingent"],
+            "money_out_upper_bound": out_tally["upper_bound"],
+            "money_back": money_back,
+            "ratio": round(money_back / money_out, 4) if money_out else None,
+            "deal_ids": [f["id"] for f in used],
+            "dates": sorted({f["effective_date"] for f in used if f["effective_date"]}),
+            "sources": _sources(used),
+        })
+    loops.sort(key=lambda lp: (-lp["money_out"], len(lp["members"]), lp["members"]))
+    return loops
+
+
+def _sources(flows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    seen, out = set(), []
+    for f in flows:
+        for s in f["sources"]:
+            k = (s["document"], s["quote"])
+            if k not in seen:
+                seen.add(k)
+                out.append(s | {"deal": f["id"]})
+    return out

@@ -1,0 +1,103 @@
+"""Paths between two entities, and shares of a payer's total commitments.
+
+>>> from dealgraph import open_graph
+>>> kg = open_graph()
+>>> [[s["deal"] for s in p["steps"]] for p in paths(kg, "amazon", "aws", max_length=2)][:1]
+[['amazon-openai-investment-2026', 'openai-aws-compute-2025']]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.groups import group_map
+from dealgraph.graph.money import countable, tally
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["paths", "share"]
+
+
+def paths(
+    kg: KnowledgeGraph,
+    a: str,
+    b: str,
+    max_length: int = 3,
+    mode: Literal["money", "any"] = "money",
+    as_of: str | dt.date | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Simple paths from ``a`` to ``b`` of at most ``max_length`` edges, shortest first.
+
+    ``mode="money"`` follows money edges in their direction (payer -> payee);
+    ``mode="any"`` follows money and structural edges in either direction. At most
+    ``limit`` paths are returned.
+    """
+    g = kg.nx()
+    for n in (a, b):
+        if n not in g:
+            from dealgraph.graph.cards import UnknownEntityError
+
+            raise UnknownEntityError(n, sorted(g.nodes))
+    view = nx.MultiDiGraph()
+    view.add_nodes_from(g.nodes)
+    for f in countable(all_flows(kg, as_of=as_of)):
+        view.add_edge(f["payer"], f["payee"], key=f["id"], flow=f)
+    if mode == "any":
+        for u, v, k, d in g.edges(keys=True, data=True):
+            if d["edge"] == "structure":
+                view.add_edge(u, v, key=k, structure=d)
+        view = view.to_undirected(as_view=True)
+    out = []
+    for edge_path in nx.all_simple_edge_paths(view, a, b, cutoff=max_length):
+        steps = []
+        node = a
+        for u, v, k in edge_path:
+            d = view.get_edge_data(u, v, k)
+            other = v if u == node else u
+            if "flow" in d:
+                f = d["flow"]
+                steps.append({"from": node, "to": other, "deal": f["id"], "kind": f["kind"],
+                              "payer": f["payer"], "payee": f["payee"], "amount": f["amount"],
+                              "status": f["status"], "sources": f["sources"]})
+            else:
+                s = d["structure"]
+                steps.append({"from": node, "to": other, "relationship": s["relationship"],
+                              "kind": s["kind"]})
+            node = other
+        out.append({"length": len(steps), "steps": steps})
+    out.sort(key=lambda p: (p["length"], [s.get("deal") or s.get("relationship") for s in
+                                          p["steps"]]))
+    return out[:limit]
+
+
+def share(kg: KnowledgeGraph, payer: str, payee: str,
+          as_of: str | dt.date | None = None) -> dict[str, Any]:
+    """``payee``'s group's share of ``payer``'s total commitments, when a total is known.
+
+    The total is the latest ``total-commitments`` observation of the payer (as of the date);
+    the numerator is the committed money from the payer to the payee's group.
+    """
+    from dealgraph.graph.cards import observations
+
+    groups = group_map(kg)
+    target = groups.get(payee, payee)
+    cut = None if as_of is None else str(as_of)
+    fl = [f for f in countable(all_flows(kg, payer=payer, as_of=as_of))
+          if groups.get(f["payee"], f["payee"]) == target]
+    totals = [o for o in observations(kg, payer) if o["metric"] == "total-commitments"
+              and not o["forecast"] and (cut is None or (o["as_of"] or "") <= cut)]
+    total = max(totals, key=lambda o: (o["as_of"] or "", o["published"] or ""), default=None)
+    money = tally(fl)
+    return {
+        "payer": payer, "payee": payee, "payee_group": target, "money": money,
+        "deal_ids": [f["id"] for f in fl],
+        "total": total["value"] if total else None,
+        "total_observation": total["id"] if total else None,
+        "share": round(money["committed"] / total["value"], 4) if total and total["value"] else None,
+        "sources": [s for f in fl for s in f["sources"]] + (total["sources"] if total else []),
+    }
