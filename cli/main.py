@@ -389,6 +389,26 @@ def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt = F
     sys.stdout.write(render_report(rep))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    data: DataOpt = None,
+) -> None:
+    """Serve the HTTP API and SPARQL endpoint (settings: DEALGRAPH_* environment variables)."""
+    import uvicorn
+    from dealgraph.api.main import create_app
+    from dealgraph.api.settings import Settings
+
+    settings = Settings()
+    if data is not None:
+        settings = settings.model_copy(update={"data": data})
+    kg = _load(settings.data)
+    err.print(f"dealgraph: serving {len(kg)} triples on http://{host}:{port} "
+              f"(SPARQL at /sparql, OpenAPI at /docs)")
+    uvicorn.run(create_app(kg, settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -1,0 +1,51 @@
+"""Dependencies shared by the routers (typed aliases)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from dealgraph.api.errors import ApiError
+from dealgraph.api.settings import Settings
+from dealgraph.graph import KnowledgeGraph, UnknownEntityError
+from fastapi import Depends, Query, Request
+
+__all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
+
+
+def get_graph(request: Request) -> KnowledgeGraph:
+    return request.app.state.kg
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+GraphDep = Annotated[KnowledgeGraph, Depends(get_graph)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AsOf = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                   description="Only what was known on this date (YYYY-MM-DD).",
+                                   examples=["2026-01-01"])]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
+Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size.")]
+
+
+def require_entity(kg: KnowledgeGraph, entity_id: str) -> None:
+    """404 with close matches when ``entity_id`` is unknown."""
+    if entity_id not in kg.nx():
+        exc = UnknownEntityError(entity_id, sorted(kg.nx().nodes))
+        raise ApiError(404, str(exc), suggestions=exc.suggestions)
+
+
+def check_as_of(as_of: str | None) -> str | None:
+    from dealgraph.graph.flows import parse_as_of
+
+    try:
+        return parse_as_of(as_of)
+    except ValueError as exc:
+        raise ApiError(422, str(exc)) from None
+
+
+def page(items: list, offset: int, limit: int | None, settings: Settings) -> dict:
+    size = limit or settings.page_size
+    return {"items": items[offset:offset + size], "total": len(items), "offset": offset,
+            "limit": size}

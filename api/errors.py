@@ -1,0 +1,49 @@
+"""JSON errors: every error response is ``{"error": {"status", "message", ...}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = ["ApiError", "install_error_handlers", "error_response"]
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a message and optional details (e.g. suggestions)."""
+
+    def __init__(self, status: int, message: str, **details: Any):
+        self.status = status
+        self.message = message
+        self.details = details
+        super().__init__(message)
+
+
+def error_response(status: int, message: str, headers: dict | None = None,
+                   **details: Any) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message, **details}},
+                        status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message, **exc.details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                    for e in exc.errors()]
+        return error_response(422, "invalid request: " + "; ".join(
+            f"{p['field']}: {p['message']}" for p in problems), problems=problems)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
+        return error_response(500, f"internal error: {type(exc).__name__}")

@@ -1,0 +1,50 @@
+"""The FastAPI application: REST lookups, analytics, and the SPARQL endpoint.
+
+Run it with ``dealgraph serve`` or any ASGI server (``uvicorn dealgraph.api.main:app``).
+
+>>> from fastapi.testclient import TestClient
+>>> client = TestClient(create_app())
+>>> client.get("/health").json()["status"]
+'ok'
+"""
+
+from __future__ import annotations
+
+from dealgraph.api.errors import install_error_handlers
+from dealgraph.api.limits import RequestLimits
+from dealgraph.api.routers import analytics, deals, entities, health, sparql
+from dealgraph.api.settings import Settings
+from dealgraph.graph import KnowledgeGraph
+from fastapi import FastAPI
+
+__all__ = ["create_app", "app"]
+
+
+def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app around a loaded graph (default: load ``settings.data`` or the bundle)."""
+    settings = settings or Settings()
+    if kg is None:
+        from dealgraph import open_graph
+
+        kg = open_graph(settings.data)
+    application = FastAPI(
+        title="dealgraph",
+        version="0.1.0",
+        description="The money behind AI: entities, deals, flows, loops, two-sided bets and a "
+                    "read-only SPARQL endpoint. Amounts are in base units (USD).",
+    )
+    application.state.kg = kg
+    application.state.settings = settings
+    kg.nx()  # build the projection once, before the first request
+    install_error_handlers(application)
+    for r in (health.router, entities.router, deals.router, analytics.router, sparql.router):
+        application.include_router(r)
+    application.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
+                               max_url_length=settings.max_url_length)
+    return application
+
+
+def __getattr__(name: str):  # lazily build the default app for ``uvicorn dealgraph.api.main:app``
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

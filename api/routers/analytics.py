@@ -1,0 +1,109 @@
+"""The analytics: flows, trace, exposure, loops, paths, conflicts, share, sources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from dealgraph.api.deps import (
+    AsOf,
+    GraphDep,
+    Limit,
+    Offset,
+    SettingsDep,
+    check_as_of,
+    page,
+    require_entity,
+)
+from dealgraph.api.errors import ApiError
+from dealgraph.graph import flows as flows_of
+from dealgraph.graph import sources as sources_of
+from fastapi import APIRouter, Path, Query
+
+router = APIRouter(tags=["analytics"])
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
+OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
+
+
+@router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
+def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee: OptSlug = None,
+               kind: Annotated[str | None, Query(max_length=50)] = None, as_of: AsOf = None,
+               offset: Offset = 0, limit: Limit = None) -> dict[str, Any]:
+    for e in (payer, payee):
+        if e:
+            require_entity(kg, e)
+    from dealgraph.ontology.vocab import DEAL_KINDS
+
+    if kind and kind not in DEAL_KINDS:
+        raise ApiError(422, f"unknown kind {kind!r}", choices=list(DEAL_KINDS))
+    result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=check_as_of(as_of))
+    return page(result, offset, limit, settings)
+
+
+@router.get("/trace/{entity_id}", operation_id="trace_money", summary="Follow money hop by hop")
+def trace(kg: GraphDep, entity_id: Slug,
+          depth: Annotated[int, Query(ge=1, le=6)] = 2,
+          direction: Literal["down", "up"] = "down", as_of: AsOf = None) -> dict[str, Any]:
+    from dealgraph.graph.trace import trace as trace_of
+
+    require_entity(kg, entity_id)
+    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=check_as_of(as_of))
+
+
+@router.get("/exposure/{entity_id}", operation_id="get_exposure",
+            summary="One organization's ties to competing labs")
+def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> dict[str, Any]:
+    from dealgraph.graph.exposure import exposure as exposure_of
+
+    require_entity(kg, entity_id)
+    return exposure_of(kg, entity_id, as_of=check_as_of(as_of))
+
+
+@router.get("/exposure", operation_id="list_two_sided_bets",
+            summary="Every organization with bets on both sides")
+def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
+    from dealgraph.graph.exposure import two_sided_bets
+
+    return two_sided_bets(kg, as_of=check_as_of(as_of))
+
+
+@router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
+def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4,
+          as_of: AsOf = None) -> list[dict[str, Any]]:
+    from dealgraph.graph.loops import vendor_financed_loops
+
+    return vendor_financed_loops(kg, max_length=max_length, as_of=check_as_of(as_of))
+
+
+@router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
+def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1, le=5)] = 3,
+          mode: Literal["money", "any"] = "money", as_of: AsOf = None) -> list[dict[str, Any]]:
+    from dealgraph.graph.paths import paths as paths_of
+
+    require_entity(kg, a)
+    require_entity(kg, b)
+    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=check_as_of(as_of))
+
+
+@router.get("/share/{payer}/{payee}", operation_id="get_share",
+            summary="A payee's share of a payer's total commitments")
+def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> dict[str, Any]:
+    from dealgraph.graph.paths import share as share_of
+
+    require_entity(kg, payer)
+    require_entity(kg, payee)
+    return share_of(kg, payer, payee, as_of=check_as_of(as_of))
+
+
+@router.get("/conflicts", operation_id="list_conflicts",
+            summary="Figures on which sources disagree")
+def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
+    from dealgraph.graph.conflicts import conflicts as conflicts_of
+
+    return conflicts_of(kg, as_of=check_as_of(as_of))
+
+
+@router.get("/sources", operation_id="list_sources",
+            summary="Source documents with the claims resting on each")
+def sources(kg: GraphDep) -> list[dict[str, Any]]:
+    return sources_of(kg)

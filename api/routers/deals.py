@@ -1,0 +1,51 @@
+"""/deals/{id} and /between/{a}/{b}."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
+from dealgraph.api.errors import ApiError
+from dealgraph.graph.flows import flow_of_edge
+from fastapi import APIRouter, Path
+
+router = APIRouter(tags=["deals"])
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
+
+
+@router.get("/deals/{deal_id}", operation_id="get_deal", summary="A deal with every amount claim")
+def get_deal(kg: GraphDep, deal_id: Slug) -> dict[str, Any]:
+    """The deal's payer, payee, kind, status, dates, every amount claim and its evidence."""
+    for u, v, key, data in kg.nx().edges(keys=True, data=True):
+        if key == deal_id and data.get("edge") == "money":
+            flow = flow_of_edge(u, v, key, data)
+            parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True)
+                     if d.get("part_of") == deal_id]
+            return flow | {"tranches": sorted(parts), "all_sources": data["sources"]}
+    deals = sorted(k for *_ , k, d in kg.nx().edges(keys=True, data=True)
+                   if d.get("edge") == "money")
+    import difflib
+
+    close = difflib.get_close_matches(deal_id, deals, n=3, cutoff=0.6)
+    raise ApiError(404, f"unknown deal {deal_id!r}", suggestions=close)
+
+
+@router.get("/between/{a}/{b}", operation_id="get_between",
+            summary="Every relationship and deal between two entities")
+def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> dict[str, Any]:
+    require_entity(kg, a)
+    require_entity(kg, b)
+    cut = check_as_of(as_of)
+    g = kg.nx()
+    items = []
+    for u, v in ((a, b), (b, a)):
+        for key, data in (g.get_edge_data(u, v) or {}).items():
+            if data["edge"] == "money":
+                f = flow_of_edge(u, v, key, data, cut)
+                if f is not None:
+                    items.append({"type": "deal", **f})
+            else:
+                items.append({"type": "relationship", "id": data["relationship"],
+                              "kind": data["kind"], "subject": u, "object": v})
+    return {"a": a, "b": b, "items": items}

@@ -1,0 +1,105 @@
+"""/entities: search, entity cards, relationships with filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from dealgraph.api.deps import (
+    AsOf,
+    GraphDep,
+    Limit,
+    Offset,
+    SettingsDep,
+    check_as_of,
+    page,
+    require_entity,
+)
+from dealgraph.graph import entity_card
+from dealgraph.graph.flows import flow_of_edge
+from fastapi import APIRouter, Path, Query
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+EntityId = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100,
+                               examples=["aws"])]
+
+
+@router.get("", operation_id="search_entities", summary="Search entities by name or alias")
+def search_entities(
+    kg: GraphDep, settings: SettingsDep,
+    q: Annotated[str, Query(max_length=200, description="Case-insensitive prefix or substring "
+                            "of an id, name or alias.", examples=["amaz"])] = "",
+    offset: Offset = 0, limit: Limit = None,
+) -> dict[str, Any]:
+    """Typeahead search: prefix matches first, then substring matches."""
+    from dealgraph.ontology.namespace import DG, entity_iri
+
+    needle = q.strip().lower()
+    scored = []
+    for n, d in kg.nx().nodes(data=True):
+        names = [n, d["name"]] + [str(a) for a in kg.rdf.objects(entity_iri(n), DG.alias)]
+        lowered = [x.lower() for x in names]
+        if not needle:
+            rank = 2
+        elif any(x.startswith(needle) for x in lowered):
+            rank = 0
+        elif any(needle in x for x in lowered):
+            rank = 1
+        else:
+            continue
+        scored.append((rank, d["name"].lower(), {"id": n, "name": d["name"], "type": d["type"],
+                                                  "roles": d["roles"], "aliases": names[2:]}))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return page([s[2] for s in scored], offset, limit, settings)
+
+
+@router.get("/{entity_id}", operation_id="get_entity", summary="The entity card")
+def get_entity(kg: GraphDep, entity_id: EntityId) -> dict[str, Any]:
+    """Types, names, group, relationships, deals and observations, each with its sources."""
+    require_entity(kg, entity_id)
+    return entity_card(kg, entity_id)
+
+
+@router.get("/{entity_id}/relationships", operation_id="get_entity_relationships",
+            summary="An entity's relationships and deals, filtered")
+def get_relationships(
+    kg: GraphDep, settings: SettingsDep, entity_id: EntityId,
+    kind: Annotated[str | None, Query(max_length=50, examples=["equity-investment"])] = None,
+    direction: Literal["in", "out", "both"] = "both",
+    counterparty: Annotated[str | None, Query(max_length=100)] = None,
+    as_of: AsOf = None,
+    min_amount: Annotated[float | None, Query(ge=0, description="Smallest amount (base units); "
+                                              "relationships without amounts are dropped.")
+                          ] = None,
+    offset: Offset = 0, limit: Limit = None,
+) -> dict[str, Any]:
+    require_entity(kg, entity_id)
+    cut = check_as_of(as_of)
+    g = kg.nx()
+    items = []
+    card_rels = {r["id"]: r for r in entity_card(kg, entity_id)["relationships"]}
+    for d, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
+                     ("in", g.in_edges(entity_id, keys=True, data=True))):
+        if direction not in (d, "both"):
+            continue
+        for u, v, key, data in edges:
+            other = v if d == "out" else u
+            if counterparty and other != counterparty:
+                continue
+            if kind and data["kind"] != kind:
+                continue
+            if data["edge"] == "money":
+                f = flow_of_edge(u, v, key, data, cut)
+                if f is None or (min_amount is not None and (f["amount"] or 0) < min_amount):
+                    continue
+                items.append({"type": "deal", "direction": d, "counterparty": other, **f})
+            else:
+                if min_amount is not None:
+                    continue
+                rel = card_rels.get(data["relationship"]) or {
+                    "id": None, "kind": data["kind"], "subject": u, "object": v, "sources": []}
+                items.append({"type": "relationship", "direction": d, "counterparty": other,
+                              **{k: rel[k] for k in ("id", "kind", "subject", "object",
+                                                     "sources")}})
+    items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
+    return page(items, offset, limit, settings)

@@ -1,0 +1,15 @@
+"""/health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dealgraph.api.deps import GraphDep
+from fastapi import APIRouter
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", operation_id="health", summary="Liveness and data size")
+def health(kg: GraphDep) -> dict[str, Any]:
+    return {"status": "ok", "triples": len(kg)}
