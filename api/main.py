@@ -17,7 +17,7 @@ from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
 from fastapi import FastAPI
 
-__all__ = ["create_app", "app"]
+__all__ = ["create_app"]
 
 
 def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> FastAPI:
