@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from dealgraph.api.errors import ApiError
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph, UnknownEntityError
 from fastapi import Depends, Query, Request
+from pydantic import AfterValidator
 
 __all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
 
@@ -22,9 +24,16 @@ def get_settings(request: Request) -> Settings:
 
 GraphDep = Annotated[KnowledgeGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-AsOf = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
-                                   description="Only what was known on this date (YYYY-MM-DD).",
-                                   examples=["2026-01-01"])]
+def _real_date(v: str | None) -> str | None:
+    if v is not None:
+        dt.date.fromisoformat(v)  # ValueError -> 422
+    return v
+
+
+AsOf = Annotated[str | None, AfterValidator(_real_date),
+                 Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
+                       description="Only what was known on this date (YYYY-MM-DD).",
+                       examples=["2026-01-01"])]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size.")]
 
@@ -37,12 +46,7 @@ def require_entity(kg: KnowledgeGraph, entity_id: str) -> None:
 
 
 def check_as_of(as_of: str | None) -> str | None:
-    from dealgraph.graph.flows import parse_as_of
-
-    try:
-        return parse_as_of(as_of)
-    except ValueError as exc:
-        raise ApiError(422, str(exc)) from None
+    return as_of
 
 
 def page(items: list, offset: int, limit: int | None, settings: Settings) -> dict:

@@ -14,12 +14,13 @@ from dealgraph.api.deps import (
     page,
     require_entity,
 )
-from dealgraph.api.errors import ApiError
+from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import flows as flows_of
 from dealgraph.graph import sources as sources_of
+from dealgraph.loaders.models import DealKind
 from fastapi import APIRouter, Path, Query
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
@@ -27,15 +28,11 @@ OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 
 @router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
 def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee: OptSlug = None,
-               kind: Annotated[str | None, Query(max_length=50)] = None, as_of: AsOf = None,
+               kind: DealKind | None = None, as_of: AsOf = None,
                offset: Offset = 0, limit: Limit = None) -> dict[str, Any]:
     for e in (payer, payee):
         if e:
             require_entity(kg, e)
-    from dealgraph.ontology.vocab import DEAL_KINDS
-
-    if kind and kind not in DEAL_KINDS:
-        raise ApiError(422, f"unknown kind {kind!r}", choices=list(DEAL_KINDS))
     result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=check_as_of(as_of))
     return page(result, offset, limit, settings)
 

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
 from dealgraph.api.errors import ApiError
+from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph.flows import flow_of_edge
 from fastapi import APIRouter, Path
 
-router = APIRouter(tags=["deals"])
+router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 

@@ -14,11 +14,13 @@ from dealgraph.api.deps import (
     page,
     require_entity,
 )
+from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import entity_card
 from dealgraph.graph.flows import flow_of_edge
+from dealgraph.loaders.models import DealKind, RelationshipKind
 from fastapi import APIRouter, Path, Query
 
-router = APIRouter(prefix="/entities", tags=["entities"])
+router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
 
 EntityId = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100,
                                examples=["aws"])]
@@ -64,7 +66,7 @@ def get_entity(kg: GraphDep, entity_id: EntityId) -> dict[str, Any]:
             summary="An entity's relationships and deals, filtered")
 def get_relationships(
     kg: GraphDep, settings: SettingsDep, entity_id: EntityId,
-    kind: Annotated[str | None, Query(max_length=50, examples=["equity-investment"])] = None,
+    kind: DealKind | RelationshipKind | None = None,
     direction: Literal["in", "out", "both"] = "both",
     counterparty: Annotated[str | None, Query(max_length=100)] = None,
     as_of: AsOf = None,

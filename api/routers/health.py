@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from dealgraph.api.deps import GraphDep
+from dealgraph.api.schemas import ERROR_RESPONSES
 from fastapi import APIRouter
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 
 
 @router.get("/health", operation_id="health", summary="Liveness and data size")

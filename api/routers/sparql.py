@@ -8,16 +8,18 @@ without a query returns the service description (Turtle).
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from dealgraph.api.deps import GraphDep, SettingsDep
 from dealgraph.api.errors import ApiError
 from dealgraph.api.query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
+from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.api.sparql_guard import check_query
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
 
 _RESULT_ACCEPT = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -91,7 +93,9 @@ def _answer(kg, settings, text: str | None, accept: str) -> Response:
             responses={200: {"content": {m: {} for m in (*RESULT_TYPES.values(),
                                                          *GRAPH_TYPES.values())}}})
 def sparql_get(request: Request, kg: GraphDep, settings: SettingsDep,
-               query: str | None = None) -> Response:
+               query: Annotated[str | None, Query(min_length=1, description=(
+                   "The SPARQL query; without it the service description is returned."))
+               ] = None) -> Response:
     if query is None and "update" not in request.query_params:
         body = SERVICE_DESCRIPTION.replace("{endpoint}", str(request.url_for("sparql_get")))
         body = body.replace("{triples}", str(len(kg)))

@@ -1,0 +1,36 @@
+"""Response models shared by the routers (for the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = ["ErrorBody", "ErrorResponse", "ERROR_RESPONSES"]
+
+
+class ErrorBody(BaseModel):
+    status: int
+    message: str
+    model_config = {"extra": "allow"}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+_DESCRIPTIONS = {
+    400: "Bad request (e.g. SPARQL syntax error, SERVICE or FROM)",
+    403: "Refused (SPARQL Update on a read-only endpoint)",
+    404: "Unknown id (close matches in `suggestions`)",
+    406: "No acceptable response format",
+    413: "Request body too large",
+    414: "Request URL or query too long",
+    415: "Unsupported request media type",
+    422: "Invalid parameter",
+    504: "Query stopped at the time limit",
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse, "description": text} for code, text in _DESCRIPTIONS.items()
+}
