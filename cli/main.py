@@ -45,7 +45,7 @@ def _load(data: Path | None):
     except DataError as exc:
         err.print(f"[bold red]Invalid data[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:
-            err.print(f"  {p}", markup=False, highlight=False)
+            err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -54,7 +54,7 @@ def _print_json(obj: Any) -> None:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

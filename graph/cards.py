@@ -17,6 +17,7 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.flows import flow_of_edge
+from dealgraph.graph.projection import iso, num
 from dealgraph.ontology.namespace import entity_iri
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,17 +86,6 @@ SELECT DISTINCT ?doc ?claim ?quote WHERE {
 }"""
 
 
-def _num(v: Any) -> Any:
-    if v is None:
-        return None
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def _iso(v: Any) -> str | None:
-    return None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
-
-
 def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[str, Any]]:
     """Every observation (of ``subject`` if given), each with its sources."""
     by_id: dict[str, dict[str, Any]] = {}
@@ -104,12 +94,12 @@ def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[st
             continue
         o = by_id.setdefault(row["o"], {
             "id": row["o"], "subject": row["subject"], "metric": row["metric"],
-            "value": _num(row["value"]), "upper": _num(row["upper"]), "unit": str(row["unit"]),
-            "bound": row["bound"], "rate": row["rate"], "as_of": _iso(row["asOf"]),
+            "value": num(row["value"]), "upper": num(row["upper"]), "unit": str(row["unit"]),
+            "bound": row["bound"], "rate": row["rate"], "as_of": iso(row["asOf"]),
             "as_of_precision": row["asOfPrecision"], "as_of_inferred": bool(row["asOfInferred"]),
             "period": row["period"], "basis": row["basis"], "forecast": bool(row["forecast"]),
             "segment": row["segment"], "attributed_to": row["attributedTo"], "note": row["note"],
-            "published": _iso(row["published"]), "sources": [],
+            "published": iso(row["published"]), "sources": [],
         })
         src = {"document": str(row["doc"]), "quote": str(row["quote"])}
         if src not in o["sources"]:
@@ -187,7 +177,7 @@ def sources(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "document": doc,
             "title": str(row["title"]),
             "publisher": row["publisher"],
-            "published": _iso(row["published"]),
+            "published": iso(row["published"]),
             "published_precision": row["precision"],
             "published_inferred": bool(row["inferred"]),
             "url": row["url"],

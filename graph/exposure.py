@@ -22,6 +22,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.flows import sources_of_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import BUCKETS, countable, tally
 
@@ -98,7 +99,7 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
             "deal_ids": sorted(f["id"] for f in out_f + in_f),
             "flows": out_f + in_f,
             "ties": structural.get(lab, []),
-            "sources": _flow_sources(out_f + in_f) + [
+            "sources": sources_of_flows(out_f + in_f) + [
                 s | {"relationship": t["relationship"]} for t in structural.get(lab, [])
                 for s in t["sources"]],
         }
@@ -131,15 +132,6 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
     out.sort(key=lambda e: -sum(e["total"]["money_to_labs"].values()))
     return out
 
-
-def _flow_sources(flows: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for f in flows:
-        for s in f["sources"]:
-            if (s["document"], s["quote"]) not in seen:
-                seen.add((s["document"], s["quote"]))
-                out.append(s | {"deal": f["id"]})
-    return out
 
 
 _REL_SOURCES = """

@@ -20,7 +20,7 @@ from dealgraph.graph.projection import headline_amount
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of"]
+__all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of", "sources_of_flows"]
 
 
 def parse_as_of(as_of: str | dt.date | None) -> str | None:
@@ -101,4 +101,16 @@ def flows(
         if f is not None:
             out.append(f)
     out.sort(key=lambda f: (-(f["amount"] or 0), f["id"]))
+    return out
+
+
+def sources_of_flows(flows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The distinct (document, quote) sources of ``flows``, each tagged with its deal id."""
+    seen, out = set(), []
+    for f in flows:
+        for s in f["sources"]:
+            k = (s["document"], s["quote"])
+            if k not in seen:
+                seen.add(k)
+                out.append(s | {"deal": f["id"]})
     return out

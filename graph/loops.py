@@ -28,6 +28,7 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.flows import sources_of_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import countable, tally
 
@@ -139,18 +140,8 @@ def vendor_financed_loops(
             "ratio": round(money_back / money_out, 4) if money_out else None,
             "deal_ids": [f["id"] for f in used],
             "dates": sorted({f["effective_date"] for f in used if f["effective_date"]}),
-            "sources": _sources(used),
+            "sources": sources_of_flows(used),
         })
     loops.sort(key=lambda lp: (-lp["money_out"], len(lp["members"]), lp["members"]))
     return loops
 
-
-def _sources(flows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    seen, out = set(), []
-    for f in flows:
-        for s in f["sources"]:
-            k = (s["document"], s["quote"])
-            if k not in seen:
-                seen.add(k)
-                out.append(s | {"deal": f["id"]})
-    return out

@@ -106,13 +106,21 @@ def headline_amount(amounts: list[dict[str, Any]]) -> dict[str, Any] | None:
     )
 
 
-def _iso(v: Any) -> str | None:
+def iso(v: Any) -> str | None:
+    """A date (or other value) as text; None stays None."""
     if v is None:
         return None
     return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 
-def _num(v: Any) -> int | float:
+def num(v: Any) -> int | float | None:
+    """A decimal as int when whole, else float; None stays None.
+
+    >>> num(38000000000.0), num(2.52), num(None)
+    (38000000000, 2.52, None)
+    """
+    if v is None:
+        return None
     f = float(v)
     return int(f) if f.is_integer() else f
 
@@ -140,24 +148,24 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     amounts: dict[str, dict[str, dict[str, Any]]] = {}
     for row in kg.rows(AMOUNT_QUERY):
         claim = amounts.setdefault(row["d"], {}).setdefault(row["a"], {
-            "value": _num(row["value"]),
-            "upper": _num(row["upper"]) if row["upper"] is not None else None,
+            "value": num(row["value"]),
+            "upper": num(row["upper"]),
             "currency": str(row["currency"]),
             "bound": row["bound"],
             "rate": row["rate"],
             "term": str(row["term"]) if row["term"] is not None else None,
             "document": str(row["doc"]),
-            "published": _iso(row["published"]),
+            "published": iso(row["published"]),
             "quote": str(row["quote"]),
         })
         # a claim resting on several documents keeps the earliest publication date
         if row["published"] is not None and (claim["published"] is None
-                                             or _iso(row["published"]) < claim["published"]):
-            claim.update(document=str(row["doc"]), published=_iso(row["published"]))
+                                             or iso(row["published"]) < claim["published"]):
+            claim.update(document=str(row["doc"]), published=iso(row["published"]))
     evidence: dict[str, list[dict[str, Any]]] = {}
     for row in kg.rows(EVIDENCE_QUERY):
         evidence.setdefault(row["d"], []).append(
-            {"document": str(row["doc"]), "published": _iso(row["published"]),
+            {"document": str(row["doc"]), "published": iso(row["published"]),
              "quote": str(row["quote"])})
     includes: dict[str, list[str]] = {}
     for row in kg.rows(INCLUDES_QUERY):
@@ -176,11 +184,11 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             edge="money",
             kind=row["kind"],
             status=row["status"],
-            date=_iso(row["date"]),
+            date=iso(row["date"]),
             date_precision=row["precision"],
             date_inferred=bool(row["inferred"]),
-            start=_iso(row["start"]),
-            end=_iso(row["end"]),
+            start=iso(row["start"]),
+            end=iso(row["end"]),
             term=str(row["term"]) if row["term"] is not None else None,
             part_of=row["partOf"],
             includes=sorted(includes.get(d, [])),
