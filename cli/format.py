@@ -134,6 +134,7 @@ def print_loops(console: Console, loops: list[dict[str, Any]]) -> None:
         if lp["money_out_contingent"]:
             out += f" (+{money(lp['money_out_contingent'])} contingent)"
         ratio = "—" if lp["ratio"] is None else f"{lp['ratio']:.2f}"
-        t.add_row(" → ".join(lp["members"] + [lp["members"][0]]), out, money(lp["money_back"]),
+        back = "unknown" if lp["money_back"] is None else money(lp["money_back"])
+        t.add_row(" → ".join(lp["members"] + [lp["members"][0]]), out, back,
                   ratio, ", ".join(lp["deal_ids"]))
     console.print(t)

@@ -5,10 +5,11 @@
 >>> card = entity_card(kg, "aws")
 >>> card["name"], card["group"]
 ('Amazon Web Services', 'amazon')
->>> entity_card(kg, "amazn")
-Traceback (most recent call last):
-...
-dealgraph.graph.cards.UnknownEntityError: unknown entity 'amazn' (did you mean 'amazon'?)
+>>> try:
+...     entity_card(kg, "amazn")
+... except UnknownEntityError as exc:
+...     print(exc)
+unknown entity 'amazn' (did you mean 'amazon'?)
 """
 
 from __future__ import annotations

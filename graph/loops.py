@@ -14,11 +14,17 @@ Money out is the committed investment from A's group to B's group; contingent an
 upper-bound investment is reported apart. Money back for a direct return (B -> A) is the
 committed money from B's group to A's group; through longer paths it is the smallest
 committed amount along the path (no more than that can have come back through it). The
-round-trip ratio is money back / money out (``None`` when money out has no figure).
+round-trip ratio is money back / money out. Where a leg has no committed figure the money
+back is unknown (``None``), and so is the ratio; likewise when money out has no figure.
+Loops are listed shortest first, then by money out.
 
 >>> from dealgraph import open_graph
->>> [l["members"] for l in vendor_financed_loops(open_graph(), max_length=2)][:1]
-[['amazon', 'anthropic']]
+>>> for lp in vendor_financed_loops(open_graph(), max_length=2):
+...     print(lp["members"], lp["money_out"], lp["money_back"], lp["ratio"])
+['amazon', 'openai'] 50000000000 38000000000 0.76
+['amazon', 'anthropic'] 13000000000 100000000000 7.6923
+['microsoft', 'openai'] 13000000000 250000000000 19.2308
+['oracle', 'openai'] 0 30000000000 None
 """
 
 from __future__ import annotations
@@ -125,7 +131,8 @@ def vendor_financed_loops(
         back_legs = [edges[(path[i], path[i + 1])] for i in range(1, len(path) - 1)]
         out_tally = tally(out_flows)
         leg_committed = [tally(leg)["committed"] for leg in back_legs]
-        money_back = min(leg_committed) if leg_committed else 0
+        # a leg with no committed figure leaves the money back unknown, not zero
+        money_back = min(leg_committed) if leg_committed and all(leg_committed) else None
         money_out = out_tally["committed"]
         used = out_flows + [f for leg in back_legs for f in leg]
         loops.append({
@@ -137,11 +144,11 @@ def vendor_financed_loops(
             "money_out_contingent": out_tally["contingent"],
             "money_out_upper_bound": out_tally["upper_bound"],
             "money_back": money_back,
-            "ratio": round(money_back / money_out, 4) if money_out else None,
+            "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
             "deal_ids": [f["id"] for f in used],
             "dates": sorted({f["effective_date"] for f in used if f["effective_date"]}),
             "sources": sources_of_flows(used),
         })
-    loops.sort(key=lambda lp: (-lp["money_out"], len(lp["members"]), lp["members"]))
+    loops.sort(key=lambda lp: (len(lp["members"]), -lp["money_out"], lp["members"]))
     return loops
 

@@ -16,7 +16,8 @@ Every flow falls in one *bucket*:
 
 :func:`tally` adds flows per bucket, so committed and contingent money are never summed
 together silently. A deal split into tranches (deals ``part_of`` it) is counted through its
-tranches only; :func:`countable` drops such parents and aggregates.
+tranches only (when the tranches carry figures); :func:`countable` drops such parents and
+aggregates.
 
 >>> tally([{"amount": 5, "status": "committed", "bound": "exact", "kind": "equity-investment"},
 ...        {"amount": 20, "status": "contingent", "bound": "up-to", "kind": "equity-investment"}])
@@ -59,8 +60,12 @@ def tally(flows: Iterable[dict[str, Any]]) -> dict[str, int | float]:
 
 
 def parents_with_tranches(flows: Iterable[dict[str, Any]]) -> set[str]:
-    """Ids of deals that other deals are ``part_of``."""
-    return {f["part_of"] for f in flows if f.get("part_of")}
+    """Ids of deals that tranches with a figure are ``part_of`` (their money is counted there).
+
+    A part without a figure (distribution rights that came with an investment, say) does
+    not stand for its parent's money, so it does not make the parent uncountable.
+    """
+    return {f["part_of"] for f in flows if f.get("part_of") and f.get("amount") is not None}
 
 
 def countable(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:

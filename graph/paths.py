@@ -2,8 +2,16 @@
 
 >>> from dealgraph import open_graph
 >>> kg = open_graph()
->>> [[s["deal"] for s in p["steps"]] for p in paths(kg, "amazon", "aws", max_length=2)][:1]
-[['amazon-openai-investment-2026', 'openai-aws-compute-2025']]
+>>> for p in paths(kg, "amazon", "aws", max_length=2):
+...     print(" -> ".join(s["deal"] for s in p["steps"]))
+amazon-anthropic-investment-2026-initial -> anthropic-aws-compute-2026
+amazon-anthropic-investment-2026-initial -> anthropic-aws-revenue-share
+amazon-anthropic-investment-2026-milestone -> anthropic-aws-compute-2026
+amazon-anthropic-investment-2026-milestone -> anthropic-aws-revenue-share
+amazon-anthropic-investment-prior -> anthropic-aws-compute-2026
+amazon-anthropic-investment-prior -> anthropic-aws-revenue-share
+amazon-openai-frontier-distribution -> openai-aws-compute-2025
+amazon-openai-investment-2026 -> openai-aws-compute-2025
 """
 
 from __future__ import annotations

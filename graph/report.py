@@ -103,10 +103,14 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
         w("None found.")
     for lp in rep["loops"]:
         chain = " -> ".join(lp["members"] + [lp["members"][0]])
-        ratio = ("no ratio: the investment has no stated figure" if lp["ratio"] is None
-                 else f"round trip {lp['ratio']:.2f}x")
+        if lp["ratio"] is not None:
+            ratio = f"round trip {lp['ratio']:.2f}x"
+        elif not lp["money_out"]:
+            ratio = "no ratio: the investment has no stated figure"
+        else:
+            ratio = "no ratio: a leg of the way back has no stated figure"
         w(textwrap.fill(
-            f"* {chain}: {_money(lp['money_out'])} out, {_money(lp['money_back'])} back "
+            f"* {chain}: {_money(lp['money_out'] or None)} out, {_money(lp['money_back'])} back "
             f"({ratio})" + (f"; plus {_money(lp['money_out_contingent'])} contingent on "
                             f"milestones" if lp["money_out_contingent"] else ""),
             width, subsequent_indent="  "))

@@ -210,6 +210,7 @@ class Observation(Strict):
     rate: Rate | None = None
     as_of: Date | None = None
     period: Date | None = None
+    period_end: Date | None = None
     basis: Literal["gross", "net"] | None = None
     forecast: bool = False
     segment: Text | None = None
@@ -223,6 +224,8 @@ class Observation(Strict):
             raise ValueError("an observation needs 'as_of' or 'period' (when the figure holds)")
         if self.upper is not None and self.upper < self.value:
             raise ValueError(f"upper ({self.upper}) is below value ({self.value})")
+        if self.period_end is not None and self.period is None:
+            raise ValueError("'period_end' needs 'period' (the start of the range)")
         return self
 
 

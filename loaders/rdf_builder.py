@@ -144,7 +144,7 @@ class _Builder:
             if q.rate:
                 g.add((node, DG.rate, term_iri(q.rate)))
             if q.term:
-                g.add((node, DG.term, Literal(q.term, datatype=XSD.duration)))
+                g.add((node, DG["term"], Literal(q.term, datatype=XSD.duration)))
         else:
             g.add((node, DG.unit, Literal(q.unit)))
         self.evidence(node, document, q.quote)
@@ -170,7 +170,7 @@ class _Builder:
                     add_date(g, node, prop, val)
                     done.add(prop)
             if d.term and "term" not in done:
-                g.add((node, DG.term, Literal(d.term, datatype=XSD.duration)))
+                g.add((node, DG["term"], Literal(d.term, datatype=XSD.duration)))
                 done.add("term")
             if d.part_of:
                 g.add((node, DG.partOf, deal_iri(d.part_of)))
@@ -212,8 +212,10 @@ class _Builder:
             g.add((node, DG.rate, term_iri(o.rate)))
         add_date(g, node, "asOf", o.as_of)
         if o.period is not None:
-            g.add((node, DG.period, Literal(o.period.text)))
+            text = o.period.text + (f"/{o.period_end.text}" if o.period_end else "")
+            g.add((node, DG.period, Literal(text)))
             add_date(g, node, "periodStart", o.period)
+            add_date(g, node, "periodEnd", o.period_end)
         if o.basis:
             g.add((node, DG.basis, term_iri(o.basis)))
         g.add((node, DG.forecast, Literal(o.forecast)))
