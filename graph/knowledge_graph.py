@@ -20,7 +20,7 @@ from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
 from dealgraph.ontology.shacl import validate
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result
 
 __all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
@@ -174,6 +174,8 @@ def _py(v: Any) -> Any:
 
             return token_of(s)
         return s
+    if getattr(v, "datatype", None) == XSD.duration:
+        return str(v)  # keep ISO 8601 (P7Y), not a timedelta approximation
     return v.toPython()
 
 

@@ -146,6 +146,8 @@ def vendor_financed_loops(
             "money_back": money_back,
             "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
             "deal_ids": [f["id"] for f in used],
+            "out_deal_ids": [f["id"] for f in out_flows],
+            "back_deal_ids": [f["id"] for leg in back_legs for f in leg],
             "dates": sorted({f["effective_date"] for f in used if f["effective_date"]}),
             "sources": sources_of_flows(used),
         })

@@ -1,0 +1,190 @@
+"""Facts of the bundled data set, each expected value traced to a quote in a seed document.
+
+The quotes are checked verbatim against ../shared/seeds by test_quotes.py; here the
+figures, the money flows and the analytics built on them are checked against what the
+documents say.
+"""
+
+from __future__ import annotations
+
+import pytest
+from dealgraph.graph import flows
+from dealgraph.graph.conflicts import conflicts
+from dealgraph.graph.exposure import exposure, two_sided_bets
+from dealgraph.graph.loops import vendor_financed_loops
+from dealgraph.graph.paths import share
+from dealgraph.graph.trace import trace
+
+B = 1_000_000_000
+
+
+def _flow(kg, deal_id, **kw):
+    [f] = [f for f in flows(kg, **kw) if f["id"] == deal_id]
+    return f
+
+
+def test_required_entities_exist(kg):
+    required = {"amazon", "aws", "annapurna-labs", "amazon-bedrock", "anthropic", "openai",
+                "microsoft", "oracle", "coreweave", "google", "nvidia", "broadcom", "spacex",
+                "tsmc", "project-rainier", "trainium2", "trainium3"}
+    assert required <= kg.entity_ids()
+
+
+def test_aliases(kg):
+    # 002: "Amazon Web Services (AWS)"; 002: "Then Claude's parent signed a $100 billion deal"
+    assert "AWS" in kg.entity("aws")["aliases"]
+    assert "Claude's parent" in kg.entity("anthropic")["aliases"]
+    assert kg.entity("annapurna-labs")["group"] == "amazon"
+
+
+def test_openai_aws_deal(kg):
+    # 001: "OpenAI cut a $38 billion compute deal with AWS on Monday"; "seven-year AWS agreement"
+    f = _flow(kg, "openai-aws-compute-2025")
+    assert (f["payer"], f["payee"], f["amount"], f["term"]) == ("openai", "aws", 38 * B, "P7Y")
+    assert f["date_inferred"] is True
+
+
+def test_oracle_contract_is_one_deal_with_two_claims(kg):
+    # 001: "OpenAI pledged $300 billion back"; 000: "a $30 billion five-year cloud computing
+    # contract with Oracle"
+    f = _flow(kg, "openai-oracle-compute")
+    claims = {(a["value"], a["document"]) for a in f["amounts"]}
+    assert claims == {(300 * B, "001_930f0b1a03446070.txt"), (30 * B, "000_f58ffbe10c493a29.txt")}
+    assert f["conflict"] is True
+    assert "openai-oracle-compute" in [c["id"] for c in conflicts(kg)]
+
+
+def test_amazon_anthropic_2026_round_tranches(kg):
+    # 002: "$5 billion in Anthropic today"; "up to an additional $20 billion in the future";
+    # "total potential investment in Anthropic to $33 billion"; 003: "$25 billion investment
+    # commitment ... with Amazon"
+    initial = _flow(kg, "amazon-anthropic-investment-2026-initial")
+    milestone = _flow(kg, "amazon-anthropic-investment-2026-milestone")
+    total = _flow(kg, "amazon-anthropic-investment-total")
+    parent = _flow(kg, "amazon-anthropic-investment-2026")
+    assert (initial["amount"], initial["status"]) == (5 * B, "committed")
+    assert (milestone["amount"], milestone["status"], milestone["bound"]) == (
+        20 * B, "contingent", "up-to")
+    assert initial["part_of"] == milestone["part_of"] == "amazon-anthropic-investment-2026"
+    assert (total["amount"], total["kind"]) == (33 * B, "aggregate")
+    assert parent["amount"] == 25 * B
+
+
+def test_anthropic_aws_commitment(kg):
+    # 002: "committed to spending **more than $100 billion** on AWS technologies over the next
+    # ten years"; "up to 5 gigawatts (GW)"
+    f = _flow(kg, "anthropic-aws-compute-2026")
+    assert (f["amount"], f["bound"], f["term"]) == (100 * B, "at-least", "P10Y")
+
+
+def test_spacex_rate_claims(kg):
+    # 003: "$1.25 billion monthly ... $15 billion annually and $45 billion over three years"
+    f = _flow(kg, "anthropic-spacex-compute")
+    assert sorted((a["value"], a["rate"]) for a in f["amounts"]) == [
+        (1.25 * B, "per-month"), (15 * B, "per-year"), (45 * B, None)]
+    assert f["amount"] == 45 * B and f["conflict"] is False
+
+
+def test_observations_with_basis_and_forecast(kg):
+    obs = {o["id"]: o for o in kg.entity("anthropic")["observations"]}
+    # 000: "its annualized revenue is $30 billion. By OpenAI's conversion ... only $22 billion"
+    gross = obs["anthropic-annualized-revenue-2026-04-gross-s000"]
+    net = obs["anthropic-annualized-revenue-2026-04-net-s000"]
+    assert (gross["value"], gross["basis"], net["value"], net["basis"]) == (
+        30 * B, "gross", 22 * B, "net")
+    # 003: "an expected operating profit of $559 million" this quarter
+    profit = obs["anthropic-operating-profit-2026-q2-s003"]
+    assert (profit["value"], profit["forecast"], profit["period"]) == (559_000_000, True, "2026-Q2")
+    # 000: "the target by the end of 2027 is 7-8 GW"
+    target = obs["anthropic-compute-capacity-2027-s000"]
+    assert (target["value"], target["upper"], target["unit"]) == (7, 8, "GW")
+
+
+def test_vendor_financed_loops_with_document_figures(kg):
+    loops = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, max_length=2)}
+    # 000: "$50 billion investment in OpenAI"; 001: "$38 billion compute deal with AWS"
+    a = loops[("amazon", "openai")]
+    assert (a["money_out"], a["money_back"], a["ratio"]) == (50 * B, 38 * B, 0.76)
+    # 002: "$8 billion already committed" + "$5 billion today", "up to $20 billion more";
+    # back: "more than $100 billion" on AWS
+    b = loops[("amazon", "anthropic")]
+    assert (b["money_out"], b["money_out_contingent"], b["money_back"]) == (13 * B, 20 * B,
+                                                                            100 * B)
+    # 001: "Microsoft invested $13 billion"; "Microsoft ($250 billion)"
+    c = loops[("microsoft", "openai")]
+    assert (c["money_out"], c["money_back"]) == (13 * B, 250 * B)
+    # 001: "Oracle put in cash; OpenAI pledged $300 billion back." (no figure for the cash)
+    d = loops[("oracle", "openai")]
+    assert d["money_out"] == 0 and d["ratio"] is None
+    assert all(lp["sources"] for lp in loops.values())
+
+
+def test_amazon_bets_on_both_sides(kg):
+    # 000: "Amazon's total bet in the entire AI race amounts to $58 billion, flowing
+    # simultaneously to two opponents" -- as of that article: $8B in Anthropic + $50B in OpenAI
+    e = exposure(kg, "amazon", as_of="2026-04-14")
+    assert e["two_sided"] and e["rival_pairs"] == [["anthropic", "openai"]]
+    assert e["sides"]["anthropic"]["money_to_lab"]["committed"] == 8 * B
+    assert e["sides"]["openai"]["money_to_lab"]["committed"] == 50 * B
+    assert e["total"]["money_to_labs"]["committed"] == 58 * B
+    # Bedrock "simultaneously distributes both companies' models" (000)
+    for lab in ("anthropic", "openai"):
+        assert any(t["subject"] == "amazon-bedrock" and t["kind"] == "distributes"
+                   for t in e["sides"][lab]["ties"])
+    assert "amazon" in [x["group"] for x in two_sided_bets(kg)]
+
+
+def test_aws_share_of_openai_commitments(kg):
+    # 001: "AWS gets strategic win but only 3% of OpenAI's total compute spending";
+    # $38 billion of "$1.4 trillion"
+    s = share(kg, "openai", "aws", as_of="2025-11-30")
+    assert s["total"] == 1_400 * B
+    assert s["share"] == pytest.approx(38 / 1400, abs=1e-4)
+    assert round(s["share"] * 100) == 3
+
+
+def test_trace_from_amazon(kg):
+    t = trace(kg, "amazon", depth=2)
+    assert t["reached"]["openai"]["money"]["committed"] == 50 * B
+    assert t["reached"]["anthropic"]["money"]["contingent"] == 20 * B
+    # second hop: the labs' money reaching AWS (38 + 100 billion)
+    assert t["reached"]["aws"]["money"]["committed"] == 138 * B
+
+
+def test_as_of_follows_the_chronology(kg):
+    # Nov 2025 (001): the AWS deal and the $300B Oracle figure; no Amazon money in OpenAI yet
+    nov = flows(kg, as_of="2025-11-30")
+    ids = {f["id"] for f in nov}
+    assert "openai-aws-compute-2025" in ids and "amazon-openai-investment-2026" not in ids
+    oracle = next(f for f in nov if f["id"] == "openai-oracle-compute")
+    assert (oracle["amount"], oracle["conflict"]) == (300 * B, False)
+    # Feb 2026: the $50B investment counts (000: "in February of this year")
+    assert "amazon-openai-investment-2026" in {f["id"] for f in flows(kg, as_of="2026-02-15")}
+    # 14 Apr 2026 (000): the $30B five-year figure now stands beside the $300B one
+    apr = next(f for f in flows(kg, as_of="2026-04-14") if f["id"] == "openai-oracle-compute")
+    assert apr["conflict"] is True and apr["amount"] == 30 * B
+    # the Amazon-Anthropic $100B commitment (27 Apr 2026, 002) closes its loop only then
+    before = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, 2, "2026-04-20")}
+    after = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, 2, "2026-04-28")}
+    assert before[("amazon", "anthropic")]["money_back"] is None  # only the revenue share
+    assert after[("amazon", "anthropic")]["money_back"] == 100 * B
+    assert ("amazon", "openai") not in {tuple(lp["members"]) for lp in
+                                        vendor_financed_loops(kg, 2, "2026-01-31")}
+    # SpaceX's prospectus (May 2026, 003) is unknown before May
+    assert "anthropic-spacex-compute" not in {f["id"] for f in flows(kg, as_of="2026-04-30")}
+
+
+def test_report_reads_and_cites(kg):
+    from dealgraph.graph.report import build_report, render_report
+
+    text = render_report(build_report(kg))
+    for needle in ("biggest money flows", "Vendor-financed loops", "Two-sided bets",
+                   "disagree", "amazon -> openai -> amazon", "round trip 0.76x",
+                   "[001_930f0b1a03446070.txt]", "$300 billion", "$30 billion"):
+        assert needle in text, needle
+    # every figure line is followed by a citation line
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(tuple(f"{n}." for n in range(1, 11))) and "$" in line:
+            follow = next(x for x in lines[i + 1:] if x.strip().startswith("["))
+            assert follow.strip().startswith("[0"), line
