@@ -1,8 +1,11 @@
 """Figures on which sources disagree, side by side with their sources.
 
 Two kinds: a deal whose amount claims give different totals (one deal node, several
-claims), and observations of the same subject, metric, time, segment and basis whose
-values differ between documents.
+claims), and observations from different documents of the same subject, metric, unit,
+rate, segment, accounting basis and forecast flag, about the same time (their dates
+overlap at their precision: "April 2026" and "27 April 2026" do), whose values differ by
+more than ``tolerance`` (25%) and cannot both hold given their bounds ("more than $30
+billion" and "$32 billion" can; "about $300 billion" and "$852 billion" cannot).
 
 >>> from dealgraph import open_graph
 >>> "openai-oracle-compute" in [c["id"] for c in conflicts(open_graph())]
@@ -24,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["conflicts"]
 
 
-def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[dict[str, Any]]:
+def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None,
+              tolerance: float = 0.25) -> list[dict[str, Any]]:
     """Deals and metrics with disagreeing figures (each figure with its source)."""
     out = []
     for f in all_flows(kg, as_of=as_of):
@@ -41,20 +45,97 @@ def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[di
     for o in observations(kg):
         if cut is not None and (o["published"] or "") > cut:
             continue
-        key = (o["subject"], o["metric"], o["as_of"], str(o["period"]), o["segment"], o["basis"],
-               o["forecast"], o["unit"], o["rate"])
+        key = (o["subject"], o["metric"], o["unit"], o["rate"], o["segment"], o["basis"],
+               o["forecast"])
         groups[key].append(o)
     for key, obs in groups.items():
-        values = {(o["value"], o["upper"]) for o in obs}
-        documents = {s["document"] for o in obs for s in o["sources"]}
-        if len(values) > 1 and len(documents) > 1:
+        for a, b in _disagreeing_pairs(obs, tolerance):
             out.append({
-                "type": "observation", "id": "+".join(sorted(o["id"] for o in obs)),
-                "what": f"{key[1]} of {key[0]} ({key[2] or key[3]})",
+                "type": "observation", "id": f"{a['id']}+{b['id']}",
+                "what": f"{key[1]} of {key[0]} ({_when(a)} vs {_when(b)})",
                 "figures": [{"value": o["value"], "upper": o["upper"], "bound": o["bound"],
-                             "observation": o["id"], "document": s["document"],
-                             "published": o["published"], "quote": s["quote"]}
-                            for o in obs for s in o["sources"][:1]],
+                             "when": _when(o), "observation": o["id"],
+                             "document": o["sources"][0]["document"],
+                             "published": o["published"], "quote": o["sources"][0]["quote"]}
+                            for o in (a, b)],
             })
     out.sort(key=lambda c: (c["type"], c["id"]))
     return out
+
+
+def _when(o: dict[str, Any]) -> str:
+    return str(o["as_of"] or o["period"] or "")
+
+
+def _span(o: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an observation's date stands for, by its precision."""
+    if o["as_of"]:
+        start = dt.date.fromisoformat(o["as_of"])
+        precision = o["as_of_precision"] or "day"
+        return start, _end(start, precision)
+    if o["period"]:
+        first, _, last = str(o["period"]).partition("/")
+        a, b = _parse(first), _parse(last or first)
+        if a and b:
+            return a[0], _end(*b)
+    return None
+
+
+def _parse(text: str) -> tuple[dt.date, str] | None:
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text), "day"
+        if len(text) == 7 and text[5] in "QH":
+            n = int(text[6])
+            months = 3 if text[5] == "Q" else 6
+            return dt.date(int(text[:4]), months * (n - 1) + 1, 1), (
+                "quarter" if text[5] == "Q" else "half-year")
+        if len(text) == 7:
+            return dt.date(int(text[:4]), int(text[5:]), 1), "month"
+        if len(text) == 4:
+            return dt.date(int(text), 1, 1), "year"
+    except ValueError:
+        return None
+    return None
+
+
+def _end(start: dt.date, precision: str) -> dt.date:
+    months = {"day": 0, "month": 1, "quarter": 3, "half-year": 6, "year": 12}.get(precision, 0)
+    if not months:
+        return start
+    m = start.month - 1 + months
+    return dt.date(start.year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def _reconciles(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """True when the bounds make both figures possible ("more than $30B" and "$32B")."""
+    lo_a, hi_a = _interval(a)
+    lo_b, hi_b = _interval(b)
+    return max(lo_a, lo_b) <= min(hi_a, hi_b)
+
+
+def _interval(o: dict[str, Any]) -> tuple[float, float]:
+    v, up = float(o["value"]), float(o["upper"] if o["upper"] is not None else o["value"])
+    if o["bound"] == "at-least":
+        return v, float("inf")
+    if o["bound"] == "up-to":
+        return float("-inf"), up
+    if o["bound"] == "about":
+        return v * 0.9, up * 1.1
+    return v, up
+
+
+def _disagreeing_pairs(obs: list[dict[str, Any]], tolerance: float):
+    for i, a in enumerate(obs):
+        for b in obs[i + 1:]:
+            docs_a = {s["document"] for s in a["sources"]}
+            docs_b = {s["document"] for s in b["sources"]}
+            if docs_a & docs_b:
+                continue
+            sa, sb = _span(a), _span(b)
+            if sa is None or sb is None or sa[0] > sb[1] or sb[0] > sa[1]:
+                continue  # not about the same time
+            lo, hi = sorted((abs(a["value"]), abs(b["value"])))
+            if hi == 0 or (hi - lo) / hi <= tolerance or _reconciles(a, b):
+                continue
+            yield a, b

@@ -28,6 +28,7 @@ def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None,
     biggest = [f for f in countable(flows(kg, as_of=as_of)) if f["amount"]][:top]
     return {
         "as_of": None if as_of is None else str(as_of),
+        "names": {n: d["name"] for n, d in kg.nx().nodes(data=True)},
         "biggest_flows": biggest,
         "loops": vendor_financed_loops(kg, as_of=as_of),
         "two_sided_bets": two_sided_bets(kg, as_of=as_of),
@@ -75,6 +76,11 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
     """Plain-text briefing (each figure followed by the quote it rests on)."""
     out: list[str] = []
     w = out.append
+    names = rep.get("names", {})
+
+    def nm(entity_id: str) -> str:
+        return names.get(entity_id, entity_id)
+
     title = "dealgraph briefing: the money behind AI"
     if rep["as_of"]:
         title += f" (as of {rep['as_of']})"
@@ -92,7 +98,7 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
         verb = _KIND.get(f["kind"], f["kind"])
         status = f" ({f['status']})" if f["status"] and f["status"] != "committed" else ""
         extra = " — sources disagree, see section 4" if f["conflict"] else ""
-        line = (f"{i:>2}. {f['payer']} {verb} {f['payee']}: "
+        line = (f"{i:>2}. {nm(f['payer'])} {verb} {nm(f['payee'])}: "
                 f"{_money(f['amount'], f['bound'], f['rate'])}{status}{extra}")
         w(textwrap.fill(line, width, subsequent_indent="    "))
         w(_cite(_headline_source(f), width))
@@ -101,8 +107,10 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
     w("-" * 74)
     if not rep["loops"]:
         w("None found.")
-    for lp in rep["loops"]:
-        chain = " -> ".join(lp["members"] + [lp["members"][0]])
+    known = [lp for lp in rep["loops"] if lp["money_back"] is not None or len(lp["members"]) == 2]
+    unknown = [lp for lp in rep["loops"] if lp not in known]
+    for lp in known:
+        chain = " -> ".join(nm(m) for m in lp["members"] + [lp["members"][0]])
         if lp["ratio"] is not None:
             ratio = f"round trip {lp['ratio']:.2f}x"
         elif not lp["money_out"]:
@@ -117,10 +125,18 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
         for f in lp["flows"]:
             if f["amount"] is None and f["kind"] != "equity-investment":
                 continue
-            w(f"    {f['id']}: {f['payer']} -> {f['payee']} "
+            w(f"    {f['id']}: {nm(f['payer'])} -> {nm(f['payee'])} "
               f"{_money(f['amount'], f['bound'], f['rate'])}")
             if f["sources"]:
                 w(_cite(_headline_source(f), width))
+    if unknown:
+        w(textwrap.fill(
+            "Longer loops whose way back has a leg without a stated figure (the deals are "
+            "listed; see `dealgraph loops --json` for each flow and source):", width))
+        for lp in unknown:
+            chain = " -> ".join(nm(m) for m in lp["members"] + [lp["members"][0]])
+            w(textwrap.fill(f"  - {chain}: " + ", ".join(lp["deal_ids"]), width,
+                            subsequent_indent="      ", break_on_hyphens=False))
     w("")
     w("3. Two-sided bets (ties to labs that compete with each other)")
     w("-" * 62)
@@ -128,7 +144,8 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
         w("None found.")
     for e in rep["two_sided_bets"]:
         rivals = "; ".join(" vs ".join(p) for p in e["rival_pairs"])
-        w(f"* {e['group']} (rivals: {rivals})")
+        rivals = "; ".join(" vs ".join(nm(x) for x in p) for p in e["rival_pairs"])
+        w(f"* {nm(e['group'])} (rivals: {rivals})")
         for side in e["sides"].values():
             if not any(side["lab"] in p for p in e["rival_pairs"]):
                 continue
@@ -146,7 +163,7 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
                                       for t in side["ties"]))
             if not bits:
                 bits.append("deals without stated figures: " + ", ".join(side["deal_ids"]))
-            w(textwrap.fill(f"    {side['lab']}: " + "; ".join(bits), width,
+            w(textwrap.fill(f"    {nm(side['lab'])}: " + "; ".join(bits), width,
                             subsequent_indent="      "))
             if side["sources"]:
                 w(_cite(side["sources"][0], width))
@@ -156,7 +173,7 @@ def render_report(rep: dict[str, Any], width: int = 88) -> str:
     if not rep["conflicts"]:
         w("None found.")
     for c in rep["conflicts"]:
-        w(f"* {c['what']}")
+        w(f"* {c['what']} ({c['id']})")
         for fig in c["figures"]:
             w(f"    {_money(fig['value'], fig['bound'])}")
             w(_cite(fig, width))

@@ -121,3 +121,31 @@ def test_loop_search_many_investments_bounded():
 def test_find_loops_rejects_too_short():
     with pytest.raises(ValueError):
         find_loops({}, {}, max_length=1)
+
+
+def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir):
+    from dealgraph.graph.conflicts import conflicts
+
+    f = mini_dir / "sources" / "doc-b.yaml"
+    f.write_text(f.read_text() + """observations:
+  - id: lab-a-valuation-2026-01-sdocb
+    subject: lab-a
+    metric: valuation
+    value: 150_000_000_000
+    unit: USD
+    as_of: 2026-01-20
+    evidence: [{quote: "Lab A is worth $150 billion"}]
+  - id: lab-a-valuation-2026-02-sdocb
+    subject: lab-a
+    metric: valuation
+    value: 400_000_000_000
+    unit: USD
+    as_of: 2026-02
+    evidence: [{quote: "Lab A is worth $400 billion in February"}]
+""")
+    kg = KnowledgeGraph()
+    kg.load(load_directory(mini_dir))
+    obs = [c for c in conflicts(kg) if c["type"] == "observation"]
+    # "about $100 billion" in January 2026 vs "$150 billion" on 20 January: same time, 50% apart
+    assert [c["id"] for c in obs] == ["lab-a-valuation-2026-01-sdoca+lab-a-valuation-2026-01-sdocb"]
+    assert {f["document"] for f in obs[0]["figures"]} == {"doc-a.txt", "doc-b.txt"}
