@@ -179,7 +179,7 @@ def test_report_reads_and_cites(kg):
 
     text = render_report(build_report(kg))
     for needle in ("biggest money flows", "Vendor-financed loops", "Two-sided bets",
-                   "disagree", "amazon -> openai -> amazon", "round trip 0.76x",
+                   "disagree", "Amazon -> OpenAI -> Amazon", "round trip 0.76x",
                    "[001_930f0b1a03446070.txt]", "$300 billion", "$30 billion"):
         assert needle in text, needle
     # every figure line is followed by a citation line
