@@ -16,6 +16,7 @@ child; a truncated result says so.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -55,17 +56,17 @@ class QueryResult:
     rows: int
 
 
+def _take(items, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` items and whether there were more."""
+    head = list(itertools.islice(iter(items), limit + 1))
+    return head[:limit], len(head) > limit
+
+
 def _serialize(kg, text: str, fmt: str, max_rows: int) -> tuple[bytes, str, bool, int]:
     result = kg.query(text)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         name = fmt if fmt in GRAPH_TYPES else "turtle"
-        triples = []
-        truncated = False
-        for i, t in enumerate(result.graph):
-            if i >= max_rows:
-                truncated = True
-                break
-            triples.append(t)
+        triples, truncated = _take(result.graph, max_rows)
         g = bind_prefixes(Graph())
         for t in triples:
             g.add(t)
@@ -76,13 +77,7 @@ def _serialize(kg, text: str, fmt: str, max_rows: int) -> tuple[bytes, str, bool
         rows, truncated = 1, False
         capped = result
     else:
-        bindings = []
-        truncated = False
-        for i, b in enumerate(result.bindings):
-            if i >= max_rows:
-                truncated = True
-                break
-            bindings.append(b)
+        bindings, truncated = _take(result.bindings, max_rows)
         capped = Result("SELECT")
         capped.vars = result.vars
         capped.bindings = bindings

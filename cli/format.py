@@ -138,3 +138,9 @@ def print_loops(console: Console, loops: list[dict[str, Any]]) -> None:
         t.add_row(" → ".join(lp["members"] + [lp["members"][0]]), out, back,
                   ratio, ", ".join(lp["deal_ids"]))
     console.print(t)
+
+
+def print_exposures(console: Console, result: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """One exposure, or a list of them."""
+    for e in [result] if isinstance(result, dict) else result:
+        print_exposure(console, e)

@@ -53,6 +53,16 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _emit(result: Any, as_json: bool, printer: str, *args: Any) -> None:
+    """Print ``result`` as JSON, or with the named printer of :mod:`dealgraph.cli.format`."""
+    if as_json:
+        _print_json(result)
+        return
+    from dealgraph.cli import format as fmt
+
+    getattr(fmt, printer)(console, result, *args)
+
+
 def _fail(message: str, code: int = 2) -> None:
     err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -107,12 +117,7 @@ def entity(
         card = entity_card(kg, entity_id)
     except UnknownEntityError as exc:
         _fail(str(exc))
-    if as_json:
-        _print_json(card)
-        return
-    from dealgraph.cli.format import print_card
-
-    print_card(console, card)
+    _emit(card, as_json, "print_card")
 
 
 @app.command("sources")
@@ -259,12 +264,7 @@ def trace_cmd(
     if direction not in ("down", "up"):
         _fail("--direction must be 'down' or 'up'")
     result = trace(kg, entity_id, depth=depth, direction=direction, as_of=_as_of_or_fail(as_of))
-    if as_json:
-        _print_json(result)
-        return
-    from dealgraph.cli.format import print_trace
-
-    print_trace(console, result)
+    _emit(result, as_json, "print_trace")
 
 
 @app.command("exposure")
@@ -282,13 +282,7 @@ def exposure_cmd(
     _entity_or_fail(kg, entity_id)
     cut = _as_of_or_fail(as_of)
     result = exposure(kg, entity_id, as_of=cut) if entity_id else two_sided_bets(kg, as_of=cut)
-    if as_json:
-        _print_json(result)
-        return
-    from dealgraph.cli.format import print_exposure
-
-    for e in [result] if entity_id else result:
-        print_exposure(console, e)
+    _emit(result, as_json, "print_exposures")
 
 
 @app.command("loops")
@@ -302,12 +296,7 @@ def loops_cmd(
     from dealgraph.graph.loops import vendor_financed_loops
 
     result = vendor_financed_loops(_load(data), max_length=max_length, as_of=_as_of_or_fail(as_of))
-    if as_json:
-        _print_json(result)
-        return
-    from dealgraph.cli.format import print_loops
-
-    print_loops(console, result)
+    _emit(result, as_json, "print_loops")
 
 
 @app.command("paths")

@@ -64,10 +64,24 @@ SELECT ?o ?subject ?metric ?value ?upper ?unit ?bound ?rate ?asOf ?asOfPrecision
 }"""
 
 RELATIONSHIP_EVIDENCE_QUERY = """
-SELECT ?r ?doc ?quote WHERE {
+SELECT ?r ?doc ?published ?quote WHERE {
   ?r a dg:Relationship ; dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote .
-  ?s dg:document ?doc .
+  ?s dg:document ?doc . OPTIONAL { ?s dg:published ?published }
 }"""
+
+
+def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
+    """Relationship id -> its sources (document, quote, published), computed once per load."""
+
+    def compute() -> dict[str, list[dict[str, Any]]]:
+        by_rel: dict[str, list[dict[str, Any]]] = {}
+        for row in kg.rows(RELATIONSHIP_EVIDENCE_QUERY):
+            by_rel.setdefault(row["r"], []).append({
+                "document": str(row["doc"]), "quote": str(row["quote"]),
+                "published": iso(row["published"])})
+        return by_rel
+
+    return kg.memo("relationship_sources", compute)
 
 SOURCES_QUERY = """
 SELECT ?s ?doc ?title ?publisher ?published ?precision ?inferred ?url ?note WHERE {
@@ -129,10 +143,8 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
     from dealgraph.ontology.namespace import DG
 
     iri = entity_iri(entity_id)
-    rel_sources: dict[str, list[dict[str, str]]] = {}
-    for row in kg.rows(RELATIONSHIP_EVIDENCE_QUERY):
-        rel_sources.setdefault(row["r"], []).append({"document": str(row["doc"]),
-                                                     "quote": str(row["quote"])})
+    rel_sources = {r: [{"document": s["document"], "quote": s["quote"]} for s in srcs]
+                   for r, srcs in relationship_sources(kg).items()}
     relationships, deals = [], []
     for direction, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
                              ("in", g.in_edges(entity_id, keys=True, data=True))):

@@ -134,22 +134,9 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
 
 
 
-_REL_SOURCES = """
-SELECT ?r ?doc ?published ?quote WHERE {
-  ?r a dg:Relationship ; dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote .
-  ?s dg:document ?doc . OPTIONAL { ?s dg:published ?published }
-}"""
-
-
 def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
-    def compute() -> dict[str, list[dict]]:
-        by_rel: dict[str, list[dict]] = {}
-        for row in kg.rows(_REL_SOURCES):
-            pub = row["published"].isoformat() if row["published"] else None
-            by_rel.setdefault(row["r"], []).append(
-                {"document": str(row["doc"]), "quote": str(row["quote"]), "published": pub})
-        return by_rel
+    from dealgraph.graph.cards import relationship_sources
 
-    cache = kg.memo("relationship_sources", compute)
-    return [{"document": s["document"], "quote": s["quote"]} for s in cache.get(rel, [])
+    return [{"document": s["document"], "quote": s["quote"]}
+            for s in relationship_sources(kg).get(rel, [])
             if cut is None or s["published"] is None or s["published"] <= cut]
