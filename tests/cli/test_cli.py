@@ -105,3 +105,53 @@ def test_export_formats(data, tmp_path, fmt, parse_as):
     text = out.read_text()
     assert "Lab A is valued at about $100 billion" in text  # provenance included
     assert run("export", "pdf", *data).exit_code == 2
+
+
+# --- analytics commands on the bundled data set -------------------------------------------
+
+
+def test_loops_json_shape():
+    loops = json.loads(run("loops", "--max-length", "2", "--json").stdout)
+    first = loops[0]
+    assert set(first) >= {"members", "flows", "money_out", "money_back", "ratio"}
+    assert first["members"] == ["amazon", "openai"] and first["ratio"] == 0.76
+    assert {f["id"] for f in first["flows"]} == {"amazon-openai-investment-2026",
+                                                 "openai-aws-compute-2025"}
+    assert all(set(f) >= {"id", "kind", "payer", "payee", "amount", "status", "date",
+                          "sources"} for f in first["flows"])
+    assert run("loops", "--max-length", "1").exit_code == 2
+
+
+def test_trace_exposure_paths_share_conflicts_json():
+    t = json.loads(run("trace", "amazon", "--depth", "1", "--json").stdout)
+    assert t["reached"]["openai"]["money"]["committed"] == 50_000_000_000
+    up = json.loads(run("trace", "aws", "--direction", "up", "--depth", "1", "--json").stdout)
+    assert {"openai", "anthropic"} <= set(up["reached"])
+    e = json.loads(run("exposure", "amazon", "--as-of", "2026-04-14", "--json").stdout)
+    assert e["total"]["money_to_labs"]["committed"] == 58_000_000_000
+    every = json.loads(run("exposure", "--json").stdout)
+    assert "amazon" in [x["group"] for x in every]
+    p = json.loads(run("paths", "amazon", "aws", "--max-length", "2", "--json").stdout)
+    assert any([s["deal"] for s in x["steps"]] == ["amazon-openai-investment-2026",
+                                                   "openai-aws-compute-2025"] for x in p)
+    s = json.loads(run("share", "openai", "aws", "--as-of", "2025-11-30", "--json").stdout)
+    assert round(s["share"] * 100) == 3
+    c = json.loads(run("conflicts", "--json").stdout)
+    assert [x["id"] for x in c if x["type"] == "deal"] == ["openai-oracle-compute"]
+    assert run("trace", "amazn").exit_code == 2
+    assert run("exposure", "amazon", "--as-of", "soon").exit_code == 2
+
+
+def test_report_human_and_json():
+    text = run("report").stdout
+    assert "Vendor-financed loops" in text and "round trip 0.76x" in text
+    rep = json.loads(run("report", "--json").stdout)
+    assert set(rep) >= {"biggest_flows", "loops", "two_sided_bets", "conflicts"}
+    early = json.loads(run("report", "--as-of", "2025-12-01", "--json").stdout)
+    assert "amazon-openai-investment-2026" not in {f["id"] for f in early["biggest_flows"]}
+
+
+def test_named_query_by_name():
+    out = run("query", "loops-two-hops", "--format", "csv").stdout
+    assert out.splitlines()[0].startswith("investorGroup,investeeGroup,investment")
+    assert "openai-aws-compute-2025" in out
