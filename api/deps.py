@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from fastapi import Depends, Query, Request
+from pydantic import AfterValidator
+
 from dealgraph.api.errors import ApiError
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph, UnknownEntityError
-from fastapi import Depends, Query, Request
-from pydantic import AfterValidator
 
 __all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
 

@@ -10,12 +10,13 @@ Run it with ``dealgraph serve`` or any ASGI server (``uvicorn dealgraph.api.main
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+
 from dealgraph.api.errors import install_error_handlers
 from dealgraph.api.limits import RequestLimits
 from dealgraph.api.routers import analytics, deals, entities, health, sparql
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
-from fastapi import FastAPI
 
 __all__ = ["create_app"]
 

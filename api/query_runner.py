@@ -24,11 +24,12 @@ import signal
 from dataclasses import dataclass
 from typing import Any
 
+from rdflib import Graph
+from rdflib.query import Result
+
 from dealgraph.api.errors import ApiError
 from dealgraph.graph.sparql import tsv_results
 from dealgraph.ontology.namespace import bind_prefixes
-from rdflib import Graph
-from rdflib.query import Result
 
 __all__ = ["QueryResult", "run_query", "RESULT_TYPES", "GRAPH_TYPES"]
 

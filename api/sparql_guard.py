@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dealgraph.api.errors import ApiError
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+from dealgraph.api.errors import ApiError
 
 __all__ = ["CheckedQuery", "check_query"]
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from dealgraph.cli.format import money
-from dealgraph.ontology.errors import DataError
 from rich.console import Console
 from rich.table import Table
+
+from dealgraph.cli.format import money
+from dealgraph.ontology.errors import DataError
 
 app = typer.Typer(
     name="dealgraph",
@@ -386,6 +387,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API and SPARQL endpoint (settings: DEALGRAPH_* environment variables)."""
     import uvicorn
+
     from dealgraph.api.main import create_app
     from dealgraph.api.settings import Settings
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dealgraph.ontology.namespace import ID, bind_prefixes
 from rdflib import Dataset, Graph, URIRef
+
+from dealgraph.ontology.namespace import ID, bind_prefixes
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph

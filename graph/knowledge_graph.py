@@ -15,13 +15,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS, XSD
+from rdflib.query import Result
+
 from dealgraph.ontology import ontology_graph
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
 from dealgraph.ontology.shacl import validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS, XSD
-from rdflib.query import Result
 
 __all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
 

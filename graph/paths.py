@@ -20,6 +20,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
+
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import countable, tally
@@ -89,6 +90,11 @@ def share(kg: KnowledgeGraph, payer: str, payee: str,
 
     The total is the latest ``total-commitments`` observation of the payer (as of the date);
     the numerator is the committed money from the payer to the payee's group.
+
+    >>> from dealgraph import open_graph
+    >>> s = share(open_graph(), "openai", "aws", as_of="2025-11-30")
+    >>> s["money"]["committed"], s["total"], s["share"]
+    (38000000000, 1400000000000, 0.0271)
     """
     from dealgraph.graph.cards import observations
 

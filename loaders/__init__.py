@@ -67,8 +67,9 @@ def load_directory(directory: str | Path) -> LoadedData:
 
 
 def _entity_ids(g) -> set[str]:
-    from dealgraph.ontology.namespace import ID, local_id
     from rdflib.namespace import RDFS
+
+    from dealgraph.ontology.namespace import ID, local_id
 
     prefix = f"{ID}entity/"
     return {local_id(s) for s in g.subjects(RDFS.label, None) if str(s).startswith(prefix)}

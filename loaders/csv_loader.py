@@ -26,10 +26,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
 from dealgraph.loaders.models import Entity, SourceFile
 from dealgraph.ontology.errors import DataError, Problem
-from pydantic import ValidationError
 
 __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
 

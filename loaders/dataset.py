@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from dealgraph.loaders.models import (
     Deal,
     Entity,
@@ -23,7 +25,6 @@ from dealgraph.loaders.models import (
     SourceFile,
 )
 from dealgraph.ontology.errors import DataError, Problem
-from pydantic import BaseModel, ValidationError
 
 __all__ = ["Located", "Dataset", "problems_from_validation", "suggest"]
 

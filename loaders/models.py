@@ -21,7 +21,6 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from dealgraph.loaders.dates import DateValue, parse_date
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,6 +30,8 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+from dealgraph.loaders.dates import DateValue, parse_date
 
 __all__ = [
     "Entity",

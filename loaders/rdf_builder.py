@@ -11,6 +11,9 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
 from dealgraph.loaders.dataset import Dataset, Located
 from dealgraph.loaders.dates import DateValue
 from dealgraph.loaders.models import Amount, Capacity, Evidence
@@ -25,8 +28,6 @@ from dealgraph.ontology.namespace import (
     source_iri,
 )
 from dealgraph.ontology.vocab import property_iri, term_iri
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
 
 __all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri"]
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rdflib import Graph
+
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import bind_prefixes
-from rdflib import Graph
 
 __all__ = ["RDF_SUFFIXES", "read_rdf_file", "rdf_format"]
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
 from dealgraph.loaders.models import EntitiesFile, SourceFile
 from dealgraph.loaders.yaml_source import field_path, line_of, read_yaml
 from dealgraph.ontology.errors import DataError, Problem
-from pydantic import ValidationError
 
 __all__ = ["read_entities_file", "read_source_file", "read_yaml_dataset"]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from dealgraph.ontology.errors import DataError, Problem
 
 __all__ = ["LineDict", "LineList", "read_yaml", "read_yaml_text", "line_of", "field_path"]

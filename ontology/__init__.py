@@ -12,8 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from dealgraph.ontology.namespace import DG, ID, bind_prefixes
 from rdflib import Graph
+
+from dealgraph.ontology.namespace import DG, ID, bind_prefixes
 
 __all__ = ["DG", "ID", "ontology_graph", "shapes_graph", "ONTOLOGY_FILE", "SHAPES_FILE"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyshacl
-from dealgraph.ontology import ontology_graph, shapes_graph
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
+
+from dealgraph.ontology import ontology_graph, shapes_graph
 
 __all__ = ["Violation", "ValidationReport", "validate"]
 

@@ -17,8 +17,9 @@ rdflib.term.URIRef('https://w3id.org/dealgraph/ontology#subsidiaryOf')
 
 from __future__ import annotations
 
-from dealgraph.ontology.namespace import DG
 from rdflib import URIRef
+
+from dealgraph.ontology.namespace import DG
 
 __all__ = [
     "ENTITY_TYPES",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from fastapi import APIRouter, Path, Query
+
 from dealgraph.api.deps import (
     AsOf,
     GraphDep,
@@ -18,7 +20,6 @@ from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import flows as flows_of
 from dealgraph.graph import sources as sources_of
 from dealgraph.loaders.models import DealKind
-from fastapi import APIRouter, Path, Query
 
 router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi import APIRouter, Path
+
 from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
 from dealgraph.api.errors import ApiError
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph.flows import flow_of_edge
-from fastapi import APIRouter, Path
 
 router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from fastapi import APIRouter, Path, Query
+
 from dealgraph.api.deps import (
     AsOf,
     GraphDep,
@@ -18,7 +20,6 @@ from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import entity_card
 from dealgraph.graph.flows import flow_of_edge
 from dealgraph.loaders.models import DealKind, RelationshipKind
-from fastapi import APIRouter, Path, Query
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
 

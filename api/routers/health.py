@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import APIRouter
+
 from dealgraph.api.deps import GraphDep
 from dealgraph.api.schemas import ERROR_RESPONSES
-from fastapi import APIRouter
 
 router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import parse_qs
 
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
 from dealgraph.api.deps import GraphDep, SettingsDep
 from dealgraph.api.errors import ApiError
 from dealgraph.api.query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.api.sparql_guard import check_query
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 
 router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
 

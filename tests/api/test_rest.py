@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
+
 from dealgraph.api.main import create_app
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory
-from fastapi.testclient import TestClient
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ schema, and never a 5xx.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
 from dealgraph.api.main import create_app
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory
-from hypothesis import HealthCheck, settings
 
 schemathesis = pytest.importorskip("schemathesis")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from dealgraph.cli.main import app
 from typer.testing import CliRunner
+
+from dealgraph.cli.main import app
 
 runner = CliRunner()
 

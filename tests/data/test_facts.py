@@ -8,6 +8,7 @@ documents say.
 from __future__ import annotations
 
 import pytest
+
 from dealgraph.graph import flows
 from dealgraph.graph.conflicts import conflicts
 from dealgraph.graph.exposure import exposure, two_sided_bets

@@ -6,6 +6,7 @@ import itertools
 
 import networkx as nx
 import pytest
+
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.graph.exposure import exposure, two_sided_bets
 from dealgraph.graph.loops import find_loops, vendor_financed_loops

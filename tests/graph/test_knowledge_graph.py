@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealgraph.graph import KnowledgeGraph, UnknownEntityError, entity_card, flows
 from dealgraph.loaders import load_directory, load_files
 from dealgraph.ontology.errors import DataError
@@ -86,9 +87,10 @@ def test_entity_card_and_unknown_entity(mini_dir):
 
 
 def test_rdf_exports_are_isomorphic(mini_dir):
-    from dealgraph.graph.export_rdf import DATA_GRAPH
     from rdflib import Dataset, Graph
     from rdflib.compare import isomorphic
+
+    from dealgraph.graph.export_rdf import DATA_GRAPH
 
     kg = KnowledgeGraph()
     kg.load(load_directory(mini_dir))

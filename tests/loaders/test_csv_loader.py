@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealgraph.graph import KnowledgeGraph, flows
 from dealgraph.loaders import load_files
 from dealgraph.ontology.errors import DataError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory, load_files
 from dealgraph.ontology.errors import DataError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealgraph.loaders import load_directory
 from dealgraph.ontology.errors import DataError
 

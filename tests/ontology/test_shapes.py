@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF
+
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory
 from dealgraph.ontology import ontology_graph
@@ -22,8 +25,6 @@ from dealgraph.ontology.vocab import (
     property_iri,
     term_iri,
 )
-from rdflib import Literal
-from rdflib.namespace import RDF
 
 
 @pytest.fixture
@@ -113,8 +114,9 @@ def test_every_ontology_class_and_property_has_label_and_comment():
 
 
 def test_ontology_aligns_with_prov_schema_and_org():
-    from dealgraph.ontology.namespace import ORG
     from rdflib.namespace import PROV, RDFS, SDO
+
+    from dealgraph.ontology.namespace import ORG
 
     onto = ontology_graph()
     assert (DG.Organization, RDFS.subClassOf, ORG.Organization) in onto
