@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from dealgraph.api.errors import install_error_handlers
 from dealgraph.api.limits import RequestLimits
-from dealgraph.api.routers import analytics, deals, entities, health, sparql
+from dealgraph.api.routers import analytics, deals, entities, exports, health, sparql
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
 
@@ -38,7 +38,8 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     application.state.settings = settings
     kg.nx()  # build the projection once, before the first request
     install_error_handlers(application)
-    for r in (health.router, entities.router, deals.router, analytics.router, sparql.router):
+    for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
+              sparql.router):
         application.include_router(r)
     application.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
                                max_url_length=settings.max_url_length)

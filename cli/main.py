@@ -211,19 +211,38 @@ def query(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="turtle, jsonld, ntriples or trig.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="turtle, jsonld, ntriples, trig, "
+                                       "graphml, gexf, cytoscape, d3, dot or mermaid.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")
                       ] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology",
-                                                help="Include the ontology.")] = False,
+                                                help="RDF formats: include the ontology.")
+                             ] = False,
+    focus: Annotated[str | None, typer.Option(help="Graph formats: only around this entity.")
+                     ] = None,
+    depth: Annotated[int, typer.Option(min=1, max=6, help="Hops around --focus.")] = 1,
+    kind: Annotated[str | None, typer.Option(help="Graph formats: only this deal or "
+                                             "relationship kind.")] = None,
+    as_of: AsOfOpt = None,
+    loops_only: Annotated[bool, typer.Option("--loops-only", help="Graph formats: only the "
+                                             "deals of vendor-financed loops.")] = False,
     data: DataOpt = None,
 ) -> None:
-    """Export the graph as RDF, provenance included."""
+    """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
+    D3, Graphviz or Mermaid."""
     from dealgraph.graph.export_rdf import RDF_FORMATS
+    from dealgraph.graph.exports import GRAPH_FORMATS, render
 
-    if fmt not in RDF_FORMATS:
-        _fail(f"unknown format {fmt!r}; choose from {', '.join(sorted(RDF_FORMATS))}")
-    text = _load(data).serialize(fmt, with_ontology=with_ontology)
+    if fmt not in RDF_FORMATS and fmt not in GRAPH_FORMATS:
+        _fail(f"unknown format {fmt!r}; choose from "
+              f"{', '.join(sorted(RDF_FORMATS) + list(GRAPH_FORMATS))}")
+    kg = _load(data)
+    if fmt in RDF_FORMATS:
+        text = kg.serialize(fmt, with_ontology=with_ontology)
+    else:
+        _entity_or_fail(kg, focus)
+        text = render(kg, fmt, focus=focus, depth=depth, kind=kind,
+                      as_of=_as_of_or_fail(as_of), loops_only=loops_only)
     if output:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}")

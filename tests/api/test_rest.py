@@ -80,3 +80,13 @@ def test_openapi_has_stable_operation_ids(client):
             "get_deal", "list_flows", "trace_money", "get_exposure", "list_two_sided_bets",
             "list_loops", "list_paths", "list_conflicts", "list_sources", "health",
             "sparql_get", "sparql_post"} <= ids
+
+
+def test_export_endpoint(client):
+    r = client.get("/export/mermaid", params={"loops_only": True})
+    assert r.status_code == 200 and r.text.startswith("flowchart LR")
+    r = client.get("/export/graphml", params={"focus": "lab-a"})
+    assert r.headers["content-type"].startswith("application/graphml+xml") and "Lab A" in r.text
+    assert client.get("/export/turtle").headers["content-type"].startswith("text/turtle")
+    assert client.get("/export/pdf").status_code == 422
+    assert client.get("/export/d3", params={"focus": "nobody"}).status_code == 404

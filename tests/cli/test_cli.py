@@ -156,3 +156,13 @@ def test_named_query_by_name():
     out = run("query", "loops-two-hops", "--format", "csv").stdout
     assert out.splitlines()[0].startswith("investorGroup,investeeGroup,investment")
     assert "openai-aws-compute-2025" in out
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cytoscape", "d3", "dot", "mermaid"])
+def test_export_graph_formats_with_filters(fmt, tmp_path):
+    out = tmp_path / f"g.{fmt}"
+    result = run("export", fmt, "--focus", "anthropic", "--depth", "1", "--as-of", "2026-05-01",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Anthropic" in out.read_text()
+    assert run("export", fmt, "--focus", "antropic").exit_code == 2

@@ -1,0 +1,43 @@
+"""/export/{format}: the graph as RDF or as a graph file, with the CLI's filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
+from dealgraph.api.schemas import ERROR_RESPONSES
+
+router = APIRouter(tags=["exports"], responses=ERROR_RESPONSES)
+
+_MEDIA = {
+    "turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
+    "trig": "application/trig", "graphml": "application/graphml+xml", "gexf": "application/xml",
+    "cytoscape": "application/json", "d3": "application/json", "dot": "text/vnd.graphviz",
+    "mermaid": "text/plain",
+}
+ExportFormat = Literal["turtle", "jsonld", "ntriples", "trig", "graphml", "gexf", "cytoscape",
+                       "d3", "dot", "mermaid"]
+
+
+@router.get("/export/{fmt}", operation_id="export_graph", summary="Export the graph",
+            responses={200: {"content": {m: {} for m in sorted(set(_MEDIA.values()))}}})
+def export(kg: GraphDep, fmt: ExportFormat,
+           focus: Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                                              max_length=100)] = None,
+           depth: Annotated[int, Query(ge=1, le=6)] = 1,
+           kind: Annotated[str | None, Query(max_length=50)] = None,
+           as_of: AsOf = None, loops_only: bool = False) -> Response:
+    from dealgraph.graph.export_rdf import RDF_FORMATS
+    from dealgraph.graph.exports import render
+
+    if fmt in RDF_FORMATS:
+        text = kg.serialize(fmt)
+    else:
+        if focus:
+            require_entity(kg, focus)
+        text = render(kg, fmt, focus=focus, depth=depth, kind=kind, as_of=check_as_of(as_of),
+                      loops_only=loops_only)
+    return Response(text, media_type=_MEDIA[fmt])
