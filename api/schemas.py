@@ -28,6 +28,7 @@ _DESCRIPTIONS = {
     414: "Request URL or query too long",
     415: "Unsupported request media type",
     422: "Invalid parameter",
+    503: "A renderer this export needs (Graphviz) is not installed",
     504: "Query stopped at the time limit",
 }
 

@@ -212,7 +212,8 @@ def query(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="turtle, jsonld, ntriples, trig, "
-                                       "graphml, gexf, cytoscape, d3, dot or mermaid.")],
+                                       "graphml, gexf, cytoscape, d3, dot, mermaid, svg, png, "
+                                       "html or sankey.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")
                       ] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology",
@@ -231,23 +232,28 @@ def export(
     """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
     D3, Graphviz or Mermaid."""
     from dealgraph.graph.export_rdf import RDF_FORMATS
-    from dealgraph.graph.exports import GRAPH_FORMATS, render
+    from dealgraph.graph.exports import GRAPH_FORMATS, render_bytes
 
     if fmt not in RDF_FORMATS and fmt not in GRAPH_FORMATS:
         _fail(f"unknown format {fmt!r}; choose from "
               f"{', '.join(sorted(RDF_FORMATS) + list(GRAPH_FORMATS))}")
     kg = _load(data)
     if fmt in RDF_FORMATS:
-        text = kg.serialize(fmt, with_ontology=with_ontology)
+        body = kg.serialize(fmt, with_ontology=with_ontology).encode("utf-8")
     else:
         _entity_or_fail(kg, focus)
-        text = render(kg, fmt, focus=focus, depth=depth, kind=kind,
-                      as_of=_as_of_or_fail(as_of), loops_only=loops_only)
+        try:
+            body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
+                                as_of=_as_of_or_fail(as_of), loops_only=loops_only)
+        except RuntimeError as exc:
+            _fail(str(exc), code=1)
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(body)
         err.print(f"wrote {output}")
+    elif fmt == "png":
+        _fail("png is binary: write it to a file with -o FILE")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(body.decode("utf-8"))
 
 
 def _entity_or_fail(kg, *ids: str | None) -> None:

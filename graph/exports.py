@@ -30,9 +30,13 @@ from dealgraph.graph.money import bucket, countable
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["GRAPH_FORMATS", "ROLE_COLORS", "export_graph", "render"]
+__all__ = ["GRAPH_FORMATS", "BINARY_FORMATS", "ROLE_COLORS", "export_graph", "render",
+           "render_bytes"]
 
-GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "d3", "dot", "mermaid")
+GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "svg", "png", "html",
+                 "sankey")
+#: formats whose output is bytes (the others are text)
+BINARY_FORMATS = ("png",)
 
 #: colour of a node by its first role (or its type), the same in every picture
 ROLE_COLORS = {
@@ -174,10 +178,71 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     return "\n".join(lines + link_styles) + "\n"
 
 
+def _dot_with_legend(g: nx.MultiDiGraph) -> str:
+    h = nx.MultiDiGraph()
+    h.graph["graph"] = {"rankdir": "LR", "fontname": "Helvetica", "label": "dealgraph",
+                        "labelloc": "t"}
+    h.graph["node"] = {"fontname": "Helvetica", "fontsize": "11"}
+    h.graph["edge"] = {"fontname": "Helvetica", "fontsize": "9"}
+    for n, d in g.nodes(data=True):
+        h.add_node(n, label=d["label"], style="filled", fillcolor=d["color"],
+                   fontcolor="white", shape="box")
+    for u, v, k, d in g.edges(keys=True, data=True):
+        text = (f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
+                else d["kind"])
+        h.add_edge(u, v, key=k, label=text, color=d["color"], penwidth=d["width"],
+                   style="dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure"
+                                                       else "solid"))
+    dot = nx.nx_pydot.to_pydot(h).to_string().rstrip().rstrip("}")
+    roles = sorted({g.nodes[n]["role"] for n in g.nodes})
+    rows = "".join(f'<TR><TD BGCOLOR="{ROLE_COLORS.get(r, "#999999")}"> </TD>'
+                   f"<TD ALIGN=\"LEFT\">{r}</TD></TR>" for r in roles)
+    rows += ('<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
+             f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop</TD></TR>'
+             '<TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>')
+    legend = (f'legend [shape=plaintext, label=<<TABLE BORDER="0" CELLBORDER="1" '
+              f'CELLSPACING="0"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}</TABLE>>];')
+    return dot + "\n" + legend + "\n}\n"
+
+
+def _graphviz(dot: str, fmt: str) -> bytes:
+    import shutil
+    import subprocess
+
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RuntimeError("Graphviz's `dot` is not installed: run scripts/setup-system.sh "
+                           "(or apt-get install graphviz) to render svg and png")
+    done = subprocess.run([exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True,
+                          timeout=120, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace')[:500]}")
+    return done.stdout
+
+
+def render_bytes(kg: KnowledgeGraph, fmt: str, **filters: Any) -> bytes:
+    """Export as bytes (any format; PNG needs this, text formats are UTF-8 encoded)."""
+    if fmt in ("svg", "png"):
+        return _graphviz(_dot_with_legend(export_graph(kg, **filters)), fmt)
+    return render(kg, fmt, **filters).encode("utf-8")
+
+
 def render(kg: KnowledgeGraph, fmt: str, **filters: Any) -> str:
-    """Export the (filtered) graph as ``fmt``: one of :data:`GRAPH_FORMATS`."""
+    """Export the (filtered) graph as ``fmt``: a text format of :data:`GRAPH_FORMATS`."""
     if fmt not in GRAPH_FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}")
+    if fmt in BINARY_FORMATS:
+        raise ValueError(f"{fmt} is binary: use render_bytes()")
+    if fmt == "svg":
+        return render_bytes(kg, fmt, **filters).decode("utf-8")
+    if fmt == "html":
+        from dealgraph.graph.html import render_html
+
+        return render_html(kg, **filters)
+    if fmt == "sankey":
+        from dealgraph.graph.html import render_sankey
+
+        return render_sankey(kg, as_of=filters.get("as_of"))
     g = export_graph(kg, **filters)
     if fmt == "graphml":
         buf = io.BytesIO()

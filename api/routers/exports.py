@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
+from dealgraph.api.errors import ApiError
 from dealgraph.api.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["exports"], responses=ERROR_RESPONSES)
@@ -16,10 +17,11 @@ _MEDIA = {
     "turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
     "trig": "application/trig", "graphml": "application/graphml+xml", "gexf": "application/xml",
     "cytoscape": "application/json", "d3": "application/json", "dot": "text/vnd.graphviz",
-    "mermaid": "text/plain",
+    "mermaid": "text/plain", "svg": "image/svg+xml", "png": "image/png",
+    "html": "text/html", "sankey": "text/html",
 }
 ExportFormat = Literal["turtle", "jsonld", "ntriples", "trig", "graphml", "gexf", "cytoscape",
-                       "d3", "dot", "mermaid"]
+                       "d3", "dot", "mermaid", "svg", "png", "html", "sankey"]
 
 
 @router.get("/export/{fmt}", operation_id="export_graph", summary="Export the graph",
@@ -31,13 +33,16 @@ def export(kg: GraphDep, fmt: ExportFormat,
            kind: Annotated[str | None, Query(max_length=50)] = None,
            as_of: AsOf = None, loops_only: bool = False) -> Response:
     from dealgraph.graph.export_rdf import RDF_FORMATS
-    from dealgraph.graph.exports import render
+    from dealgraph.graph.exports import render_bytes
 
     if fmt in RDF_FORMATS:
-        text = kg.serialize(fmt)
+        body = kg.serialize(fmt).encode("utf-8")
     else:
         if focus:
             require_entity(kg, focus)
-        text = render(kg, fmt, focus=focus, depth=depth, kind=kind, as_of=check_as_of(as_of),
-                      loops_only=loops_only)
-    return Response(text, media_type=_MEDIA[fmt])
+        try:
+            body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
+                                as_of=check_as_of(as_of), loops_only=loops_only)
+        except RuntimeError as exc:  # Graphviz missing on this server
+            raise ApiError(503, str(exc)) from None
+    return Response(body, media_type=_MEDIA[fmt])

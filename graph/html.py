@@ -1,0 +1,189 @@
+"""Self-contained HTML pictures: the interactive graph page and the Sankey of money flows.
+
+Both pages work offline from a file: the interactive page inlines the vendored
+Cytoscape.js (``graph/assets/cytoscape.min.js``) and its data; the Sankey is plain SVG
+computed here, with no script at all.
+
+>>> from dealgraph import open_graph
+>>> page = render_html(open_graph(), loops_only=True)
+>>> "<script" in page and "https://" not in page.split("<script>")[1][:200]
+True
+>>> "<svg" in render_sankey(open_graph())
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from dealgraph.graph.exports import LOOP_COLOR, ROLE_COLORS, export_graph
+from dealgraph.graph.flows import flows as all_flows
+from dealgraph.graph.money import bucket, countable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html"]
+
+
+def cytoscape_js() -> str:
+    """The vendored Cytoscape.js source."""
+    return _asset("cytoscape.min.js")
+
+
+def legend_html() -> str:
+    """The legend shared by every page: role colours, dashed and loop edges."""
+    items = [f'<span class="sw" style="background:{c}"></span>{html.escape(r)}'
+             for r, c in ROLE_COLORS.items() if r not in ("organization",)]
+    items.append('<span class="ln"></span>money (width by amount)')
+    items.append('<span class="ln dashed"></span>contingent / up to')
+    items.append(f'<span class="ln" style="border-color:{LOOP_COLOR}"></span>vendor-financed loop')
+    return '<div class="legend">' + " ".join(f"<span>{i}</span>" for i in items) + "</div>"
+
+
+def _asset(name: str) -> str:
+    return (resources.files("dealgraph.graph") / "assets" / name).read_text(encoding="utf-8")
+
+
+_STYLE = _asset("page.css")
+_SCRIPT = _asset("graph-page.js")
+
+
+
+
+def _amount_text(f: dict[str, Any]) -> str:
+    from dealgraph.graph.exports import _money_text
+
+    prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "",
+                                                                                "")
+    return prefix + _money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
+
+
+def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI",
+                **filters: Any) -> str:
+    """One self-contained interactive page: pan, zoom, click a node for its card with sources,
+    filter by kind, loops highlighted. Takes the filters of
+    :func:`dealgraph.graph.exports.export_graph`."""
+    from dealgraph.graph.cards import entity_card
+
+    g = export_graph(kg, **filters)
+    elements = []
+    for n, d in g.nodes(data=True):
+        elements.append({"data": {"id": n, "label": d["label"], "color": d["color"],
+                                  "size": d["size"], "role": d["role"]}})
+    for u, v, k, d in g.edges(keys=True, data=True):
+        from dealgraph.graph.exports import _money_text
+
+        short = _money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
+        elements.append({"data": {"id": f"{u}|{v}|{k}", "source": u, "target": v, "deal": k,
+                                  "kind": d["kind"], "edge": d["edge"], "width": d["width"],
+                                  "color": d["color"], "dashed": d["dashed"],
+                                  "in_loop": d["in_loop"], "short": short}})
+    cards = {}
+    for n in g.nodes:
+        c = entity_card(kg, n)
+        cards[n] = {
+            "id": n, "name": c["name"], "type": c["type"], "roles": c["roles"],
+            "group": c["group"],
+            "deals": [{"id": d["id"], "payer": d["payer"], "payee": d["payee"],
+                       "kind": d["kind"], "status": d["status"], "amount_text": _amount_text(d),
+                       "sources": d["sources"]} for d in c["deals"]],
+            "relationships": [{k: r[k] for k in ("subject", "kind", "object", "sources")}
+                              for r in c["relationships"]],
+            "observations": [{k: o[k] for k in ("metric", "value", "unit", "as_of", "period",
+                                                "sources")} for o in c["observations"]],
+        }
+    kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
+    boxes = "".join(f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
+                    f"checked> {html.escape(k)}</label>" for k in kinds)
+    payload = json.dumps({"elements": elements, "cards": cards}).replace("</", "<\\/")
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div></header>"
+            f"<main><div id=\"cy\"></div><div id=\"card\"><p>Click an entity to see its deals, "
+            f"relationships and figures, each with its source.</p></div></main>"
+            f"<script type=\"application/json\" id=\"graph-data\">{payload}</script>"
+            f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script></body></html>")
+
+
+def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
+                  title: str = "Money flows: investors → AI labs → cloud and chip vendors") -> str:
+    """A self-contained Sankey (inline SVG, no script) of investments into labs and the labs'
+    compute and chip commitments; contingent and "up to" money is hatched and dashed."""
+    fl = [f for f in countable(all_flows(kg, as_of=as_of)) if f["amount"]
+          and f["kind"] in ("equity-investment", "compute-commitment", "chip-supply")
+          and bucket(f) != "forecast"]
+    labs = {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d["roles"]}
+    names = {n: d["name"] for n, d in kg.nx().nodes(data=True)}
+    links = [f for f in fl if (f["payee"] in labs and f["kind"] == "equity-investment")
+             or (f["payer"] in labs and f["kind"] != "equity-investment")]
+    # a node is (entity, column): an organization that both invests and sells compute
+    # (Microsoft) appears on the left as an investor and on the right as a vendor
+    cols: dict[tuple[str, int], int] = {}
+    ends = []
+    for f in links:
+        if f["payee"] in labs and f["kind"] == "equity-investment":
+            a, b = (f["payer"], 0), (f["payee"], 1)
+        else:
+            a, b = (f["payer"], 1), (f["payee"], 2)
+        cols[a], cols[b] = a[1], b[1]
+        ends.append((f, a, b))
+    total_in = dict.fromkeys(cols, 0.0)
+    total_out = dict.fromkeys(cols, 0.0)
+    for f, a, b in ends:
+        total_out[a] += f["amount"]
+        total_in[b] += f["amount"]
+    weight = {n: max(total_in[n], total_out[n]) for n in cols}
+    width, height, pad, node_w = 1100, 700, 14, 18
+    scale = (height - 80 - pad * 10) / max(
+        sum(weight[n] for n in cols if cols[n] == c) or 1 for c in range(3))
+    ys: dict[tuple[str, int], float] = {}
+    xs = {0: 160, 1: width / 2 - node_w / 2, 2: width - 200}
+    svg = []
+    for c in range(3):
+        y = 60.0
+        for n in sorted((n for n in cols if cols[n] == c), key=lambda n: -weight[n]):
+            h = max(weight[n] * scale, 2)
+            ys[n] = y
+            svg.append(f'<rect x="{xs[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
+                       f'fill="#444"><title>{html.escape(names.get(n[0], n[0]))}</title></rect>')
+            anchor, tx = ("end", xs[c] - 6) if c == 0 else ("start", xs[c] + node_w + 6)
+            svg.append(f'<text class="node-label" x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" '
+                       f'text-anchor="{anchor}" font-size="13">'
+                       f'{html.escape(names.get(n[0], n[0]))}</text>')
+            y += h + pad
+    out_off = dict.fromkeys(cols, 0.0)
+    in_off = dict.fromkeys(cols, 0.0)
+    for f, u, v in sorted(ends, key=lambda e: (e[1][1], -e[0]["amount"])):
+        t = f["amount"] * scale
+        y0 = ys[u] + out_off[u] + t / 2
+        y1 = ys[v] + in_off[v] + t / 2
+        out_off[u] += t
+        in_off[v] += t
+        x0, x1 = xs[cols[u]] + node_w, xs[cols[v]]
+        mid = (x0 + x1) / 2
+        contingent = bucket(f) in ("contingent", "upper_bound")
+        color = "#6a3d9a" if f["kind"] == "equity-investment" else "#ff9900"
+        dash = ' stroke-dasharray="6 4"' if contingent else ""
+        opacity = 0.25 if contingent else 0.45
+        label = (f"{names.get(u[0], u[0])} → {names.get(v[0], v[0])}: {_amount_text(f)} "
+                 f"({f['id']})")
+        svg.append(f'<path class="link{" contingent" if contingent else ""}" '
+                   f'd="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},'
+                   f'{y1:.1f}" stroke="{color}" stroke-opacity="{opacity}" '
+                   f'stroke-width="{max(t, 1.5):.1f}" fill="none"{dash}>'
+                   f"<title>{html.escape(label)}</title></path>")
+        svg.append(f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 2:.1f}" font-size="10" '
+                   f'text-anchor="middle" fill="#333">{html.escape(_amount_text(f))}</text>')
+    legend = ('<div class="legend"><span><span class="ln" style="border-color:#6a3d9a"></span>'
+              'investment</span> <span><span class="ln" style="border-color:#ff9900"></span>'
+              'compute / chip commitment</span> <span><span class="ln dashed"></span>'
+              'contingent or "up to" (not added to committed money)</span></div>')
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"<header><h1>{html.escape(title)}</h1>{legend}</header>"
+            f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" "
+            f"viewBox=\"0 0 {width} {height}\">{''.join(svg)}</svg></body></html>")
