@@ -14,7 +14,15 @@ from fastapi import FastAPI
 
 from dealgraph.api.errors import install_error_handlers
 from dealgraph.api.limits import RequestLimits
-from dealgraph.api.routers import analytics, deals, entities, exports, health, sparql
+from dealgraph.api.routers import (
+    analytics,
+    deals,
+    entities,
+    explorer,
+    exports,
+    health,
+    sparql,
+)
 from dealgraph.api.settings import Settings
 from dealgraph.graph import KnowledgeGraph
 
@@ -39,7 +47,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     kg.nx()  # build the projection once, before the first request
     install_error_handlers(application)
     for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
-              sparql.router):
+              sparql.router, explorer.router):
         application.include_router(r)
     application.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
                                max_url_length=settings.max_url_length)

@@ -26,12 +26,12 @@ from dealgraph.graph.money import bucket, countable
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html"]
+__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html", "asset"]
 
 
 def cytoscape_js() -> str:
     """The vendored Cytoscape.js source."""
-    return _asset("cytoscape.min.js")
+    return asset("cytoscape.min.js")
 
 
 def legend_html() -> str:
@@ -44,12 +44,13 @@ def legend_html() -> str:
     return '<div class="legend">' + " ".join(f"<span>{i}</span>" for i in items) + "</div>"
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """The text of a file in ``graph/assets``."""
     return (resources.files("dealgraph.graph") / "assets" / name).read_text(encoding="utf-8")
 
 
-_STYLE = _asset("page.css")
-_SCRIPT = _asset("graph-page.js")
+_STYLE = asset("page.css")
+_SCRIPT = asset("graph-page.js")
 
 
 
@@ -101,7 +102,8 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
                     f"checked> {html.escape(k)}</label>" for k in kinds)
     payload = json.dumps({"elements": elements, "cards": cards}).replace("</", "<\\/")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
+            f"<style>{_STYLE}</style></head><body>"
             f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div></header>"
             f"<main><div id=\"cy\"></div><div id=\"card\"><p>Click an entity to see its deals, "
             f"relationships and figures, each with its source.</p></div></main>"
@@ -183,7 +185,8 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
               'compute / chip commitment</span> <span><span class="ln dashed"></span>'
               'contingent or "up to" (not added to committed money)</span></div>')
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
+            f"<style>{_STYLE}</style></head><body>"
             f"<header><h1>{html.escape(title)}</h1>{legend}</header>"
             f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" "
             f"viewBox=\"0 0 {width} {height}\">{''.join(svg)}</svg></body></html>")

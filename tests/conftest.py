@@ -33,3 +33,39 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not present (quote checks need the source documents)")
     return SEEDS
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path | None = None, env: dict | None = None):
+    """Start ``dealgraph serve`` on a free loopback port; return (process, base URL)."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    args = [str(Path(sys.executable).parent / "dealgraph"), "serve", "--host", "127.0.0.1",
+            "--port", str(port)]
+    if data_dir is not None:
+        args += ["--data", str(data_dir)]
+    proc = subprocess.Popen(args, env=dict(os.environ, **(env or {})),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return proc, base
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")

@@ -2,7 +2,7 @@ const data = JSON.parse(document.getElementById('graph-data').textContent);
 const cy = cytoscape({
   container: document.getElementById('cy'),
   elements: data.elements,
-  wheelSensitivity: 0.3,
+  wheelSensitivity: 0.3, maxZoom: 1.6,
   style: [
     {selector: 'node', style: {'background-color': 'data(color)', 'label': 'data(label)',
       'width': 'data(size)', 'height': 'data(size)', 'font-size': 10, 'color': '#222',

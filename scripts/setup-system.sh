@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system packages dealgraph's pictures and browser tests use:
+#   graphviz  (svg/png exports)      chromium  (headless browser tests of the HTML pages)
+# Safe to run again; does nothing when both are present. Needs root and apt-get (Debian).
+# Without them it says what is missing and exits 0: the tests that need them are skipped.
+set -u
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing ${need[*]}; install them with your package manager" >&2
+  exit 0
+fi
+echo "setup-system: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! { apt-get update -qq && apt-get install -y -qq "${need[@]}"; } >/tmp/dealgraph-apt.log 2>&1; then
+  echo "setup-system: apt-get failed (see /tmp/dealgraph-apt.log); tests needing ${need[*]} will be skipped" >&2
+fi
+exit 0
