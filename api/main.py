@@ -35,7 +35,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     if kg is None:
         from dealgraph import open_graph
 
-        kg = open_graph(settings.data)
+        kg = open_graph(settings.data, store=settings.store)
     application = FastAPI(
         title="dealgraph",
         version="0.1.0",

@@ -34,15 +34,20 @@ DataOpt = Annotated[
                  exists=True, file_okay=False, dir_okay=True),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+StoreOpt = Annotated[str, typer.Option("--store", envvar="DEALGRAPH_STORE",
+                                       help="Where the graph lives: memory (default) or "
+                                            "oxigraph:PATH (persistent, on disk).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known on this date "
                                                              "(YYYY-MM-DD).")]
 
 
-def _load(data: Path | None):
+def _load(data: Path | None, store: str = "memory"):
     from dealgraph import open_graph
 
     try:
-        return open_graph(data)
+        return open_graph(data, store=store)
+    except ValueError as exc:  # a bad --store
+        _fail(str(exc))
     except DataError as exc:
         err.print(f"[bold red]Invalid data[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:
@@ -70,9 +75,9 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 @app.command()
-def validate(data: DataOpt = None, as_json: JsonOpt = False) -> None:
+def validate(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """Load and validate the data (pydantic models, references, SHACL shapes)."""
-    kg = _load(data)
+    kg = _load(data, store)
     from dealgraph.graph.stats import stats as _stats
 
     counts = _stats(kg)
@@ -86,11 +91,11 @@ def validate(data: DataOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def stats(data: DataOpt = None, as_json: JsonOpt = False) -> None:
+def stats(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """Counts by class."""
     from dealgraph.graph.stats import stats as _stats
 
-    counts = _stats(_load(data))
+    counts = _stats(_load(data, store))
     if as_json:
         _print_json(counts)
         return
@@ -108,12 +113,13 @@ def stats(data: DataOpt = None, as_json: JsonOpt = False) -> None:
 def entity(
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id, e.g. aws.")],
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """The entity card: types, names, group, relationships, deals, observations, sources."""
     from dealgraph.graph import UnknownEntityError, entity_card
 
-    kg = _load(data)
+    kg = _load(data, store)
     try:
         card = entity_card(kg, entity_id)
     except UnknownEntityError as exc:
@@ -122,11 +128,11 @@ def entity(
 
 
 @app.command("sources")
-def sources_cmd(data: DataOpt = None, as_json: JsonOpt = False) -> None:
+def sources_cmd(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """The source documents and the claims (ids and quotes) resting on each."""
     from dealgraph.graph import sources
 
-    docs = sources(_load(data))
+    docs = sources(_load(data, store))
     if as_json:
         _print_json(docs)
         return
@@ -146,13 +152,14 @@ def flows_cmd(
                     ] = None,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """Money flows (deals with a payer and a payee), largest first."""
     from dealgraph.graph import UnknownEntityError, flows
     from dealgraph.ontology.vocab import DEAL_KINDS
 
-    kg = _load(data)
+    kg = _load(data, store)
     for eid in (payer, payee):
         if eid and eid not in kg.nx():
             _fail(str(UnknownEntityError(eid, sorted(kg.nx().nodes))))
@@ -182,6 +189,7 @@ def query(
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="table, json, csv, tsv, xml or turtle.")] = "table",
     data: DataOpt = None,
+    store: StoreOpt = "memory",
 ) -> None:
     """Run a SPARQL query (text, a file, or a named query) over the data.
 
@@ -198,7 +206,7 @@ def query(
         if not path.is_file():
             _fail(f"{sparql!r} is neither a SPARQL query nor a file")
         text = path.read_text(encoding="utf-8")
-    kg = _load(data)
+    kg = _load(data, store)
     try:
         out = run_query(kg, text, fmt)
     except ValueError as exc:
@@ -228,6 +236,7 @@ def export(
     loops_only: Annotated[bool, typer.Option("--loops-only", help="Graph formats: only the "
                                              "deals of vendor-financed loops.")] = False,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
 ) -> None:
     """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
     D3, Graphviz or Mermaid."""
@@ -237,7 +246,7 @@ def export(
     if fmt not in RDF_FORMATS and fmt not in GRAPH_FORMATS:
         _fail(f"unknown format {fmt!r}; choose from "
               f"{', '.join(sorted(RDF_FORMATS) + list(GRAPH_FORMATS))}")
-    kg = _load(data)
+    kg = _load(data, store)
     if fmt in RDF_FORMATS:
         body = kg.serialize(fmt, with_ontology=with_ontology).encode("utf-8")
     else:
@@ -280,12 +289,13 @@ def trace_cmd(
     direction: Annotated[str, typer.Option(help="down (to payees) or up (to payers).")] = "down",
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """Follow money from an entity's group, hop by hop, with amounts."""
     from dealgraph.graph.trace import trace
 
-    kg = _load(data)
+    kg = _load(data, store)
     _entity_or_fail(kg, entity_id)
     if direction not in ("down", "up"):
         _fail("--direction must be 'down' or 'up'")
@@ -299,12 +309,13 @@ def exposure_cmd(
                                                      "omit for every two-sided bet.")] = None,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """Two-sided bets: ties to labs that compete, per side and in total."""
     from dealgraph.graph.exposure import exposure, two_sided_bets
 
-    kg = _load(data)
+    kg = _load(data, store)
     _entity_or_fail(kg, entity_id)
     cut = _as_of_or_fail(as_of)
     result = exposure(kg, entity_id, as_of=cut) if entity_id else two_sided_bets(kg, as_of=cut)
@@ -316,12 +327,13 @@ def loops_cmd(
     max_length: Annotated[int, typer.Option(min=2, max=8, help="Most edges in a loop.")] = 4,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """Vendor-financed loops: investments that come back to the investor's group."""
     from dealgraph.graph.loops import vendor_financed_loops
 
-    result = vendor_financed_loops(_load(data), max_length=max_length, as_of=_as_of_or_fail(as_of))
+    result = vendor_financed_loops(_load(data, store), max_length=max_length, as_of=_as_of_or_fail(as_of))
     _emit(result, as_json, "print_loops")
 
 
@@ -334,12 +346,13 @@ def paths_cmd(
                                                          "in either direction.")] = False,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """Paths from A to B (money edges in their direction, or any edge with --any)."""
     from dealgraph.graph.paths import paths
 
-    kg = _load(data)
+    kg = _load(data, store)
     _entity_or_fail(kg, a, b)
     result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else "money",
                    as_of=_as_of_or_fail(as_of))
@@ -360,12 +373,13 @@ def share_cmd(
     payee: Annotated[str, typer.Argument(metavar="PAYEE")],
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
     """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
     from dealgraph.graph.paths import share
 
-    kg = _load(data)
+    kg = _load(data, store)
     _entity_or_fail(kg, payer, payee)
     result = share(kg, payer, payee, as_of=_as_of_or_fail(as_of))
     if as_json:
@@ -377,11 +391,12 @@ def share_cmd(
 
 
 @app.command("conflicts")
-def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt = False) -> None:
+def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory",
+                  as_json: JsonOpt = False) -> None:
     """Figures on which sources disagree, side by side with their sources."""
     from dealgraph.graph.conflicts import conflicts
 
-    result = conflicts(_load(data), as_of=_as_of_or_fail(as_of))
+    result = conflicts(_load(data, store), as_of=_as_of_or_fail(as_of))
     if as_json:
         _print_json(result)
         return
@@ -393,15 +408,47 @@ def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt 
 
 
 @app.command("report")
-def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, as_json: JsonOpt = False) -> None:
+def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory",
+               as_json: JsonOpt = False) -> None:
     """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
     from dealgraph.graph.report import build_report, render_report
 
-    rep = build_report(_load(data), as_of=_as_of_or_fail(as_of))
+    rep = build_report(_load(data, store), as_of=_as_of_or_fail(as_of))
     if as_json:
         _print_json(rep)
         return
     sys.stdout.write(render_report(rep))
+
+
+@app.command("load")
+def load_cmd(
+    files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="Data directories, "
+                                                ".yaml, .csv, .ttl, .nt or .jsonld files.")],
+    store: StoreOpt = "memory",
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate FILES and add them to the store in one transaction (all or nothing)."""
+    from dealgraph.graph import KnowledgeGraph
+    from dealgraph.loaders import load_files
+
+    try:
+        kg = KnowledgeGraph(store)
+    except ValueError as exc:
+        _fail(str(exc))
+    before = len(kg)
+    try:
+        added = kg.load(load_files(files, known_entities=kg.entity_ids()))
+    except DataError as exc:
+        err.print(f"[bold red]Nothing loaded[/] ({len(exc.problems)} problem(s)):")
+        for p in exc.problems:
+            err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    result = {"store": store, "triples_before": before, "added": added, "triples": len(kg)}
+    kg.close()
+    if as_json:
+        _print_json(result)
+    else:
+        console.print(f"loaded {added} new triples into {store} ({result['triples']} in all)")
 
 
 @app.command()
@@ -409,6 +456,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     data: DataOpt = None,
+    store: StoreOpt = "memory",
 ) -> None:
     """Serve the HTTP API and SPARQL endpoint (settings: DEALGRAPH_* environment variables)."""
     import uvicorn
@@ -416,10 +464,10 @@ def serve(
     from dealgraph.api.main import create_app
     from dealgraph.api.settings import Settings
 
-    settings = Settings()
+    settings = Settings().model_copy(update={"store": store})
     if data is not None:
         settings = settings.model_copy(update={"data": data})
-    kg = _load(settings.data)
+    kg = _load(settings.data, settings.store)
     err.print(f"dealgraph: serving {len(kg)} triples on http://{host}:{port} "
               f"(SPARQL at /sparql, OpenAPI at /docs)")
     uvicorn.run(create_app(kg, settings), host=host, port=port, log_level="warning")

@@ -28,11 +28,16 @@ def bundled_data_dir() -> Path:
     return Path(str(resources.files("dealgraph.data")))
 
 
-def open_graph(data_dir: str | Path | None = None) -> KnowledgeGraph:
-    """Load a data directory (the bundled data set by default) into a new KnowledgeGraph."""
+def open_graph(data_dir: str | Path | None = None, store: str = "memory") -> KnowledgeGraph:
+    """Open a KnowledgeGraph in ``store`` and load a data directory into it.
+
+    The data directory (the bundled data set by default) is loaded when it is given or when
+    the store is empty; a persistent store that already holds data is used as it is.
+    """
     from dealgraph.graph import KnowledgeGraph
     from dealgraph.loaders import load_directory
 
-    kg = KnowledgeGraph()
-    kg.load(load_directory(data_dir or bundled_data_dir()))
+    kg = KnowledgeGraph(store)
+    if data_dir is not None or len(kg) == 0:
+        kg.load(load_directory(data_dir or bundled_data_dir()))
     return kg

@@ -49,8 +49,11 @@ class KnowledgeGraph:
     triples with SHACL first and changes nothing when validation fails.
     """
 
-    def __init__(self) -> None:
-        self.rdf: Graph = bind_prefixes(Graph())
+    def __init__(self, store: str = "memory") -> None:
+        from dealgraph.graph.stores import open_store
+
+        self.store = store
+        self.rdf: Graph = open_store(store)
         self.ontology: Graph = ontology_graph()
         self._memo: dict[str, Any] = {}
 
@@ -86,10 +89,14 @@ class KnowledgeGraph:
                 problems.append(Problem(file, line, field, what))
             raise DataError(problems)
         added = len(candidate) - before
-        for t in graph:
-            self.rdf.add(t)
+        # one addN call: a single transaction on stores that have them (Oxigraph)
+        self.rdf.addN([(s, p, o, self.rdf) for s, p, o in graph])
         self._memo.clear()
         return added
+
+    def close(self) -> None:
+        """Close the store (flushes a persistent store)."""
+        self.rdf.close()
 
     @staticmethod
     def _origin_of_part(focus: str, origins: Mapping[str, tuple[str, int | None]]):
