@@ -443,8 +443,10 @@ def load_cmd(
         for p in exc.problems:
             err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    result = {"store": store, "triples_before": before, "added": added, "triples": len(kg)}
-    kg.close()
+    finally:
+        result = {"store": store, "triples_before": before, "triples": len(kg)}
+        kg.close()
+    result["added"] = added
     if as_json:
         _print_json(result)
     else:

@@ -24,12 +24,28 @@ def _commands() -> list[str]:
     return out
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A scratch directory with the repository's data/ beside the commands, as in a clone."""
+    d = tmp_path_factory.mktemp("readme")
+    (d / "data").symlink_to(Path(__file__).resolve().parents[1] / "data")
+    (d / "my-query.rq").write_text("SELECT ?s WHERE { ?s a dg:Deal } LIMIT 3")
+    return d
+
+
 @pytest.mark.parametrize("command", _commands())
-def test_readme_command_runs(command, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    if "my-query.rq" in command:
-        (tmp_path / "my-query.rq").write_text("SELECT ?s WHERE { ?s a dg:Deal } LIMIT 3")
+def test_readme_command_runs(command, workdir, monkeypatch):
+    monkeypatch.chdir(workdir)
+    command = command.replace("/tmp/dealgraph-store", str(workdir / "store"))
     args = shlex.split(command)[1:]
+    if "--store" in args:  # a persistent store is locked per process: run the real command
+        import subprocess
+        import sys
+
+        exe = str(Path(sys.executable).parent / "dealgraph")
+        done = subprocess.run([exe, *args], capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+        return
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"{command}\n{result.output}"
 
