@@ -1,0 +1,172 @@
+"""Benchmarks, measured in one run as ratios against baselines run beside them.
+
+    python benchmarks/run.py --deals 10000 [--deals 100000 ...]
+
+For each size: the synthetic graph of ``generate.py`` (seeded, planted loops) is written
+as N-Triples and then
+
+* **load**: ``dealgraph``'s validated, transactional load into the Oxigraph store vs raw
+  ``pyoxigraph.Store.bulk_load`` of the same file;
+* **SPARQL**: the named queries on the Oxigraph store (through rdflib/oxrdflib) vs raw
+  pyoxigraph and vs rdflib's in-memory store;
+* **loops**: the bounded loop search (``find_loops``, length <= 4) on the group graph vs
+  ``networkx.simple_cycles(length_bound=4)`` on the same graph (skipped above 100k deals,
+  where it does not finish in reasonable time), and the end-to-end
+  ``vendor_financed_loops``; every planted loop must be found and none invented;
+* **memory**: the peak resident size of the process.
+
+Results go to ``benchmarks/RESULTS.md`` and ``benchmarks/results.json`` with a description
+of the machine. Not yet measured (see the issue tracker): API latency under concurrent
+clients, python-igraph, the remote store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate, write_ntriples  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+QUERIES = ("flows-by-payer", "loops-two-hops")
+
+
+def _timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - t0
+
+
+def bench(n: int, seed: int = 42) -> dict:
+    import networkx as nx
+    import pyoxigraph
+    from rdflib import Graph
+
+    from dealgraph.graph import KnowledgeGraph
+    from dealgraph.graph.loops import find_loops, vendor_financed_loops
+    from dealgraph.graph.sparql import named_queries
+    from dealgraph.loaders import load_files
+
+    work = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
+    res: dict = {"deals": n}
+    try:
+        g = generate(n, seed=seed)
+        nt = work / "synthetic.nt"
+        res["triples"] = write_ntriples(g, nt)
+        res["planted_loops"] = len(g.planted)
+
+        # --- load: dealgraph (parse + pydantic-free RDF path + SHACL + one transaction)
+        data, t_parse = _timed(load_files, [nt])
+        kg = KnowledgeGraph(f"oxigraph:{work / 'store'}")
+        _, t_load = _timed(kg.load, data)
+        raw = pyoxigraph.Store(str(work / "raw"))
+        _, t_raw = _timed(raw.bulk_load, path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        res["load"] = {"dealgraph_s": t_parse + t_load, "raw_pyoxigraph_s": t_raw,
+                       "ratio_raw_over_dealgraph": t_raw / (t_parse + t_load)}
+
+        # --- SPARQL: oxigraph store vs raw pyoxigraph vs rdflib memory
+        mem = Graph()
+        mem.parse(str(nt), format="nt")
+        res["sparql"] = {}
+        for name in QUERIES:
+            q = named_queries()[name]
+            rows_ox, t_ox = _timed(lambda q=q: len(list(kg.query(q))))
+            _, t_rawq = _timed(lambda q=q: len(list(raw.query(q))))
+            _, t_mem = _timed(lambda q=q: len(list(mem.query(q))))
+            res["sparql"][name] = {"rows": rows_ox, "oxigraph_store_s": t_ox,
+                                   "raw_pyoxigraph_s": t_rawq, "rdflib_memory_s": t_mem,
+                                   "store_over_raw": t_ox / t_rawq if t_rawq else None,
+                                   "memory_over_store": t_mem / t_ox if t_ox else None}
+
+        # --- loops: bounded search vs networkx.simple_cycles on the same group graph
+        group = {s: p for s, p in g.parents.items()}
+        edges: dict = defaultdict(list)
+        investments: dict = defaultdict(list)
+        for did, kind, payer, payee, _amount in g.deals:
+            a, b = group.get(payer, payer), group.get(payee, payee)
+            edges[(a, b)].append(did)
+            if kind == "equity-investment":
+                investments[(a, b)].append(did)
+        found, t_find = _timed(find_loops, edges, investments, 4)
+        res["loops"] = {"find_loops_s": t_find, "found": len(found),
+                        "all_planted_found": {tuple(p) for p in g.planted} <= {tuple(p) for p
+                                                                               in found},
+                        "none_invented": {tuple(p) for p in found} <= {tuple(p) for p in
+                                                                       g.planted}}
+        if n <= 100_000:
+            dg = nx.DiGraph(list(edges))
+            cycles, t_nx = _timed(lambda: list(nx.simple_cycles(dg, length_bound=4)))
+            res["loops"].update(networkx_s=t_nx, networkx_cycles=len(cycles),
+                                speedup_vs_networkx=t_nx / t_find if t_find else None)
+        e2e, t_e2e = _timed(vendor_financed_loops, kg, 4)
+        res["loops"]["end_to_end_s"] = t_e2e
+        res["loops"]["end_to_end_found"] = len(e2e)
+        kg.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return res
+
+
+def machine() -> dict:
+    return {"python": sys.version.split()[0], "platform": platform.platform(),
+            "cpus": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
+                                                       * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def write_results(results: list[dict]) -> None:
+    info = machine()
+    (HERE / "results.json").write_text(json.dumps({"machine": info, "runs": results}, indent=2))
+    lines = ["# Benchmark results", "", f"Machine: {info}", "",
+             "Generated by `python benchmarks/run.py`; ratios are against baselines run in the "
+             "same process on the same data.", ""]
+    for r in results:
+        lines += [f"## {r['deals']:,} deals ({r['triples']:,} triples, "
+                  f"{r['planted_loops']} planted loops)", ""]
+        ld = r["load"]
+        lines.append(f"- load: dealgraph {ld['dealgraph_s']:.2f} s vs raw pyoxigraph bulk load "
+                     f"{ld['raw_pyoxigraph_s']:.2f} s: {ld['ratio_raw_over_dealgraph']:.1%} of "
+                     "raw rate (target >= 70%)")
+        for name, q in r["sparql"].items():
+            lines.append(f"- `{name}`: store {q['oxigraph_store_s']:.3f} s, raw "
+                         f"{q['raw_pyoxigraph_s']:.3f} s (x{q['store_over_raw']:.2f}, target "
+                         f"<= 1.3), rdflib memory {q['rdflib_memory_s']:.3f} s "
+                         f"(store is x{q['memory_over_store']:.1f} faster, target >= 10)")
+        lp = r["loops"]
+        nx_part = (f"; networkx.simple_cycles {lp['networkx_s']:.2f} s "
+                   f"(x{lp['speedup_vs_networkx']:.0f} faster, target >= 100)"
+                   if "networkx_s" in lp else "; networkx not run at this size")
+        lines.append(f"- loops: find_loops {lp['find_loops_s']:.3f} s, all planted found: "
+                     f"{lp['all_planted_found']}, none invented: {lp['none_invented']}{nx_part}; "
+                     f"end to end from the store {lp['end_to_end_s']:.1f} s")
+        lines.append(f"- peak memory: {r['peak_rss_mb']:.0f} MB")
+        lines.append("")
+    (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="dealgraph benchmarks")
+    ap.add_argument("--deals", type=int, action="append", help="size (repeatable)")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+    results = []
+    for n in args.deals or [10_000]:
+        r = bench(n, args.seed)
+        print(json.dumps(r, indent=2))
+        results.append(r)
+    write_results(results)
+
+
+if __name__ == "__main__":
+    main()
