@@ -46,10 +46,6 @@ def require_entity(kg: KnowledgeGraph, entity_id: str) -> None:
         raise ApiError(404, str(exc), suggestions=exc.suggestions)
 
 
-def check_as_of(as_of: str | None) -> str | None:
-    return as_of
-
-
 def page(items: list, offset: int, limit: int | None, settings: Settings) -> dict:
     size = limit or settings.page_size
     return {"items": items[offset:offset + size], "total": len(items), "offset": offset,

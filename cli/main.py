@@ -156,19 +156,14 @@ def flows_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Money flows (deals with a payer and a payee), largest first."""
-    from dealgraph.graph import UnknownEntityError, flows
+    from dealgraph.graph import flows
     from dealgraph.ontology.vocab import DEAL_KINDS
 
     kg = _load(data, store)
-    for eid in (payer, payee):
-        if eid and eid not in kg.nx():
-            _fail(str(UnknownEntityError(eid, sorted(kg.nx().nodes))))
+    _entity_or_fail(kg, payer, payee)
     if kind and kind not in DEAL_KINDS:
         _fail(f"unknown kind {kind!r}; choose from {', '.join(DEAL_KINDS)}")
-    try:
-        result = flows(kg, payer=payer, payee=payee, kind=kind, as_of=as_of)
-    except ValueError as exc:
-        _fail(str(exc))
+    result = flows(kg, payer=payer, payee=payee, kind=kind, as_of=_as_of_or_fail(as_of))
     if as_json:
         _print_json(result)
         return

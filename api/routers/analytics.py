@@ -12,7 +12,6 @@ from dealgraph.api.deps import (
     Limit,
     Offset,
     SettingsDep,
-    check_as_of,
     page,
     require_entity,
 )
@@ -34,7 +33,7 @@ def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee
     for e in (payer, payee):
         if e:
             require_entity(kg, e)
-    result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=check_as_of(as_of))
+    result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=as_of)
     return page(result, offset, limit, settings)
 
 
@@ -45,7 +44,7 @@ def trace(kg: GraphDep, entity_id: Slug,
     from dealgraph.graph.trace import trace as trace_of
 
     require_entity(kg, entity_id)
-    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=check_as_of(as_of))
+    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of)
 
 
 @router.get("/exposure/{entity_id}", operation_id="get_exposure",
@@ -54,7 +53,7 @@ def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> dict[str, Any
     from dealgraph.graph.exposure import exposure as exposure_of
 
     require_entity(kg, entity_id)
-    return exposure_of(kg, entity_id, as_of=check_as_of(as_of))
+    return exposure_of(kg, entity_id, as_of=as_of)
 
 
 @router.get("/exposure", operation_id="list_two_sided_bets",
@@ -62,7 +61,7 @@ def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> dict[str, Any
 def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
     from dealgraph.graph.exposure import two_sided_bets
 
-    return two_sided_bets(kg, as_of=check_as_of(as_of))
+    return two_sided_bets(kg, as_of=as_of)
 
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
@@ -70,7 +69,7 @@ def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4,
           as_of: AsOf = None) -> list[dict[str, Any]]:
     from dealgraph.graph.loops import vendor_financed_loops
 
-    return vendor_financed_loops(kg, max_length=max_length, as_of=check_as_of(as_of))
+    return vendor_financed_loops(kg, max_length=max_length, as_of=as_of)
 
 
 @router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
@@ -80,7 +79,7 @@ def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1,
 
     require_entity(kg, a)
     require_entity(kg, b)
-    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=check_as_of(as_of))
+    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of)
 
 
 @router.get("/share/{payer}/{payee}", operation_id="get_share",
@@ -90,7 +89,7 @@ def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> dict[st
 
     require_entity(kg, payer)
     require_entity(kg, payee)
-    return share_of(kg, payer, payee, as_of=check_as_of(as_of))
+    return share_of(kg, payer, payee, as_of=as_of)
 
 
 @router.get("/conflicts", operation_id="list_conflicts",
@@ -98,7 +97,7 @@ def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> dict[st
 def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
     from dealgraph.graph.conflicts import conflicts as conflicts_of
 
-    return conflicts_of(kg, as_of=check_as_of(as_of))
+    return conflicts_of(kg, as_of=as_of)
 
 
 @router.get("/sources", operation_id="list_sources",

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
+from dealgraph.api.deps import AsOf, GraphDep, require_entity
 from dealgraph.api.errors import ApiError
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph.flows import flow_of_edge
@@ -38,7 +38,7 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> dict[str, Any]:
 def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> dict[str, Any]:
     require_entity(kg, a)
     require_entity(kg, b)
-    cut = check_as_of(as_of)
+    cut = as_of
     g = kg.nx()
     items = []
     for u, v in ((a, b), (b, a)):

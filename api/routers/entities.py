@@ -12,7 +12,6 @@ from dealgraph.api.deps import (
     Limit,
     Offset,
     SettingsDep,
-    check_as_of,
     page,
     require_entity,
 )
@@ -77,7 +76,7 @@ def get_relationships(
     offset: Offset = 0, limit: Limit = None,
 ) -> dict[str, Any]:
     require_entity(kg, entity_id)
-    cut = check_as_of(as_of)
+    cut = as_of
     g = kg.nx()
     items = []
     card_rels = {r["id"]: r for r in entity_card(kg, entity_id)["relationships"]}

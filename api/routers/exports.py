@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from dealgraph.api.deps import AsOf, GraphDep, check_as_of, require_entity
+from dealgraph.api.deps import AsOf, GraphDep, require_entity
 from dealgraph.api.errors import ApiError
 from dealgraph.api.schemas import ERROR_RESPONSES
 
@@ -42,7 +42,7 @@ def export(kg: GraphDep, fmt: ExportFormat,
             require_entity(kg, focus)
         try:
             body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
-                                as_of=check_as_of(as_of), loops_only=loops_only)
+                                as_of=as_of, loops_only=loops_only)
         except RuntimeError as exc:  # Graphviz missing on this server
             raise ApiError(503, str(exc)) from None
     return Response(body, media_type=_MEDIA[fmt])
