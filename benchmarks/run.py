@@ -152,6 +152,23 @@ def write_results(results: list[dict]) -> None:
                      f"end to end from the store {lp['end_to_end_s']:.1f} s")
         lines.append(f"- peak memory: {r['peak_rss_mb']:.0f} MB")
         lines.append("")
+        misses = []
+        if ld["ratio_raw_over_dealgraph"] < 0.7:
+            misses.append(f"load misses the 70% target by {0.7 - ld['ratio_raw_over_dealgraph']:.0%}"
+                          " of raw rate: every load is parsed by rdflib and validated with "
+                          "pyshacl over the union in memory before one Oxigraph transaction")
+        for name, q in r["sparql"].items():
+            if q["memory_over_store"] and q["memory_over_store"] < 10:
+                misses.append(f"`{name}` is x{q['memory_over_store']:.1f} faster than rdflib "
+                              "memory, short of x10: it returns every deal, so most time is "
+                              "spent building rdflib result rows in Python")
+        if lp.get("speedup_vs_networkx") and lp["speedup_vs_networkx"] < 100:
+            misses.append(f"loops are x{lp['speedup_vs_networkx']:.0f} faster than networkx, "
+                          "short of x100: the synthetic graph holds only the planted cycles, so "
+                          "networkx has little to enumerate; the bound pays off on dense "
+                          "graphs (see the complete-graph test)")
+        if misses:
+            lines += ["Targets missed, and why:", ""] + [f"- {m}" for m in misses] + [""]
     (HERE / "RESULTS.md").write_text("\n".join(lines))
 
 
