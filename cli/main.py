@@ -35,8 +35,9 @@ DataOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 StoreOpt = Annotated[str, typer.Option("--store", envvar="DEALGRAPH_STORE",
-                                       help="Where the graph lives: memory (default) or "
-                                            "oxigraph:PATH (persistent, on disk).")]
+                                       help="Where the graph lives: memory (default), "
+                                            "oxigraph:PATH (on disk) or http://HOST:PORT "
+                                            "(an Oxigraph-style SPARQL server).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known on this date "
                                                              "(YYYY-MM-DD).")]
 

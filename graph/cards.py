@@ -79,6 +79,8 @@ def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
             by_rel.setdefault(row["r"], []).append({
                 "document": str(row["doc"]), "quote": str(row["quote"]),
                 "published": iso(row["published"])})
+        for srcs in by_rel.values():  # a stable order whatever store answered
+            srcs.sort(key=lambda x: (x["document"], x["quote"]))
         return by_rel
 
     return kg.memo("relationship_sources", compute)
@@ -119,6 +121,8 @@ def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[st
         src = {"document": str(row["doc"]), "quote": str(row["quote"])}
         if src not in o["sources"]:
             o["sources"].append(src)
+    for o in by_id.values():  # a stable order whatever store answered
+        o["sources"].sort(key=lambda x: (x["document"], x["quote"]))
     return sorted(by_id.values(), key=lambda o: (o["subject"], o["metric"],
                                                  o["as_of"] or str(o["period"] or ""), o["id"]))
 

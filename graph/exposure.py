@@ -85,6 +85,8 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
         tie["sources"] = _relationship_sources(kg, d["relationship"], cut)
         if tie["sources"] or cut is None:
             structural[lab].append(tie)
+    for ties in structural.values():  # the same order whatever store answered
+        ties.sort(key=lambda t: (t["kind"], t["subject"], t["object"]))
     sides = {}
     rivals = competitors(kg)
     for lab in sorted(set(to_lab) | set(from_lab) | set(structural)):

@@ -89,8 +89,9 @@ class KnowledgeGraph:
                 problems.append(Problem(file, line, field, what))
             raise DataError(problems)
         added = len(candidate) - before
-        # one addN call: a single transaction on stores that have them (Oxigraph)
-        self.rdf.addN([(s, p, o, self.rdf) for s, p, o in graph])
+        from dealgraph.graph.stores import add_all
+
+        add_all(self.rdf, graph, self.store)
         self._memo.clear()
         return added
 
@@ -113,6 +114,12 @@ class KnowledgeGraph:
 
         Common prefixes (dg:, ent:, deal:, rdfs:, xsd:, ...) are predeclared.
         """
+        from dealgraph.graph.stores import is_remote
+
+        if is_remote(self.store) and not with_ontology:
+            # rdflib would scope the query to a named graph; ask the server's default graph
+            return self.rdf.store.query(sparql, _INIT_NS, kwargs.get("initBindings") or {},
+                                        "__UNION__")
         graph = self.rdf
         if with_ontology:
             graph = Graph()
