@@ -44,7 +44,13 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     application.state.kg = kg
     application.state.settings = settings
-    kg.nx()  # build the projection once, before the first request
+    # build the projection and the per-load caches once, before the first request, so a
+    # burst of first requests does not compute them many times over
+    from dealgraph.graph.cards import observations, relationship_sources
+
+    kg.nx()
+    observations(kg)
+    relationship_sources(kg)
     install_error_handlers(application)
     for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
               sparql.router, explorer.router):

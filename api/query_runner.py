@@ -98,7 +98,10 @@ def _serialize(kg, text: str, fmt: str, max_rows: int) -> tuple[bytes, str, bool
     return data, RESULT_TYPES[name], truncated, rows
 
 
-def _child(conn, kg, text: str, fmt: str, max_rows: int) -> None:
+def _child(conn, kg, text: str, fmt: str, max_rows: int, timeout: float) -> None:
+    # Never outlive the time limit, even if the server that forked us is killed before it
+    # can kill us: the alarm's default action ends this process.
+    signal.alarm(int(timeout) + 2)
     try:
         conn.send(("ok", _serialize(kg, text, fmt, max_rows)))
     except Exception as exc:  # noqa: BLE001 - any evaluation error goes back as a message
@@ -111,7 +114,8 @@ def run_query(kg: Any, text: str, fmt: str, *, timeout: float, max_rows: int) ->
     """Run ``text`` in a forked child; raise ApiError 504 when it runs past ``timeout``."""
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, kg, text, fmt, max_rows), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, kg, text, fmt, max_rows, timeout),
+                       daemon=True)
     proc.start()
     child.close()
     try:

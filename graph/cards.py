@@ -104,11 +104,20 @@ SELECT DISTINCT ?doc ?claim ?quote WHERE {
 
 
 def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[str, Any]]:
-    """Every observation (of ``subject`` if given), each with its sources."""
+    """Every observation (of ``subject`` if given), each with its sources.
+
+    The observations are read once per load and kept (:meth:`KnowledgeGraph.memo`); callers
+    get copies they may change.
+    """
+    import copy
+
+    every = kg.memo("observations", lambda: _all_observations(kg))
+    return [copy.deepcopy(o) for o in every if subject is None or o["subject"] == subject]
+
+
+def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
     by_id: dict[str, dict[str, Any]] = {}
     for row in kg.rows(OBSERVATION_QUERY):
-        if subject and row["subject"] != subject:
-            continue
         o = by_id.setdefault(row["o"], {
             "id": row["o"], "subject": row["subject"], "metric": row["metric"],
             "value": num(row["value"]), "upper": num(row["upper"]), "unit": str(row["unit"]),

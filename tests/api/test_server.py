@@ -262,3 +262,26 @@ def test_service_description(server):
 
     g = Graph().parse(data=body.decode(), format="turtle")
     assert len(g) > 5
+
+
+def test_query_child_dies_with_its_time_limit_even_if_the_server_is_killed(tmp_path):
+    """A server killed mid-query must not leave its query process running."""
+    import shutil as _shutil
+
+    from tests.conftest import start_server
+
+    data = tmp_path / "mini"
+    _shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)
+    proc, base = start_server(data, env={"DEALGRAPH_QUERY_TIMEOUT": "1"})
+    t = threading.Thread(target=lambda: _get(base + "/sparql?query=" + urllib.parse.quote(SLOW)),
+                         daemon=True)
+    t.start()
+    time.sleep(0.5)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+    os.kill(proc.pid, 9)
+    proc.wait(10)
+    time.sleep(4)  # the 1 s limit plus the child's own margin
+    alive = [c for c in children if Path(f"/proc/{c}").exists()
+             and "zombie" not in Path(f"/proc/{c}/status").read_text().lower()]
+    assert children and alive == []
