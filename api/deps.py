@@ -15,11 +15,12 @@ from dealgraph.graph import KnowledgeGraph, UnknownEntityError
 __all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
 
 
-def get_graph(request: Request) -> KnowledgeGraph:
+async def get_graph(request: Request) -> KnowledgeGraph:
+    # async: resolved on the event loop, without a trip through the threadpool
     return request.app.state.kg
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -51,6 +51,9 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     kg.nx()
     observations(kg)
     relationship_sources(kg)
+    if kg.nx().number_of_nodes() <= settings.warm_cards:
+        for entity_id in kg.nx().nodes:
+            entities.card_json(kg, entity_id)
     install_error_handlers(application)
     for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
               sparql.router, explorer.router):

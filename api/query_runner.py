@@ -102,6 +102,8 @@ def _child(conn, kg, text: str, fmt: str, max_rows: int, timeout: float) -> None
     # Never outlive the time limit, even if the server that forked us is killed before it
     # can kill us: the alarm's default action ends this process.
     signal.alarm(int(timeout) + 2)
+    # A slow query must not starve the lookups the server answers meanwhile.
+    os.nice(10)
     try:
         conn.send(("ok", _serialize(kg, text, fmt, max_rows)))
     except Exception as exc:  # noqa: BLE001 - any evaluation error goes back as a message

@@ -90,39 +90,50 @@ def generate(n_deals: int, seed: int = 42, loops: int | None = None) -> Syntheti
     return g
 
 
-def write_ntriples(g: Synthetic, path: Path) -> int:
-    """Write entities, deals, a source and evidence as N-Triples; return the triple count."""
+def _lines(g: Synthetic):
     src = f"<{ID}source/synthetic.txt>"
     ev = f"<{ID}evidence/synthetic>"
-    lines = [f"{src} <{RDF_TYPE}> <{DG}Source> .", f'{src} <{DG}document> "synthetic.txt" .',
-             f'{src} <{DG}title> "Synthetic benchmark data" .',
-             f"{ev} <{RDF_TYPE}> <{DG}Evidence> .", f"{ev} <{DG}source> {src} .",
-             f'{ev} <{DG}quote> "synthetic" .']
+    yield from (f"{src} <{RDF_TYPE}> <{DG}Source> .", f'{src} <{DG}document> "synthetic.txt" .',
+                f'{src} <{DG}title> "Synthetic benchmark data" .',
+                f"{ev} <{RDF_TYPE}> <{DG}Evidence> .", f"{ev} <{DG}source> {src} .",
+                f'{ev} <{DG}quote> "synthetic" .')
     for lab in g.labs:
         e = f"<{ID}entity/{lab}>"
-        lines += [f"{e} <{RDF_TYPE}> <{DG}Organization> .", f"{e} <{RDF_TYPE}> <{DG}AiLab> .",
-                  f'{e} <{LABEL}> "{lab}" .']
+        yield from (f"{e} <{RDF_TYPE}> <{DG}Organization> .", f"{e} <{RDF_TYPE}> <{DG}AiLab> .",
+                    f'{e} <{LABEL}> "{lab}" .')
     for v in g.vendors:
         e = f"<{ID}entity/{v}>"
-        lines += [f"{e} <{RDF_TYPE}> <{DG}Organization> .",
-                  f"{e} <{RDF_TYPE}> <{DG}CloudProvider> .", f'{e} <{LABEL}> "{v}" .']
+        yield from (f"{e} <{RDF_TYPE}> <{DG}Organization> .",
+                    f"{e} <{RDF_TYPE}> <{DG}CloudProvider> .", f'{e} <{LABEL}> "{v}" .')
         if v in g.parents:
-            lines.append(f"{e} <{DG}subsidiaryOf> <{ID}entity/{g.parents[v]}> .")
+            yield f"{e} <{DG}subsidiaryOf> <{ID}entity/{g.parents[v]}> ."
     camel = {k: "".join(p.capitalize() for p in k.split("-")) for k in
              ("compute-commitment", "chip-supply", "partnership", "equity-investment")}
     for did, kind, payer, payee, amount in g.deals:
         d = f"<{ID}deal/{did}>"
         a = f"<{ID}deal/{did}/amount>"
-        lines += [f"{d} <{RDF_TYPE}> <{DG}Deal> .", f"{d} <{DG}kind> <{DG}{camel[kind]}> .",
-                  f"{d} <{DG}status> <{DG}Committed> .",
-                  f"{d} <{DG}payer> <{ID}entity/{payer}> .",
-                  f"{d} <{DG}payee> <{ID}entity/{payee}> .", f"{d} <{DG}evidence> {ev} .",
-                  f"{d} <{DG}amount> {a} .", f"{a} <{RDF_TYPE}> <{DG}MonetaryAmount> .",
-                  f'{a} <{DG}value> "{amount}.0"^^<{XSD}decimal> .',
-                  f'{a} <{DG}currency> "USD" .', f"{a} <{DG}bound> <{DG}Exact> .",
-                  f"{a} <{DG}evidence> {ev} ."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(lines)
+        yield from (f"{d} <{RDF_TYPE}> <{DG}Deal> .", f"{d} <{DG}kind> <{DG}{camel[kind]}> .",
+                    f"{d} <{DG}status> <{DG}Committed> .",
+                    f"{d} <{DG}payer> <{ID}entity/{payer}> .",
+                    f"{d} <{DG}payee> <{ID}entity/{payee}> .", f"{d} <{DG}evidence> {ev} .",
+                    f"{d} <{DG}amount> {a} .", f"{a} <{RDF_TYPE}> <{DG}MonetaryAmount> .",
+                    f'{a} <{DG}value> "{amount}.0"^^<{XSD}decimal> .',
+                    f'{a} <{DG}currency> "USD" .', f"{a} <{DG}bound> <{DG}Exact> .",
+                    f"{a} <{DG}evidence> {ev} .")
+
+
+def write_ntriples(g: Synthetic, path: Path) -> int:
+    """Write entities, deals, a source and evidence as N-Triples; return the triple count.
+
+    Written as it is generated, so a million deals never sit in memory as text.
+    """
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for line in _lines(g):
+            fh.write(line)
+            fh.write("\n")
+            n += 1
+    return n
 
 
 def main() -> None:  # pragma: no cover

@@ -42,6 +42,10 @@ from generate import generate, write_ntriples  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 QUERIES = ("flows-by-payer", "loops-two-hops")
+PREFIXES = {"dg": "https://w3id.org/dealgraph/ontology#", "ent": "https://w3id.org/dealgraph/id/entity/",
+            "deal": "https://w3id.org/dealgraph/id/deal/",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#"}
 
 
 def _timed(fn, *args, **kwargs):
@@ -58,7 +62,6 @@ def bench(n: int, seed: int = 42) -> dict:
     from dealgraph.graph import KnowledgeGraph
     from dealgraph.graph.loops import find_loops, vendor_financed_loops
     from dealgraph.graph.sparql import named_queries
-    from dealgraph.loaders import load_files
 
     work = Path(tempfile.mkdtemp(prefix="dealgraph-bench-"))
     res: dict = {"deals": n}
@@ -68,28 +71,37 @@ def bench(n: int, seed: int = 42) -> dict:
         res["triples"] = write_ntriples(g, nt)
         res["planted_loops"] = len(g.planted)
 
-        # --- load: dealgraph (parse + pydantic-free RDF path + SHACL + one transaction)
-        data, t_parse = _timed(load_files, [nt])
-        kg = KnowledgeGraph(f"oxigraph:{work / 'store'}")
-        _, t_load = _timed(kg.load, data)
+        # --- load: dealgraph's bulk path (checkpoint, Oxigraph bulk load, the shapes
+        # checked by SPARQL in the store, commit) vs raw bulk load of the same file
         raw = pyoxigraph.Store(str(work / "raw"))
         _, t_raw = _timed(raw.bulk_load, path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        res["load"] = {"dealgraph_s": t_parse + t_load, "raw_pyoxigraph_s": t_raw,
-                       "ratio_raw_over_dealgraph": t_raw / (t_parse + t_load)}
+        kg = KnowledgeGraph(f"oxigraph:{work / 'store'}")
+        _, t_load = _timed(kg.load, files=[nt])
+        from dealgraph.ontology.shacl_sparql import validate_with_sparql
 
-        # --- SPARQL: oxigraph store vs raw pyoxigraph vs rdflib memory
-        mem = Graph()
-        mem.parse(str(nt), format="nt")
+        _, t_checks = _timed(validate_with_sparql, raw.query)
+        res["load"] = {"dealgraph_s": t_load, "raw_pyoxigraph_s": t_raw,
+                       "ratio_raw_over_dealgraph": t_raw / t_load, "checks_s": t_checks}
+
+        # --- SPARQL: oxigraph store vs raw pyoxigraph vs rdflib memory. The store's time
+        # is kg.rows (what the analytics and the API use: rows of Python values); raw is
+        # pyoxigraph's own solutions. rdflib's memory store is run up to 100k deals (at 1M
+        # its parse alone takes tens of minutes).
+        mem = None
+        if n <= 100_000:
+            mem = Graph()
+            mem.parse(str(nt), format="nt")
         res["sparql"] = {}
         for name in QUERIES:
             q = named_queries()[name]
-            rows_ox, t_ox = _timed(lambda q=q: len(list(kg.query(q))))
-            _, t_rawq = _timed(lambda q=q: len(list(raw.query(q))))
-            _, t_mem = _timed(lambda q=q: len(list(mem.query(q))))
+            rows_ox, t_ox = _timed(lambda q=q: len(kg.rows(q)))
+            _, t_rawq = _timed(lambda q=q: len(list(raw.query(q, prefixes=PREFIXES))))
+            t_mem = _timed(lambda q=q: len(list(mem.query(q))))[1] if mem is not None else None
             res["sparql"][name] = {"rows": rows_ox, "oxigraph_store_s": t_ox,
                                    "raw_pyoxigraph_s": t_rawq, "rdflib_memory_s": t_mem,
                                    "store_over_raw": t_ox / t_rawq if t_rawq else None,
-                                   "memory_over_store": t_mem / t_ox if t_ox else None}
+                                   "memory_over_store": t_mem / t_ox if t_mem else None}
+        mem = None  # free it before the loop search
 
         # --- loops: bounded search vs networkx.simple_cycles on the same group graph
         group = {s: p for s, p in g.parents.items()}
@@ -133,10 +145,67 @@ def bench(n: int, seed: int = 42) -> dict:
     return res
 
 
-def api_latency(clients: int = 50, requests_per_client: int = 20) -> dict:
-    """p50/p99 of entity lookups from ``clients`` threads while a slow SPARQL query runs,
-    against the same load on a trivial endpoint (/health), on the bundled data."""
-    import statistics
+async def _client(host: str, port: int, path: str, requests: int, interval: float,
+                  times: list[float], errors: list[int], start_delay: float) -> None:
+    """One keep-alive HTTP/1.1 client: ``requests`` GETs, one every ``interval`` seconds."""
+    import asyncio
+    import re
+
+    await asyncio.sleep(start_delay)
+    loop = asyncio.get_running_loop()
+    reader, writer = await asyncio.open_connection(host, port)
+    req = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    next_at = loop.time()
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        writer.write(req)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        await reader.readexactly(length)
+        times.append(time.perf_counter() - t0)
+        if not head.startswith(b"HTTP/1.1 200"):
+            errors[0] += 1
+        next_at += interval
+        await asyncio.sleep(max(0.0, next_at - loop.time()))
+    writer.close()
+
+
+def _load(base: str, path: str, clients: int, requests: int, interval: float) -> dict:
+    import asyncio
+    import random
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(base)
+    times: list[float] = []
+    errors = [0]
+    rng = random.Random(1)
+
+    async def run() -> float:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(_client(url.hostname, url.port, path, requests, interval, times,
+                                       errors, rng.random() * interval) for _ in range(clients)))
+        return time.perf_counter() - t0
+
+    wall = asyncio.run(run())
+    xs = sorted(times)
+
+    def pct(q: float) -> float:
+        return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
+
+    return {"p50_ms": pct(0.5), "p99_ms": pct(0.99), "max_ms": xs[-1] * 1000,
+            "requests": len(xs), "errors": errors[0], "throughput_rps": len(xs) / wall}
+
+
+def api_latency(clients: int = 50, rate_per_client: float = 10.0, requests_per_client: int = 100,
+                data_dir: Path | None = None) -> dict:
+    """Entity lookups from ``clients`` concurrent keep-alive clients while a slow SPARQL
+    query runs, against the same load on a trivial endpoint (/health).
+
+    Two loads: *paced* (each client sends ``rate_per_client`` requests a second, the offered
+    load of 50 interactive users) and *saturating* (each client sends its next request as
+    soon as the last is answered, which measures the server's throughput: there, latency is
+    clients / throughput whatever the handler does).
+    """
     import subprocess
     import threading
     import urllib.parse
@@ -145,45 +214,26 @@ def api_latency(clients: int = 50, requests_per_client: int = 20) -> dict:
     sys.path.insert(0, str(HERE.parent))
     from tests.conftest import start_server
 
-    proc, base = start_server(env={"DEALGRAPH_QUERY_TIMEOUT": "30"})
+    proc, base = start_server(data_dir, env={"DEALGRAPH_QUERY_TIMEOUT": "120"})
     slow = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-
-    def load(path: str) -> tuple[list[float], int]:
-        times: list[float] = []
-        errors = [0]
-
-        def client() -> None:
-            for _ in range(requests_per_client):
-                t0 = time.perf_counter()
-                try:
-                    urllib.request.urlopen(base + path, timeout=30).read()
-                except OSError:
-                    errors[0] += 1
-                times.append(time.perf_counter() - t0)
-
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return times, errors[0]
-
-    def pct(xs: list[float], q: float) -> float:
-        xs = sorted(xs)
-        return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
-
+    entity = "anthropic" if data_dir is None else "lab-0"
+    out: dict = {"clients": clients, "rate_per_client": rate_per_client}
     try:
         def slow_query() -> None:
             try:
-                urllib.request.urlopen(base + "/sparql?query=" + slow, timeout=60).read()
+                urllib.request.urlopen(base + "/sparql?query=" + slow, timeout=300).read()
             except OSError:
                 pass  # stopped at the time limit: that is the point
 
         background = threading.Thread(target=slow_query, daemon=True)
         background.start()
         time.sleep(0.5)
-        lookups, err_l = load("/entities/anthropic")
-        trivial, err_t = load("/health")
+        for name, interval in (("paced", 1 / rate_per_client), ("saturating", 0.0)):
+            out[name] = {"lookup": _load(base, f"/entities/{entity}", clients,
+                                         requests_per_client, interval),
+                         "trivial": _load(base, "/health", clients, requests_per_client,
+                                          interval)}
+        out["slow_query_running"] = background.is_alive()
     finally:
         proc.terminate()
         try:
@@ -191,10 +241,7 @@ def api_latency(clients: int = 50, requests_per_client: int = 20) -> dict:
         except subprocess.TimeoutExpired:  # still draining the slow query
             proc.kill()
             proc.wait(10)
-    return {"clients": clients, "lookup_p50_ms": pct(lookups, 0.5),
-            "lookup_p99_ms": pct(lookups, 0.99), "trivial_p50_ms": pct(trivial, 0.5),
-            "trivial_p99_ms": pct(trivial, 0.99), "errors": err_l + err_t,
-            "lookup_mean_ms": statistics.mean(lookups) * 1000}
+    return out
 
 
 def machine() -> dict:
@@ -218,10 +265,12 @@ def write_results(results: list[dict], api: dict | None = None) -> None:
                      f"{ld['raw_pyoxigraph_s']:.2f} s: {ld['ratio_raw_over_dealgraph']:.1%} of "
                      "raw rate (target >= 70%)")
         for name, q in r["sparql"].items():
-            lines.append(f"- `{name}`: store {q['oxigraph_store_s']:.3f} s, raw "
-                         f"{q['raw_pyoxigraph_s']:.3f} s (x{q['store_over_raw']:.2f}, target "
-                         f"<= 1.3), rdflib memory {q['rdflib_memory_s']:.3f} s "
-                         f"(store is x{q['memory_over_store']:.1f} faster, target >= 10)")
+            mem = (f"rdflib memory {q['rdflib_memory_s']:.3f} s (store is "
+                   f"x{q['memory_over_store']:.1f} faster, target >= 10)"
+                   if q["rdflib_memory_s"] is not None else "rdflib memory not run at this size")
+            lines.append(f"- `{name}` ({q['rows']:,} rows): store {q['oxigraph_store_s']:.3f} s, "
+                         f"raw {q['raw_pyoxigraph_s']:.3f} s (x{q['store_over_raw']:.2f}, target "
+                         f"<= 1.3), {mem}")
         lp = r["loops"]
         if lp.get("igraph_s"):
             nx_part_ig = (f"; python-igraph simple_cycles {lp['igraph_s']:.3f} s (find_loops takes "
@@ -239,13 +288,16 @@ def write_results(results: list[dict], api: dict | None = None) -> None:
         misses = []
         if ld["ratio_raw_over_dealgraph"] < 0.7:
             misses.append(f"load misses the 70% target by {0.7 - ld['ratio_raw_over_dealgraph']:.0%}"
-                          " of raw rate: every load is parsed by rdflib and validated with "
-                          "pyshacl over the union in memory before one Oxigraph transaction")
+                          " of raw rate: the time over raw is the checkpoint and the shape "
+                          f"checks ({ld.get('checks_s', 0):.1f} s of SPARQL over the whole store)")
         for name, q in r["sparql"].items():
             if q["memory_over_store"] and q["memory_over_store"] < 10:
                 misses.append(f"`{name}` is x{q['memory_over_store']:.1f} faster than rdflib "
-                              "memory, short of x10: it returns every deal, so most time is "
-                              "spent building rdflib result rows in Python")
+                              "memory, short of x10")
+            if q["store_over_raw"] and q["store_over_raw"] > 1.3:
+                misses.append(f"`{name}` on the store takes x{q['store_over_raw']:.2f} raw "
+                              "pyoxigraph's time, over x1.3: the store's time includes turning "
+                              "every term into a Python value for the analytics")
         if lp.get("speedup_vs_networkx") and lp["speedup_vs_networkx"] < 100:
             misses.append(f"loops are x{lp['speedup_vs_networkx']:.0f} faster than networkx, "
                           "short of x100: the synthetic graph holds only the planted cycles, so "
@@ -254,19 +306,28 @@ def write_results(results: list[dict], api: dict | None = None) -> None:
         if misses:
             lines += ["Targets missed, and why:", ""] + [f"- {m}" for m in misses] + [""]
     if api:
+        p, sat = api["paced"], api["saturating"]
         lines += [f"## API lookups under {api['clients']} concurrent clients while a slow "
                   "SPARQL query runs (bundled data)", "",
-                  f"- `GET /entities/anthropic`: p50 {api['lookup_p50_ms']:.1f} ms, p99 "
-                  f"{api['lookup_p99_ms']:.1f} ms (target p99 <= 20 ms); trivial `/health`: "
-                  f"p50 {api['trivial_p50_ms']:.1f} ms, p99 {api['trivial_p99_ms']:.1f} ms; "
-                  f"errors: {api['errors']}", ""]
-        if api["lookup_p99_ms"] > 20:
-            lines += [f"Target missed by {api['lookup_p99_ms'] - 20:.0f} ms at p99. The trivial "
-                      "endpoint's own p99 under the same load is the floor of one uvicorn "
-                      "process whose sync endpoints share a threadpool and the GIL on 2 cores "
-                      "(with the slow query's child process on one of them); lookups add the "
-                      "card's serialization. Next: more worker processes, async handlers for "
-                      "cached lookups.", ""]
+                  f"Keep-alive HTTP/1.1 clients on loopback; the slow query (a triple cross "
+                  f"product) runs in its forked child all along (still running at the end: "
+                  f"{api['slow_query_running']}).", "",
+                  "| load | endpoint | p50 ms | p99 ms | max ms | requests/s | errors |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, block in ((f"paced, {api['rate_per_client']:.0f}/s per client", p),
+                             ("saturating", sat)):
+            for ep, key in (("`GET /entities/anthropic`", "lookup"), ("`GET /health`", "trivial")):
+                b = block[key]
+                lines.append(f"| {label} | {ep} | {b['p50_ms']:.1f} | {b['p99_ms']:.1f} | "
+                             f"{b['max_ms']:.1f} | {b['throughput_rps']:.0f} | {b['errors']} |")
+        lines.append("")
+        verdict = ("met" if p["lookup"]["p99_ms"] <= 20 and p["lookup"]["errors"] == 0
+                   else f"missed by {p['lookup']['p99_ms'] - 20:.1f} ms")
+        lines += [f"Target (p99 <= 20 ms, no errors) at the paced load: {verdict}. Lookup p99 is "
+                  f"x{p['lookup']['p99_ms'] / p['trivial']['p99_ms']:.2f} the trivial "
+                  "endpoint's. At the saturating load latency is the queue of 50 clients "
+                  "divided by the throughput of one Python process, so it measures throughput, "
+                  "not the lookup.", ""]
     (HERE / "RESULTS.md").write_text("\n".join(lines))
 
 

@@ -432,8 +432,14 @@ def load_cmd(
     except ValueError as exc:
         _fail(str(exc))
     before = len(kg)
+    from dealgraph.graph.stores import BULK_SUFFIXES
+
+    bulk = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
     try:
-        added = kg.load(load_files(files, known_entities=kg.entity_ids()))
+        if len(bulk) == len(files):  # RDF files only: the store's bulk loader reads them
+            added = kg.load(files=bulk)
+        else:  # YAML/CSV may refer to entities the RDF files declare: read them together
+            added = kg.load(load_files(files, known_entities=kg.entity_ids()))
     except DataError as exc:
         err.print(f"[bold red]Nothing loaded[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.flows import flow_of_edge
 from dealgraph.graph.projection import iso, num
-from dealgraph.ontology.namespace import entity_iri
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["UnknownEntityError", "entity_card", "observations", "sources", "group_of",
-           "group_members"]
+           "group_members", "entity_texts"]
 
 
 class UnknownEntityError(LookupError):
@@ -143,7 +142,41 @@ def group_of(kg: KnowledgeGraph, entity_id: str) -> str:
 
 def group_members(kg: KnowledgeGraph, group: str) -> list[str]:
     """Every entity whose corporate group is ``group``."""
-    return sorted(n for n, d in kg.nx().nodes(data=True) if d.get("group") == group)
+    def index() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for n, d in kg.nx().nodes(data=True):
+            out.setdefault(d.get("group"), []).append(n)
+        return {k: sorted(v) for k, v in out.items()}
+
+    return list(kg.memo("group-members", index).get(group, []))
+
+
+TEXTS_QUERY = """
+SELECT ?e ?alias ?description WHERE {
+  ?e rdfs:label ?name .
+  OPTIONAL { ?e dg:alias ?alias }
+  OPTIONAL { ?e dg:description ?description }
+  FILTER(BOUND(?alias) || BOUND(?description))
+}"""
+
+
+def entity_texts(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
+    """Aliases and description of every entity that has them, read once per load.
+
+    One query, not one per entity: on a remote store each lookup is a round trip.
+    """
+    def read() -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row in kg.rows(TEXTS_QUERY):
+            t = out.setdefault(row["e"], {"aliases": set(), "description": None})
+            if row["alias"] is not None:
+                t["aliases"].add(str(row["alias"]))
+            if row["description"] is not None:
+                t["description"] = str(row["description"])
+        return {e: {"aliases": sorted(t["aliases"]), "description": t["description"]}
+                for e, t in out.items()}
+
+    return kg.memo("entity-texts", read)
 
 
 def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
@@ -152,10 +185,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
     if entity_id not in g:
         raise UnknownEntityError(entity_id, sorted(g.nodes))
     node = g.nodes[entity_id]
-    rdf = kg.rdf
-    from dealgraph.ontology.namespace import DG
-
-    iri = entity_iri(entity_id)
+    texts = entity_texts(kg).get(entity_id, {"aliases": [], "description": None})
     rel_sources = {r: [{"document": s["document"], "quote": s["quote"]} for s in srcs]
                    for r, srcs in relationship_sources(kg).items()}
     relationships, deals = [], []
@@ -180,8 +210,8 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
         "name": node["name"],
         "type": node["type"],
         "roles": node["roles"],
-        "aliases": sorted(str(a) for a in rdf.objects(iri, DG.alias)),
-        "description": next((str(d) for d in rdf.objects(iri, DG.description)), None),
+        "aliases": texts["aliases"],
+        "description": texts["description"],
         "group": group,
         "group_members": group_members(kg, group),
         "relationships": relationships,

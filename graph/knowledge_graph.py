@@ -11,18 +11,18 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result
 
 from dealgraph.ontology import ontology_graph
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
-from dealgraph.ontology.shacl import validate
 
 __all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
 
@@ -53,51 +53,54 @@ class KnowledgeGraph:
         from dealgraph.graph.stores import open_store
 
         self.store = store
-        self.rdf: Graph = open_store(store)
+        self._store = open_store(store)
         self.ontology: Graph = ontology_graph()
         self._memo: dict[str, Any] = {}
 
+    @property
+    def rdf(self) -> Graph:
+        """The data as an rdflib Graph (a view of the store)."""
+        return self._store.graph
+
     # -- loading --------------------------------------------------------------------------
 
-    def load(self, data: Any, origins: Mapping[str, tuple[str, int | None]] | None = None) -> int:
-        """Validate and add triples; return how many were new.
+    def load(self, data: Any = None,
+             origins: Mapping[str, tuple[str, int | None]] | None = None,
+             files: Sequence[str | Path] = ()) -> int:
+        """Validate and add triples; return how many triples the store gained.
 
-        ``data`` is an rdflib Graph or a loader result with ``.graph`` and ``.origins``.
-        Raises :class:`~dealgraph.ontology.errors.DataError` (graph unchanged) when the
-        union would violate the SHACL shapes; each problem names the file and line the
-        offending node came from, where known.
+        ``data`` is an rdflib Graph or a loader result with ``.graph`` and ``.origins``;
+        ``files`` are RDF files (``.nt``, ``.ttl``, ``.nq``, ``.trig``) that persistent and
+        remote stores bulk-load without parsing them in Python. Raises
+        :class:`~dealgraph.ontology.errors.DataError` (store unchanged) when the union
+        would violate the SHACL shapes; each problem names the file and line the offending
+        node came from, where known.
         """
-        graph = getattr(data, "graph", data)
+        graph = getattr(data, "graph", data) if data is not None else Graph()
         origins = origins if origins is not None else getattr(data, "origins", {}) or {}
-        candidate = Graph()
-        for t in self.rdf:
-            candidate.add(t)
-        before = len(candidate)
-        for t in graph:
-            candidate.add(t)
-        report = validate(candidate)
+        paths = [Path(f) for f in files]
+        before = len(self.rdf)
+        report = self._store.load(graph, paths)
         if not report.conforms:
             problems = []
             for v in report.violations:
                 file, line = origins.get(v.focus, (None, None))
                 if file is None:
                     file, line = self._origin_of_part(v.focus, origins)
+                if file is None:
+                    file, line = _find_in_files(v.focus, paths)
                 field = (local_id(v.path).split("#")[-1] if v.path else None)
                 what = f"{_short(v.focus)}: {v.message}"
                 if v.value and v.value != v.focus:
                     what += f" (value: {_short(v.value)})"
                 problems.append(Problem(file, line, field, what))
             raise DataError(problems)
-        added = len(candidate) - before
-        from dealgraph.graph.stores import add_all
-
-        add_all(self.rdf, graph, self.store)
         self._memo.clear()
-        return added
+        return len(self.rdf) - before
 
     def close(self) -> None:
         """Close the store (flushes a persistent store)."""
-        self.rdf.close()
+        self._store.close()
 
     @staticmethod
     def _origin_of_part(focus: str, origins: Mapping[str, tuple[str, int | None]]):
@@ -114,12 +117,8 @@ class KnowledgeGraph:
 
         Common prefixes (dg:, ent:, deal:, rdfs:, xsd:, ...) are predeclared.
         """
-        from dealgraph.graph.stores import is_remote
-
-        if is_remote(self.store) and not with_ontology:
-            # rdflib would scope the query to a named graph; ask the server's default graph
-            return self.rdf.store.query(sparql, _INIT_NS, kwargs.get("initBindings") or {},
-                                        "__UNION__")
+        if not with_ontology:
+            return self._store.query(sparql, _INIT_NS, kwargs.get("initBindings"))
         graph = self.rdf
         if with_ontology:
             graph = Graph()
@@ -132,6 +131,11 @@ class KnowledgeGraph:
 
     def rows(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """SELECT results as dicts of Python values (IRIs of dealgraph ids as local ids)."""
+        native = getattr(self._store, "native_select", None)
+        if native is not None and not kwargs:
+            # straight from pyoxigraph: no rdflib term objects in between
+            names, solutions = native(sparql, _PREFIXES)
+            return [{n: _py_ox(row[n]) for n in names} for row in solutions]
         result = self.query(sparql, **kwargs)
         names = [str(v) for v in result.vars or []]
         return [{n: _py(row[n]) for n in names} for row in result]
@@ -152,6 +156,10 @@ class KnowledgeGraph:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def memo_peek(self, key: str) -> Any:
+        """The memoized value for ``key``, or None when it has not been computed."""
+        return self._memo.get(key)
+
     def entity(self, entity_id: str) -> dict[str, Any]:
         """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""
         from dealgraph.graph.cards import entity_card
@@ -166,6 +174,17 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.rdf)
+
+
+def _find_in_files(iri: str, files: Sequence[Path]) -> tuple[str | None, int | None]:
+    """The first line of ``files`` that mentions ``<iri>`` (for errors in bulk loads)."""
+    needle = f"<{iri}>"
+    for f in files:
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                if needle in line:
+                    return str(f), n
+    return None, None
 
 
 def _short(iri: str) -> str:
@@ -194,5 +213,22 @@ def _py(v: Any) -> Any:
     return v.toPython()
 
 
+def _py_ox(v: Any) -> Any:
+    """:func:`_py` for a pyoxigraph term (same Python values as rdflib would give)."""
+    if v is None:
+        return None
+    kind = type(v).__name__
+    if kind == "NamedNode":
+        return _py(URIRef(v.value))
+    if kind != "Literal":
+        return str(v.value)
+    datatype = v.datatype.value
+    if datatype == _XSD_STRING or v.language:
+        return v.value
+    return _py(Literal(v.value, datatype=datatype))
+
+
+_XSD_STRING = str(XSD.string)
 _INIT_NS = {p: ns for p, ns in bind_prefixes(Graph()).namespaces()}
+_PREFIXES = {p: str(ns) for p, ns in _INIT_NS.items()}
 

@@ -1,37 +1,73 @@
 """Where the RDF lives, chosen by one setting (``--store``, ``DEALGRAPH_STORE``).
 
 ``memory``
-    rdflib's embedded in-memory store (the default).
+    rdflib's embedded in-memory store (the default). Loads are validated with pyshacl.
 ``oxigraph:PATH``
-    a persistent Oxigraph store on disk (pyoxigraph through oxrdflib). Loads are one
-    Oxigraph transaction, so a crash mid-load leaves the store as it was.
-``http://HOST:PORT`` (or https)
-    a SPARQL server laid out as Oxigraph's (``/query`` for SPARQL, ``/store`` for the Graph
-    Store Protocol): queries go to the server (rdflib's SPARQLStore); a load is one Graph
-    Store Protocol POST of N-Triples to the default graph, a single transaction there.
+    a persistent Oxigraph store on disk (pyoxigraph, seen through oxrdflib). A load is a
+    transaction: a checkpoint of the store is taken first (RocksDB hard links, cheap), the
+    data goes in (N-Triples/Turtle files by Oxigraph's bulk loader, without Python in
+    the way), the shapes are checked by SPARQL inside the store, and then the checkpoint
+    is dropped. A failed check, or a crash at any point, brings the checkpoint back: the
+    next open finds the unfinished load and restores the store as it was.
+``http://HOST:PORT/PATH[#LAYOUT]`` (or https)
+    a SPARQL 1.1 Protocol + Graph Store Protocol server. ``LAYOUT`` names where the server
+    puts its endpoints (:data:`LAYOUTS`: ``oxigraph`` (default), ``fuseki``, ``graphdb``,
+    ``virtuoso``, ``neptune``). Queries and the shape checks run on the server. A load is
+    posted to a staging named graph, checked there together with the default graph, and
+    moved into the default graph by one SPARQL Update (``ADD``); a failed check drops the
+    staging graph.
 
->>> g = open_store("memory")
->>> len(g)
-0
+>>> open_store("memory").spec
+'memory'
+>>> endpoints("http://localhost:3030/ds#fuseki").query
+'http://localhost:3030/ds/query'
 >>> open_store("ftp://x")
 Traceback (most recent call last):
 ...
-ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH or http://HOST:PORT
+ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH or http://HOST:PORT[/PATH][#LAYOUT]
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import shutil
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import bind_prefixes
+from dealgraph.ontology.shacl import ValidationReport, validate
+from dealgraph.ontology.shacl_sparql import validate_with_sparql
 
-__all__ = ["open_store", "is_remote", "add_all", "STORE_HELP"]
+__all__ = ["open_store", "is_remote", "endpoints", "Endpoints", "LAYOUTS", "STORE_HELP",
+           "Store", "BULK_SUFFIXES"]
 
 STORE_HELP = ("Where the graph lives: memory (default), oxigraph:PATH (persistent, on disk) "
-              "or http://HOST:PORT (an Oxigraph-style SPARQL server).")
+              "or http://HOST:PORT[/PATH][#LAYOUT] (a SPARQL server; LAYOUT is oxigraph, "
+              "fuseki, graphdb, virtuoso or neptune).")
+
+# Files Oxigraph's bulk loader reads directly (no rdflib parse).
+BULK_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".nq": "N_QUADS", ".trig": "TRIG"}
+
+# (query, update, graph store) endpoints relative to the store URL, as each server's
+# documentation lays them out.
+LAYOUTS: dict[str, tuple[str, str, str]] = {
+    "oxigraph": ("/query", "/update", "/store"),          # oxigraph serve
+    "fuseki": ("/query", "/update", "/data"),             # http://host:3030/DATASET
+    "graphdb": ("", "/statements", "/rdf-graphs/service"),  # http://host:7200/repositories/REPO
+    "virtuoso": ("/sparql", "/sparql", "/sparql-graph-crud"),  # http://host:8890
+    "neptune": ("/sparql", "/sparql", "/sparql/gsp/"),    # https://cluster:8182
+}
 
 
 def is_remote(spec: str) -> bool:
@@ -39,43 +75,243 @@ def is_remote(spec: str) -> bool:
     return spec.startswith(("http://", "https://"))
 
 
-def add_all(graph: Graph, triples: Graph, spec: str) -> None:
-    """Add every triple of ``triples`` to ``graph`` in one transaction of its store."""
-    if is_remote(spec):
-        import urllib.request
+@dataclass(frozen=True)
+class Endpoints:
+    """The three URLs of a SPARQL server."""
 
-        body = triples.serialize(format="nt").encode("utf-8")
-        req = urllib.request.Request(spec.rstrip("/") + "/store?default", data=body,
-                                     method="POST",
-                                     headers={"Content-Type": "application/n-triples"})
-        with urllib.request.urlopen(req, timeout=600) as resp:  # noqa: S310 - the user's store
-            if resp.status >= 300:
-                raise OSError(f"store answered {resp.status} to the load")
-        return
-    # one addN call: a single transaction on stores that have them (Oxigraph)
-    graph.addN([(s, p, o, graph) for s, p, o in triples])
+    query: str
+    update: str
+    store: str
 
 
-def open_store(spec: str = "memory") -> Graph:
-    """An rdflib Graph backed by the store ``spec`` names (see the module docstring)."""
-    if spec == "memory":
-        return bind_prefixes(Graph())
-    if spec.startswith("oxigraph:"):
-        path = spec.removeprefix("oxigraph:")
-        if not path:
-            raise ValueError("oxigraph store needs a path: oxigraph:PATH")
+def endpoints(spec: str) -> Endpoints:
+    """The endpoints of a remote store spec ``URL[#LAYOUT]``.
+
+    >>> endpoints("http://127.0.0.1:7878").store
+    'http://127.0.0.1:7878/store'
+    >>> endpoints("http://h:7200/repositories/deals#graphdb").update
+    'http://h:7200/repositories/deals/statements'
+    >>> endpoints("http://h#sesame")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown store layout 'sesame': use one of fuseki, graphdb, neptune, oxigraph, virtuoso
+    """
+    base, _, layout = spec.partition("#")
+    layout = layout or "oxigraph"
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown store layout {layout!r}: use one of {', '.join(sorted(LAYOUTS))}")
+    q, u, s = LAYOUTS[layout]
+    base = base.rstrip("/")
+    return Endpoints(base + q, base + u, base + s)
+
+
+class Store:
+    """A store: its rdflib view (``graph``) and how data is validated and added to it."""
+
+    spec = "memory"
+
+    def __init__(self) -> None:
+        self.graph: Graph = bind_prefixes(Graph())
+
+    def load(self, triples: Graph, files: Iterable[Path] = (),
+             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+        """Add ``triples`` and bulk ``files`` if the union conforms; else change nothing.
+
+        Returns the report; the data is kept only when it conforms.
+        """
+        candidate = Graph()
+        for t in self.graph:
+            candidate.add(t)
+        for t in triples:
+            candidate.add(t)
+        for f in files:
+            candidate.parse(str(f), format=_rdflib_format(f))
+        report = validate(candidate)
+        if report.conforms:
+            self.graph = bind_prefixes(candidate)
+        return report
+
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+        return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
+
+    def close(self) -> None:
+        self.graph.close()
+
+
+class OxigraphStore(Store):
+    """A persistent Oxigraph store with checkpointed, validated loads (module docstring)."""
+
+    def __init__(self, path: str) -> None:
         try:
             import oxrdflib  # noqa: F401  (registers the "Oxigraph" rdflib store plugin)
         except ImportError:
             raise ValueError("the oxigraph store needs the oxigraph extra: "
                              "pip install 'dealgraph[oxigraph]'") from None
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.spec = f"oxigraph:{path}"
+        self.path = Path(path)
+        self.checkpoint = self.path.with_name(self.path.name + ".checkpoint")
+        self.marker = self.path.with_name(self.path.name + ".loading")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.recover()
+        self._open()
+
+    def _open(self) -> None:
         g = Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
-        g.open(path)
-        return bind_prefixes(g)
-    if is_remote(spec):
+        g.open(str(self.path))
+        self.graph = bind_prefixes(g)
+
+    @property
+    def inner(self):
+        """The pyoxigraph Store behind the rdflib view."""
+        return self.graph.store._inner
+
+    def recover(self) -> bool:
+        """Undo a load that did not finish (the process died); True if one was undone."""
+        if self.marker.exists():  # the load had begun: the checkpoint is the truth
+            shutil.rmtree(self.path, ignore_errors=True)
+            os.replace(self.checkpoint, self.path)
+            self.marker.unlink()
+            return True
+        if self.checkpoint.exists():  # died while taking the checkpoint: store untouched
+            shutil.rmtree(self.checkpoint, ignore_errors=True)
+        return False
+
+    def load(self, triples: Graph, files: Iterable[Path] = (),
+             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+        self.inner.flush()
+        self.inner.backup(str(self.checkpoint))
+        _touch_atomically(self.marker)  # from here on, a crash restores the checkpoint
+        try:
+            report = self._fill_and_check(triples, files, extra_check)
+        except BaseException as exc:
+            traceback.clear_frames(exc.__traceback__)  # they hold the store open
+            self._restore()
+            raise
+        if not report.conforms:
+            self._restore()
+            return report
+        self.marker.unlink()  # committed
+        shutil.rmtree(self.checkpoint, ignore_errors=True)
+        return report
+
+    def _fill_and_check(self, triples: Graph, files: Iterable[Path],
+                        extra_check: Callable[[], ValidationReport] | None) -> ValidationReport:
+        import pyoxigraph as ox
+
+        store = self.inner
+        if len(triples):
+            store.bulk_load(triples.serialize(format="nt").encode("utf-8"),
+                            format=ox.RdfFormat.N_TRIPLES)
+        for f in files:
+            try:
+                store.bulk_load(path=str(f), format=getattr(ox.RdfFormat, BULK_SUFFIXES[f.suffix]))
+            except SyntaxError as exc:
+                raise DataError([Problem(str(f), exc.lineno, None, str(exc.msg))]) from None
+        store.flush()
+        report = validate_with_sparql(store.query)
+        if report.conforms and extra_check is not None:
+            report = extra_check()
+        return report
+
+    def native_select(self, sparql: str, prefixes: dict[str, str]) -> tuple[list[str], Iterable]:
+        """Run a SELECT on pyoxigraph itself: (variable names, solutions)."""
+        solutions = self.inner.query(sparql, prefixes=prefixes)
+        return [v.value for v in solutions.variables], solutions
+
+    def _restore(self) -> None:
+        self.graph.close()
+        gc.collect()  # the last reference to the pyoxigraph store releases its lock
+        self.recover()
+        self._open()
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 Protocol + Graph Store Protocol server (module docstring)."""
+
+    def __init__(self, spec: str) -> None:
         from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-        store = SPARQLStore(query_endpoint=spec.rstrip("/") + "/query", returnFormat="json")
-        return bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
-    raise ValueError(f"unknown store {spec!r}: use memory, oxigraph:PATH or http://HOST:PORT")
+        self.spec = spec
+        self.endpoints = endpoints(spec)
+        store = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="json")
+        self.graph = bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
+
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+        # rdflib would scope the query to a named graph; ask the server's default graph
+        return self.graph.store.query(sparql, init_ns, bindings or {}, "__UNION__")
+
+    def _rows(self, sparql: str) -> list[tuple]:
+        return [tuple(r) for r in self.graph.store.query(sparql, {}, {}, "__UNION__")]
+
+    def _post(self, url: str, body: bytes, content_type: str) -> None:
+        req = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": content_type})
+        with urllib.request.urlopen(req, timeout=3600) as resp:  # noqa: S310 - the user's store
+            if resp.status >= 300:
+                raise OSError(f"store answered {resp.status} at {url}")
+
+    def update(self, sparql: str) -> None:
+        """Send a SPARQL Update to the server."""
+        self._post(self.endpoints.update, urllib.parse.urlencode({"update": sparql}).encode(),
+                   "application/x-www-form-urlencoded")
+
+    def load(self, triples: Graph, files: Iterable[Path] = (),
+             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+        staging = f"urn:dealgraph:staging:{uuid.uuid4()}"
+        target = self.endpoints.store + "?" + urllib.parse.urlencode({"graph": staging})
+        try:
+            if len(triples):
+                self._post(target, triples.serialize(format="nt").encode("utf-8"),
+                           "application/n-triples")
+            for f in files:
+                with open(f, "rb") as fh:
+                    try:
+                        self._post(target, fh.read(), _MEDIA[f.suffix])
+                    except urllib.error.HTTPError as exc:
+                        if exc.code != 400:
+                            raise
+                        why = exc.read().decode("utf-8", "replace").strip()
+                        raise DataError([Problem(str(f), None, None,
+                                                 f"the store refused it: {why}")]) from None
+            report = validate_with_sparql(self._rows, staging_graph=staging)
+            if report.conforms:
+                # one update request: one transaction on the server
+                self.update(f"ADD <{staging}> TO DEFAULT ; DROP SILENT GRAPH <{staging}>")
+                return report
+        except BaseException:
+            self.update(f"DROP SILENT GRAPH <{staging}>")
+            raise
+        self.update(f"DROP SILENT GRAPH <{staging}>")
+        return report
+
+
+_MEDIA = {".nt": "application/n-triples", ".ttl": "text/turtle", ".nq": "application/n-quads",
+          ".trig": "application/trig"}
+
+
+def _rdflib_format(path: Path) -> str:
+    return {".nt": "nt", ".ttl": "turtle", ".nq": "nquads", ".trig": "trig"}[path.suffix]
+
+
+def _touch_atomically(path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as fh:
+        fh.write("a dealgraph load is in progress; its checkpoint restores the store\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def open_store(spec: str = "memory") -> Store:
+    """The store ``spec`` names (see the module docstring)."""
+    if spec == "memory":
+        return Store()
+    if spec.startswith("oxigraph:"):
+        path = spec.removeprefix("oxigraph:")
+        if not path:
+            raise ValueError("oxigraph store needs a path: oxigraph:PATH")
+        return OxigraphStore(path)
+    if is_remote(spec):
+        return RemoteStore(spec)
+    raise ValueError(f"unknown store {spec!r}: use memory, oxigraph:PATH or "
+                     "http://HOST:PORT[/PATH][#LAYOUT]")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
 
 from dealgraph.api.deps import (
     AsOf,
@@ -34,12 +37,13 @@ def search_entities(
     offset: Offset = 0, limit: Limit = None,
 ) -> dict[str, Any]:
     """Typeahead search: prefix matches first, then substring matches."""
-    from dealgraph.ontology.namespace import DG, entity_iri
+    from dealgraph.graph.cards import entity_texts
 
     needle = q.strip().lower()
     scored = []
+    texts = entity_texts(kg)
     for n, d in kg.nx().nodes(data=True):
-        names = [n, d["name"]] + [str(a) for a in kg.rdf.objects(entity_iri(n), DG.alias)]
+        names = [n, d["name"]] + texts.get(n, {}).get("aliases", [])
         lowered = [x.lower() for x in names]
         if not needle:
             rank = 2
@@ -55,11 +59,26 @@ def search_entities(
     return page([s[2] for s in scored], offset, limit, settings)
 
 
-@router.get("/{entity_id}", operation_id="get_entity", summary="The entity card")
-def get_entity(kg: GraphDep, entity_id: EntityId) -> dict[str, Any]:
-    """Types, names, group, relationships, deals and observations, each with its sources."""
+@router.get("/{entity_id}", operation_id="get_entity", summary="The entity card",
+            response_model=dict[str, Any])
+async def get_entity(kg: GraphDep, entity_id: EntityId) -> Response:
+    """Types, names, group, relationships, deals and observations, each with its sources.
+
+    Cards are rendered to JSON once per load and then served from memory: lookups stay
+    fast under many clients, and on the event loop, never waiting for the threadpool.
+    """
+    body = kg.memo_peek(f"card-json:{entity_id}")
+    if body is None:
+        body = await run_in_threadpool(card_json, kg, entity_id)
+    return Response(body, media_type="application/json")
+
+
+def card_json(kg, entity_id: str) -> bytes:
+    """The entity card as JSON bytes, rendered once per load."""
     require_entity(kg, entity_id)
-    return entity_card(kg, entity_id)
+    return kg.memo(f"card-json:{entity_id}",
+                   lambda: json.dumps(jsonable_encoder(entity_card(kg, entity_id)), ensure_ascii=False,
+                                      separators=(",", ":")).encode())
 
 
 @router.get("/{entity_id}/relationships", operation_id="get_entity_relationships",

@@ -92,3 +92,52 @@ def test_load_killed_midway_leaves_all_or_nothing(tmp_path, mini_dir, delay):
     after = len(kg)
     kg.close()
     assert after in (before, before + 60_000)
+
+
+def test_unfinished_load_is_undone_when_the_store_is_next_opened(tmp_path, mini_dir):
+    """The state a crash leaves (checkpoint taken, marker written, data half in) is undone."""
+    from dealgraph.graph.stores import OxigraphStore
+
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    kg = KnowledgeGraph(spec)
+    kg.load(load_directory(mini_dir))
+    before = len(kg)
+    kg.close()
+    store = OxigraphStore(str(tmp_path / "store"))
+    store.inner.backup(str(store.checkpoint))
+    store.marker.write_text("loading")
+    batch = tmp_path / "half.nt"
+    _big_batch(batch, 100)
+    store.inner.bulk_load(path=str(batch))
+    assert len(store.graph) == before + 300
+    store.graph.close()
+    del store
+    again = KnowledgeGraph(spec)  # the crash is noticed and undone here
+    assert len(again) == before
+    assert not (tmp_path / "store.loading").exists()
+    assert not (tmp_path / "store.checkpoint").exists()
+    again.close()
+
+
+def test_bulk_load_errors_name_file_and_line(tmp_path, mini_dir):
+    kg = KnowledgeGraph(f"oxigraph:{tmp_path / 'store'}")
+    kg.load(load_directory(mini_dir))
+    before = len(kg)
+    bad = tmp_path / "bad.nt"
+    _big_batch(bad, 3)
+    with bad.open("a") as fh:  # line 10: a deal with no payer, payee, kind or evidence
+        fh.write("<https://w3id.org/dealgraph/id/deal/x> "
+                 "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                 "<https://w3id.org/dealgraph/ontology#Deal> .\n")
+    with pytest.raises(DataError) as exc:
+        kg.load(files=[bad])
+    assert {(p.file, p.line) for p in exc.value.problems} == {(str(bad), 10)}
+    assert {p.field for p in exc.value.problems} == {"payer", "payee", "kind", "evidence"}
+    syntax = tmp_path / "syntax.nt"
+    syntax.write_text('<https://x/a> <https://x/b> "ok" .\n<https://x/a> <https://x/b> "open .\n')
+    with pytest.raises(DataError) as exc:
+        kg.load(files=[syntax])
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line) == (str(syntax), 2)
+    assert len(kg) == before
+    kg.close()
