@@ -208,7 +208,7 @@ class OxigraphStore(Store):
             except SyntaxError as exc:
                 raise DataError([Problem(str(f), exc.lineno, None, str(exc.msg))]) from None
         store.flush()
-        report = validate_with_sparql(store.query)
+        report = validate_with_sparql(store.query, workers=min(4, os.cpu_count() or 1))
         if report.conforms and extra_check is not None:
             report = extra_check()
         return report
@@ -235,10 +235,17 @@ class RemoteStore(Store):
         self.endpoints = endpoints(spec)
         store = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="json")
         self.graph = bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
+        # CONSTRUCT and DESCRIBE answer RDF, which a JSON-results Accept header refuses
+        self._graph_queries = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="xml")
 
     def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        form = parseQuery(sparql)[1].name
+        store = (self._graph_queries if form in ("ConstructQuery", "DescribeQuery")
+                 else self.graph.store)
         # rdflib would scope the query to a named graph; ask the server's default graph
-        return self.graph.store.query(sparql, init_ns, bindings or {}, "__UNION__")
+        return store.query(sparql, init_ns, bindings or {}, "__UNION__")
 
     def _rows(self, sparql: str) -> list[tuple]:
         return [tuple(r) for r in self.graph.store.query(sparql, {}, {}, "__UNION__")]
@@ -273,7 +280,7 @@ class RemoteStore(Store):
                         why = exc.read().decode("utf-8", "replace").strip()
                         raise DataError([Problem(str(f), None, None,
                                                  f"the store refused it: {why}")]) from None
-            report = validate_with_sparql(self._rows, staging_graph=staging)
+            report = validate_with_sparql(self._rows, staging_graph=staging, workers=4)
             if report.conforms:
                 # one update request: one transaction on the server
                 self.update(f"ADD <{staging}> TO DEFAULT ; DROP SILENT GRAPH <{staging}>")

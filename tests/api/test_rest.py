@@ -7,13 +7,12 @@ from fastapi.testclient import TestClient
 
 from dealgraph.api.main import create_app
 from dealgraph.api.settings import Settings
-from dealgraph.graph import KnowledgeGraph
 from dealgraph.loaders import load_directory
 
 
 @pytest.fixture
-def client(mini_dir):
-    kg = KnowledgeGraph()
+def client(mini_dir, empty_kg):
+    kg = empty_kg
     kg.load(load_directory(mini_dir))
     return TestClient(create_app(kg, Settings(page_size=2)))
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import STORES, _store_spec
+
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -25,16 +27,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=STORES)
+def server(request, tmp_path_factory, oxigraph_servers):
     import shutil
 
     data = tmp_path_factory.mktemp("data") / "mini"
     shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)
     port = _free_port()
+    store = _store_spec(request.param, oxigraph_servers, tmp_path_factory.mktemp("store"),
+                        "api-server")
     env = dict(os.environ, DEALGRAPH_QUERY_TIMEOUT="2", DEALGRAPH_MAX_ROWS="5",
                DEALGRAPH_MAX_BODY_BYTES="5000", DEALGRAPH_MAX_QUERY_LENGTH="2000",
-               DEALGRAPH_MAX_URL_LENGTH="4000")
+               DEALGRAPH_MAX_URL_LENGTH="4000", DEALGRAPH_STORE=store)
     exe = Path(sys.executable).parent / "dealgraph"
     proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--data", str(data)], env=env, stdout=subprocess.PIPE,

@@ -7,7 +7,6 @@ import itertools
 import networkx as nx
 import pytest
 
-from dealgraph.graph import KnowledgeGraph
 from dealgraph.graph.exposure import exposure, two_sided_bets
 from dealgraph.graph.loops import find_loops, vendor_financed_loops
 from dealgraph.graph.money import bucket, countable, tally
@@ -17,8 +16,8 @@ from dealgraph.loaders import load_directory
 
 
 @pytest.fixture
-def mini(mini_dir):
-    kg = KnowledgeGraph()
+def mini(mini_dir, empty_kg):
+    kg = empty_kg
     kg.load(load_directory(mini_dir))
     return kg
 
@@ -124,7 +123,8 @@ def test_find_loops_rejects_too_short():
         find_loops({}, {}, max_length=1)
 
 
-def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir):
+def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(
+        mini_dir, empty_kg):
     from dealgraph.graph.conflicts import conflicts
 
     f = mini_dir / "sources" / "doc-b.yaml"
@@ -144,7 +144,7 @@ def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir
     as_of: 2026-02
     evidence: [{quote: "Lab A is worth $400 billion in February"}]
 """)
-    kg = KnowledgeGraph()
+    kg = empty_kg
     kg.load(load_directory(mini_dir))
     obs = [c for c in conflicts(kg) if c["type"] == "observation"]
     # "about $100 billion" in January 2026 vs "$150 billion" on 20 January: same time, 50% apart
