@@ -2,12 +2,15 @@
 
 Organizations get roles and corporate groups (a parent with one to three subsidiaries);
 deal endpoints follow a skewed (Zipf-like) popularity, so a few organizations take most
-deals, as in real financing data. Ordinary deals are compute, chip or partnership money
-from labs to vendors only, so they never close a loop on their own; then ``loops`` vendor-
+deals, as in real financing data. Ordinary deals are what real money graphs are made of:
+labs buying compute and chips from vendors, vendors paying labs revenue shares, vendors
+buying chips from other vendors. They close many cycles of their own (lab -> cloud -> lab,
+chip vendor -> cloud -> chip vendor), none through an investment. Then ``loops`` vendor-
 financed loops are planted: an equity investment from an investor group (one of its own,
 never paid by ordinary deals) to a lab, and money from the lab back to the investor's
-*subsidiary* (two hops) or through a broker (three hops). Ordinary deals only run from labs
-to vendors, so the planted loops are exactly the loops of the graph.
+*subsidiary* (two hops) or through a broker (three hops). Only the investor's own lab or
+broker pays it, so the planted loops are exactly the graph's investment-anchored loops,
+while a search for every cycle (networkx, igraph) also meets the ordinary ones.
 
 >>> g = generate(200, seed=1, loops=5)
 >>> len(g.deals), len(g.planted)
@@ -64,7 +67,14 @@ def generate(n_deals: int, seed: int = 42, loops: int | None = None) -> Syntheti
     for i in range(n_deals - 2 * loops - loops // 2):
         lab = _zipf_pick(rng, g.labs)
         vendor = _zipf_pick(rng, g.vendors)
-        g.deals.append((f"d{i}", rng.choice(kinds), lab, vendor, rng.randint(1, 500) * 10**7))
+        amount = rng.randint(1, 500) * 10**7
+        roll = rng.random()
+        if roll < 0.15:  # a vendor pays a lab (revenue share)
+            g.deals.append((f"d{i}", "revenue-share", vendor, lab, amount))
+        elif roll < 0.25:  # a vendor buys chips from another vendor
+            g.deals.append((f"d{i}", "chip-supply", vendor, _zipf_pick(rng, g.vendors), amount))
+        else:  # a lab buys compute, chips or a partnership from a vendor
+            g.deals.append((f"d{i}", rng.choice(kinds), lab, vendor, amount))
     for k in range(loops):
         # each loop's investor is a group of its own that ordinary deals never pay, so the
         # planted loops are the only loops of the graph
@@ -108,7 +118,8 @@ def _lines(g: Synthetic):
         if v in g.parents:
             yield f"{e} <{DG}subsidiaryOf> <{ID}entity/{g.parents[v]}> ."
     camel = {k: "".join(p.capitalize() for p in k.split("-")) for k in
-             ("compute-commitment", "chip-supply", "partnership", "equity-investment")}
+             ("compute-commitment", "chip-supply", "partnership", "equity-investment",
+              "revenue-share")}
     for did, kind, payer, payee, amount in g.deals:
         d = f"<{ID}deal/{did}>"
         a = f"<{ID}deal/{did}/amount>"

@@ -79,7 +79,7 @@ class KnowledgeGraph:
         graph = getattr(data, "graph", data) if data is not None else Graph()
         origins = origins if origins is not None else getattr(data, "origins", {}) or {}
         paths = [Path(f) for f in files]
-        before = len(self.rdf)
+        before = self._store.count()
         report = self._store.load(graph, paths)
         if not report.conforms:
             problems = []
@@ -96,7 +96,7 @@ class KnowledgeGraph:
                 problems.append(Problem(file, line, field, what))
             raise DataError(problems)
         self._memo.clear()
-        return len(self.rdf) - before
+        return self._store.count() - before
 
     def close(self) -> None:
         """Close the store (flushes a persistent store)."""
@@ -173,7 +173,7 @@ class KnowledgeGraph:
         return serialize(self, fmt, with_ontology=with_ontology)
 
     def __len__(self) -> int:
-        return len(self.rdf)
+        return self._store.count()
 
 
 def _find_in_files(iri: str, files: Sequence[Path]) -> tuple[str | None, int | None]:

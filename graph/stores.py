@@ -134,6 +134,10 @@ class Store:
     def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
         return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
 
+    def count(self) -> int:
+        """How many triples the store holds."""
+        return len(self.graph)
+
     def close(self) -> None:
         self.graph.close()
 
@@ -212,6 +216,10 @@ class OxigraphStore(Store):
         if report.conforms and extra_check is not None:
             report = extra_check()
         return report
+
+    def count(self) -> int:
+        # pyoxigraph counts in Rust; through rdflib it would be a SPARQL COUNT (x20 slower)
+        return len(self.inner)
 
     def native_select(self, sparql: str, prefixes: dict[str, str]) -> tuple[list[str], Iterable]:
         """Run a SELECT on pyoxigraph itself: (variable names, solutions)."""
