@@ -416,6 +416,27 @@ def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "m
     sys.stdout.write(render_report(rep))
 
 
+def _load_into(kg, files: list[Path]) -> int:
+    """Add ``files`` to ``kg``'s store by the fastest path that store has."""
+    import tempfile
+
+    from dealgraph.graph.stores import BULK_SUFFIXES
+    from dealgraph.loaders import load_files, write_ntriples
+
+    bulk = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
+    if kg.store != "memory" and len(bulk) == len(files):
+        return kg.load(files=bulk)  # RDF files only: the store's bulk loader reads them
+    if kg.store == "memory":
+        return kg.load(load_files(files, known_entities=kg.entity_ids()))
+    # YAML/CSV, checked record by record, written as N-Triples for the bulk loader (RDF
+    # files among them are read too: the records may refer to entities they declare)
+    with tempfile.TemporaryDirectory(prefix="dealgraph-load-") as tmp:
+        nt = Path(tmp) / "batch.nt"
+        with open(nt, "w", encoding="utf-8") as fh:
+            origins = write_ntriples(files, fh, known_entities=kg.entity_ids())
+        return kg.load(origins=origins, files=[nt])
+
+
 @app.command("load")
 def load_cmd(
     files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="Data directories, "
@@ -423,23 +444,21 @@ def load_cmd(
     store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate FILES and add them to the store in one transaction (all or nothing)."""
+    """Validate FILES and add them to the store, all or nothing.
+
+    RDF files alone (.nt, .ttl, .nq, .trig) go through the store's bulk loader; the SHACL
+    shapes are then checked inside the store, and a failed check (or a crash) leaves the
+    store as it was.
+    """
     from dealgraph.graph import KnowledgeGraph
-    from dealgraph.loaders import load_files
 
     try:
         kg = KnowledgeGraph(store)
     except ValueError as exc:
         _fail(str(exc))
     before = len(kg)
-    from dealgraph.graph.stores import BULK_SUFFIXES
-
-    bulk = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
     try:
-        if len(bulk) == len(files):  # RDF files only: the store's bulk loader reads them
-            added = kg.load(files=bulk)
-        else:  # YAML/CSV may refer to entities the RDF files declare: read them together
-            added = kg.load(load_files(files, known_entities=kg.entity_ids()))
+        added = _load_into(kg, files)
     except DataError as exc:
         err.print(f"[bold red]Nothing loaded[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:

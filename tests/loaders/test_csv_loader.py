@@ -48,3 +48,32 @@ def test_csv_unknown_entity_and_column(mini_dir, tmp_path):
     with pytest.raises(DataError) as exc:
         load_files([mini_dir, f])
     assert exc.value.problems[0].field == "colour" and exc.value.problems[0].line == 1
+
+
+def test_csv_bulk_path_into_oxigraph_store(mini_dir, tmp_path):
+    """CSV into a persistent store goes through N-Triples and the bulk loader, all or nothing."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("pyoxigraph")
+    exe = str(Path(sys.executable).parent / "dealgraph")
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    subprocess.run([exe, "load", str(mini_dir), "--store", spec], check=True, capture_output=True)
+    good = tmp_path / "deals.csv"
+    good.write_text(HEADER + "bigco-lab-b,equity-investment,bigco,lab-b,committed,2026-02,"
+                    "2000000000,USD,exact,doc-c.txt,Doc C,2026-02-03,BigCo puts $2 billion in\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "x-deal,equity-investment,bigco,lab-zz,,,1,USD,exact,d.txt,D,"
+                   "2026-01-01,q\n")
+    out = subprocess.run([exe, "load", str(bad), "--store", spec], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert f"{bad}:2: payee" in out.stderr  # the CSV's own line, not the N-Triples file's
+    out = subprocess.run([exe, "load", str(good), "--store", spec, "--json"], capture_output=True,
+                         text=True, check=True)
+    assert json.loads(out.stdout)["added"] > 0
+    kg = KnowledgeGraph(spec)
+    [f] = [f for f in flows(kg, payee="lab-b") if f["id"] == "bigco-lab-b"]
+    assert (f["amount"], f["sources"][0]["document"]) == (2_000_000_000, "doc-c.txt")
+    kg.close()
