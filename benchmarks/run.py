@@ -300,6 +300,9 @@ def machine() -> dict:
 
 def write_results(results: list[dict], api: dict | None = None) -> None:
     """Write RESULTS.md and results.json; runs of other sizes already recorded are kept."""
+    from dealgraph.ontology.shacl_sparql import compile_checks
+
+    n_checks = len(compile_checks())
     info = machine()
     old = HERE / "results.json"
     if old.exists():
@@ -359,12 +362,22 @@ def write_results(results: list[dict], api: dict | None = None) -> None:
         misses = []
         if ld["ratio_raw_over_dealgraph"] < 0.7:
             misses.append(f"load misses the 70% target by {0.7 - ld['ratio_raw_over_dealgraph']:.0%}"
-                          " of raw rate: the time over raw is the checkpoint and the shape "
-                          f"checks ({ld.get('checks_s', 0):.1f} s of SPARQL over the whole store)")
+                          " of raw rate. The time over raw is the SHACL shape checks, "
+                          f"{ld.get('checks_s', 0):.1f} s of SPARQL over the whole store (the "
+                          "checkpoint is hard links, well under a second). They are "
+                          f"{n_checks} queries, each a scan of one property; with Oxigraph's bulk loader "
+                          "written in Rust and the checks in its SPARQL engine, closing the "
+                          "gap needs a validator inside the store (a streaming check during "
+                          "the bulk load), which pyoxigraph does not offer")
         for name, q in r["sparql"].items():
             if q["memory_over_store"] and q["memory_over_store"] < 10:
+                engine = q["rdflib_memory_s"] / q["raw_pyoxigraph_s"]
                 misses.append(f"`{name}` is x{q['memory_over_store']:.1f} faster than rdflib "
-                              "memory, short of x10")
+                              f"memory, short of x10; raw pyoxigraph itself is only "
+                              f"x{engine:.1f} faster than rdflib on this query, which returns "
+                              "every deal with nested OPTIONALs and sorts by IRI and value (on "
+                              "10k deals, dropping its ORDER BY halves Oxigraph's time); the "
+                              "store cannot be x10 faster than rdflib where its engine is not")
             if q["store_over_raw"] and q["store_over_raw"] > 1.3:
                 misses.append(f"`{name}` on the store takes x{q['store_over_raw']:.2f} raw "
                               "pyoxigraph's time, over x1.3: oxrdflib turns every result term "
@@ -417,7 +430,12 @@ def main() -> None:
     ap.add_argument("--e2e-budget", type=float, default=1800.0,
                     help="seconds the end-to-end loop analysis from the store may run")
     ap.add_argument("--no-api", action="store_true", help="skip the API latency run")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite RESULTS.md from results.json, measuring nothing")
     args = ap.parse_args()
+    if args.report_only:
+        write_results([], None)
+        return
     results = []
     for n in args.deals or [10_000]:
         r = bench(n, args.seed, args.budget, args.e2e_budget)
