@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -16,15 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STORES, _store_spec
+from tests.conftest import STORES, _store_spec, start_server
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -33,29 +26,15 @@ def server(request, tmp_path_factory, oxigraph_servers):
 
     data = tmp_path_factory.mktemp("data") / "mini"
     shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)
-    port = _free_port()
     store = _store_spec(request.param, oxigraph_servers, tmp_path_factory.mktemp("store"),
                         "api-server")
-    env = dict(os.environ, DEALGRAPH_QUERY_TIMEOUT="2", DEALGRAPH_MAX_ROWS="5",
-               DEALGRAPH_MAX_BODY_BYTES="5000", DEALGRAPH_MAX_QUERY_LENGTH="2000",
-               DEALGRAPH_MAX_URL_LENGTH="4000", DEALGRAPH_STORE=store)
-    exe = Path(sys.executable).parent / "dealgraph"
-    proc = subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--data", str(data)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.1)
+    proc, base = start_server(data, env={
+        "DEALGRAPH_QUERY_TIMEOUT": "2", "DEALGRAPH_MAX_ROWS": "5",
+        "DEALGRAPH_MAX_BODY_BYTES": "5000", "DEALGRAPH_MAX_QUERY_LENGTH": "2000",
+        "DEALGRAPH_MAX_URL_LENGTH": "4000", "DEALGRAPH_STORE": store})
     yield base
     proc.terminate()
     proc.wait(10)
-
 
 def _get(url, headers=None):
     req = urllib.request.Request(url, headers=headers or {})
@@ -272,7 +251,6 @@ def test_query_child_dies_with_its_time_limit_even_if_the_server_is_killed(tmp_p
     """A server killed mid-query must not leave its query process running."""
     import shutil as _shutil
 
-    from tests.conftest import start_server
 
     data = tmp_path / "mini"
     _shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)

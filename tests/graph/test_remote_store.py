@@ -5,13 +5,6 @@ The analytics answer the same over the server as over the in-memory store.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from dealgraph import bundled_data_dir, open_graph
@@ -21,30 +14,12 @@ from dealgraph.graph.exposure import two_sided_bets
 from dealgraph.graph.loops import vendor_financed_loops
 from dealgraph.loaders import load_directory, load_files
 from dealgraph.ontology.errors import DataError
-from tests.conftest import _free_port
-
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not Path(OXIGRAPH).exists():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+def server(oxigraph_servers):
+    """An emptied ``oxigraph serve`` of this module's own (see tests/conftest.py)."""
+    return oxigraph_servers.clear("remote-store-module")
 
 
 @pytest.fixture(scope="module")
