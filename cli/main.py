@@ -340,6 +340,9 @@ def paths_cmd(
     max_length: Annotated[int, typer.Option(min=1, max=6)] = 3,
     any_edge: Annotated[bool, typer.Option("--any", help="Follow structural edges too, "
                                                          "in either direction.")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="money (money edges in their direction) "
+                                                     "or any (as --any), as in the API.")
+                    ] = "money",
     as_of: AsOfOpt = None,
     data: DataOpt = None,
     store: StoreOpt = "memory",
@@ -348,17 +351,19 @@ def paths_cmd(
     """Paths from A to B (money edges in their direction, or any edge with --any)."""
     from dealgraph.graph.paths import paths
 
+    if mode not in ("money", "any"):
+        _fail(f"unknown mode {mode!r}; choose from money, any")
     kg = _load(data, store)
     _entity_or_fail(kg, a, b)
-    result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else "money",
+    result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else mode,
                    as_of=_as_of_or_fail(as_of))
     if as_json:
         _print_json(result)
         return
     for p in result:
         console.print(" → ".join([p["steps"][0]["from"]] + [
-            f"[{s.get('deal') or s.get('relationship')}] {s['to']}" for s in p["steps"]]),
-            markup=False, highlight=False)
+            f"[{s.get('deal') or s.get('relationship') or s['kind']}] {s['to']}"
+            for s in p["steps"]]), markup=False, highlight=False)
     if not result:
         console.print("no path")
 
@@ -493,7 +498,9 @@ def serve(
     kg = _load(settings.data, settings.store)
     err.print(f"dealgraph: serving {len(kg)} triples on http://{host}:{port} "
               f"(SPARQL at /sparql, OpenAPI at /docs)")
-    uvicorn.run(create_app(kg, settings), host=host, port=port, log_level="warning")
+    # h11 bounds the request head (httptools would buffer a header of any size)
+    uvicorn.run(create_app(kg, settings), host=host, port=port, log_level="warning",
+                http="h11", h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 def main() -> None:  # pragma: no cover

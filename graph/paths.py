@@ -52,15 +52,15 @@ def paths(
             from dealgraph.graph.cards import UnknownEntityError
 
             raise UnknownEntityError(n, sorted(g.nodes))
-    view = nx.MultiDiGraph()
+    view = nx.MultiGraph() if mode == "any" else nx.MultiDiGraph()
     view.add_nodes_from(g.nodes)
     for f in countable(all_flows(kg, as_of=as_of)):
         view.add_edge(f["payer"], f["payee"], key=f["id"], flow=f)
     if mode == "any":
         for u, v, k, d in g.edges(keys=True, data=True):
             if d["edge"] == "structure":
-                view.add_edge(u, v, key=k, structure=d)
-        view = view.to_undirected(as_view=True)
+                # Keyed by both ends, so A->B and B->A of one kind stay two edges undirected.
+                view.add_edge(u, v, key=(u, v, k), structure=d)
     out = []
     for edge_path in nx.all_simple_edge_paths(view, a, b, cutoff=max_length):
         steps = []
@@ -79,9 +79,20 @@ def paths(
                               "kind": s["kind"]})
             node = other
         out.append({"length": len(steps), "steps": steps})
-    out.sort(key=lambda p: (p["length"], [s.get("deal") or s.get("relationship") for s in
-                                          p["steps"]]))
+    out.sort(key=_path_key)
     return out[:limit]
+
+
+def _path_key(p: dict[str, Any]) -> tuple:
+    """Shortest first, then by each step's deal or relationship id.
+
+    A structural edge may have no relationship id (an entity's ``parent``), so a missing id
+    sorts after the named ones and the step's kind and ends break ties: a total order that
+    never compares None with a string.
+    """
+    return (p["length"], [(label is None, label or "", s["kind"], s["from"], s["to"])
+                          for s in p["steps"]
+                          for label in [s.get("deal") or s.get("relationship")]])
 
 
 def share(kg: KnowledgeGraph, payer: str, payee: str,
