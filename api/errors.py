@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,13 +13,17 @@ from starlette.routing import Match
 
 __all__ = ["ApiError", "install_error_handlers", "error_response"]
 
+_log = logging.getLogger("dealgraph.api")
+
 
 class ApiError(Exception):
     """An error with an HTTP status, a message and optional details (e.g. suggestions)."""
 
-    def __init__(self, status: int, message: str, **details: Any):
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None,
+                 **details: Any):
         self.status = status
         self.message = message
+        self.headers = headers
         self.details = details
         super().__init__(message)
 
@@ -32,7 +37,7 @@ def error_response(status: int, message: str, headers: dict | None = None,
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.message, **exc.details)
+        return error_response(exc.status, exc.message, headers=exc.headers, **exc.details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -54,5 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{p['field']}: {p['message']}" for p in problems), problems=problems)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
-        return error_response(500, f"internal error: {type(exc).__name__}")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
+        # the details go to the server's log, never to the client
+        _log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal error (the server logged the details)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dealgraph.api.errors import install_error_handlers
+from dealgraph.api.fairness import ClientBudgets
 from dealgraph.api.limits import RequestLimits
 from dealgraph.api.routers import (
     analytics,
@@ -44,6 +45,8 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     application.state.kg = kg
     application.state.settings = settings
+    application.state.budgets = ClientBudgets(settings.client_max_queries,
+                                              settings.client_query_seconds, settings.max_queries)
     # build the projection and the per-load caches once, before the first request, so a
     # burst of first requests does not compute them many times over
     from dealgraph.graph.cards import observations, relationship_sources

@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result
 
+from dealgraph.graph.parsing import prepare_query
 from dealgraph.ontology import ontology_graph
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
@@ -127,7 +128,24 @@ class KnowledgeGraph:
             for t in self.ontology:
                 graph.add(t)
             bind_prefixes(graph)
-        return graph.query(sparql, initNs=_INIT_NS, **kwargs)
+        return graph.query(prepare_query(sparql, _INIT_NS), **kwargs)
+
+    def run_checked(self, text: str, parsed: Any, kind: str | None = None,
+                    connection: Any = None) -> Result:
+        """Run a query a guard has judged (``parsed`` is rdflib's parse of ``text``).
+
+        The in-memory store evaluates ``parsed`` itself; Oxigraph and remote stores run
+        ``text`` (a remote one over ``connection``, from :meth:`query_connection`). Used by
+        the public SPARQL endpoint (see ``dealgraph.api.sparql_guard``).
+        """
+        if connection is not None:
+            return self._store.run_checked(text, parsed, _INIT_NS, kind, connection)
+        return self._store.run_checked(text, parsed, _INIT_NS, kind)
+
+    def query_connection(self, timeout: float) -> Any:
+        """For a remote store, an open connection to its query endpoint; else None."""
+        opener = getattr(self._store, "query_connection", None)
+        return opener(timeout) if opener is not None else None
 
     def rows(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """SELECT results as dicts of Python values (IRIs of dealgraph ids as local ids)."""

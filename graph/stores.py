@@ -30,6 +30,7 @@ ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH or http://HOST:PO
 from __future__ import annotations
 
 import gc
+import io
 import os
 import shutil
 import traceback
@@ -44,6 +45,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from dealgraph.graph.parsing import PARSE_LOCK, parse_query, prepare_query
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import bind_prefixes
 from dealgraph.ontology.shacl import ValidationReport, validate
@@ -132,7 +134,21 @@ class Store:
         return report
 
     def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
-        return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
+        # parsed under dealgraph's parse lock (pyparsing is not thread-safe on first use)
+        return self.graph.query(prepare_query(sparql, init_ns), initBindings=bindings or {})
+
+    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+        """Run a public query that a guard judged: ``parsed`` is rdflib's parse of ``text``.
+
+        rdflib evaluates the very tree the guard judged, with its dataset clause removed
+        (a FROM graph would be fetched; the guard refuses FROM, this makes sure).
+        """
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        with PARSE_LOCK:
+            query = translateQuery(parsed, initNs=init_ns)
+        query.algebra["datasetClause"] = None
+        return self.graph.query(query)
 
     def count(self) -> int:
         """How many triples the store holds."""
@@ -217,6 +233,39 @@ class OxigraphStore(Store):
             report = extra_check()
         return report
 
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+        # the text goes to Oxigraph (through oxrdflib); rdflib does not parse it
+        return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
+
+    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+        """Run a judged public query on Oxigraph: the canonical ``text``, on a pinned dataset.
+
+        The default graph and the named graphs are given explicitly, which overrides any
+        FROM / FROM NAMED in the text (the guard refuses them; this makes sure).
+        """
+        import pyoxigraph as ox
+        from oxrdflib._converter import from_ox  # oxrdflib's own term conversion
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        store = self.inner
+        result = store.query(text, prefixes={k: str(v) for k, v in init_ns.items()},
+                             default_graph=ox.DefaultGraph(),
+                             named_graphs=list(store.named_graphs()))
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+        elif isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in result.variables]
+            out.bindings = ({v: from_ox(x) for v, x in zip(out.vars, row, strict=True)
+                             if x is not None} for row in result)
+        else:
+            out = Result("CONSTRUCT")
+            out.graph = Graph()
+            out.graph += (from_ox(t) for t in result)
+        return out
+
     def count(self) -> int:
         # pyoxigraph counts in Rust; through rdflib it would be a SPARQL COUNT (x20 slower)
         return len(self.inner)
@@ -247,13 +296,54 @@ class RemoteStore(Store):
         self._graph_queries = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="xml")
 
     def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        form = parseQuery(sparql)[1].name
+        form = parse_query(sparql)[1].name
         store = (self._graph_queries if form in ("ConstructQuery", "DescribeQuery")
                  else self.graph.store)
         # rdflib would scope the query to a named graph; ask the server's default graph
         return store.query(sparql, init_ns, bindings or {}, "__UNION__")
+
+    def query_connection(self, timeout: float):
+        """An HTTP connection to the query endpoint, opened now.
+
+        The public endpoint opens it before forking a query worker; the worker, which may
+        open no connection itself (``dealgraph.api.sandbox``), sends its query over it.
+        """
+        import http.client
+
+        url = urllib.parse.urlsplit(self.endpoints.query)
+        cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        conn = cls(url.hostname, url.port, timeout=timeout)
+        conn.connect()
+        return conn
+
+    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None,
+                    connection=None):
+        """Send a judged public query's canonical ``text`` (of form ``kind``) to the server.
+
+        Over ``connection`` (see :meth:`query_connection`) when given, else a new one.
+        """
+        from rdflib.query import Result
+
+        if connection is None:
+            connection = self.query_connection(timeout=3600)
+        graph_form = kind in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples" if graph_form else "application/sparql-results+json"
+        # the prefixes go first, one per line; the judged text follows unchanged
+        body = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in init_ns.items()) + text
+        path = urllib.parse.urlsplit(self.endpoints.query)
+        connection.request("POST", path.path + (f"?{path.query}" if path.query else ""),
+                           body=body.encode("utf-8"),
+                           headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        response = connection.getresponse()
+        data = response.read()
+        if response.status >= 300:
+            why = " ".join(data.decode("utf-8", "replace").split())[:300]
+            raise ValueError(f"the store answered {response.status}: {why}")
+        if graph_form:
+            out = Result("CONSTRUCT")
+            out.graph = Graph().parse(data=data, format="nt")
+            return out
+        return Result.parse(io.BytesIO(data), format="json")
 
     def _rows(self, sparql: str) -> list[tuple]:
         return [tuple(r) for r in self.graph.store.query(sparql, {}, {}, "__UNION__")]

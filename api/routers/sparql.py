@@ -1,9 +1,13 @@
 """/sparql: a read-only SPARQL 1.1 Protocol endpoint with content negotiation.
 
 GET with ``query=``, POST form-encoded (``query=``) and POST ``application/sparql-query``.
-SELECT/ASK answer SPARQL results JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE answer
-Turtle (default), N-Triples, JSON-LD or RDF/XML, chosen by the ``Accept`` header. A GET
-without a query returns the service description (Turtle).
+SELECT answers SPARQL results JSON (default), XML, CSV or TSV; ASK answers JSON or XML
+(the CSV and TSV result formats define no boolean); CONSTRUCT/DESCRIBE answer Turtle
+(default), N-Triples, JSON-LD or RDF/XML, chosen by the ``Accept`` header. A GET without a
+query returns the service description (Turtle). Each protocol parameter is taken once
+(``query`` twice is a 400); ``default-graph-uri`` and ``named-graph-uri`` are refused, as
+are updates. Every query is judged and run by :mod:`dealgraph.api.query_runner`, within the
+client's fair share (:mod:`dealgraph.api.fairness`).
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from dealgraph.api.deps import GraphDep, SettingsDep
 from dealgraph.api.errors import ApiError
 from dealgraph.api.query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
 from dealgraph.api.schemas import ERROR_RESPONSES
-from dealgraph.api.sparql_guard import check_query
 
 router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
 
@@ -75,37 +79,74 @@ def _negotiate(accept: str, table: dict[str, str], default: str) -> str:
     return best
 
 
-def _answer(kg, settings, text: str | None, accept: str) -> Response:
+# SPARQL 1.1 Query Results CSV and TSV define no form for a boolean (ASK) result
+_ASK_ACCEPT = {m: f for m, f in _RESULT_ACCEPT.items() if f in ("json", "xml")}
+
+
+def _negotiator(accept: str):
+    """Map a query type to a result format for this Accept header (406 when none fits)."""
+    def negotiate(kind: str) -> str:
+        if kind == "ASK":
+            return _negotiate(accept, _ASK_ACCEPT, "json")
+        if kind == "SELECT":
+            return _negotiate(accept, _RESULT_ACCEPT, "json")
+        return _negotiate(accept, _GRAPH_ACCEPT, "turtle")
+    return negotiate
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _answer(request: Request, text: str | None) -> Response:
+    kg, settings = request.app.state.kg, request.app.state.settings
     if text is None or not text.strip():
         raise ApiError(400, "missing 'query' parameter")
-    checked = check_query(text)
-    if checked.type in ("SELECT", "ASK"):
-        fmt = _negotiate(accept, _RESULT_ACCEPT, "json")
-    else:
-        fmt = _negotiate(accept, _GRAPH_ACCEPT, "turtle")
-    result = run_query(kg, checked.text, fmt, timeout=settings.query_timeout,
-                       max_rows=settings.max_rows)
+    with request.app.state.budgets.slot(_client(request)):
+        result = run_query(kg, text, _negotiator(request.headers.get("accept", "")),
+                           timeout=settings.query_timeout, max_rows=settings.max_rows)
     headers = {"X-Dealgraph-Truncated": "true" if result.truncated else "false",
                "X-Dealgraph-Rows": str(result.rows), "Vary": "Accept"}
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    """The single value of protocol parameter ``name``; 400 when it is given twice."""
+    values = params.get(name) or []
+    if len(values) > 1:
+        raise ApiError(400, f"the '{name}' parameter is given {len(values)} times; "
+                            "the SPARQL protocol takes exactly one")
+    return values[0] if values else None
+
+
+def _refuse_protocol_extras(params: dict[str, list[str]]) -> None:
+    if "update" in params:
+        raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri",
+                 "using-named-graph-uri"):
+        if name in params:
+            raise ApiError(400, f"'{name}' is not supported: queries run over this dataset only")
+
+
 @router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET)",
             responses={200: {"content": {m: {} for m in (*RESULT_TYPES.values(),
                                                          *GRAPH_TYPES.values())}}})
-def sparql_get(request: Request, kg: GraphDep, settings: SettingsDep,
+def sparql_get(request: Request, settings: SettingsDep, kg: GraphDep,
                query: Annotated[str | None, Query(min_length=1, description=(
                    "The SPARQL query; without it the service description is returned."))
                ] = None) -> Response:
-    if query is None and "update" not in request.query_params:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    _refuse_protocol_extras(params)
+    if "query" not in params:
         body = SERVICE_DESCRIPTION.replace("{endpoint}", str(request.url_for("sparql_get")))
         body = body.replace("{triples}", str(len(kg)))
         return Response(body, media_type="text/turtle")
-    if "update" in request.query_params:
-        raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-    if len(query) > settings.max_query_length:
+    text = _one(params, "query")
+    if text is not None and len(text) > settings.max_query_length:
         raise ApiError(414, f"query longer than {settings.max_query_length} characters")
-    return _answer(kg, settings, query, request.headers.get("accept", ""))
+    return _answer(request, text)
 
 
 @router.post("/sparql", operation_id="sparql_post", summary="SPARQL query (POST)",
@@ -113,23 +154,33 @@ def sparql_get(request: Request, kg: GraphDep, settings: SettingsDep,
                  "application/sparql-query": {"schema": {"type": "string"}},
                  "application/x-www-form-urlencoded": {"schema": {
                      "type": "object", "properties": {"query": {"type": "string"}}}}}}})
-async def sparql_post(request: Request, kg: GraphDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request, settings: SettingsDep) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
+    url_params = parse_qs(request.url.query, keep_blank_values=True)
     if ctype == "application/sparql-update":
         raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    _refuse_protocol_extras(url_params)
     if ctype == "application/sparql-query":
-        text = raw.decode("utf-8", errors="replace")
+        if "query" in url_params:
+            raise ApiError(400, "a query in the body and another in the URL: send one")
+        text = _decode(raw)
     elif ctype == "application/x-www-form-urlencoded":
-        form = parse_qs(raw.decode("utf-8", errors="replace"))
-        if "update" in form:
-            raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-        text = (form.get("query") or [None])[0]
+        form = parse_qs(_decode(raw), keep_blank_values=True)
+        _refuse_protocol_extras(form)
+        if "query" in url_params:
+            raise ApiError(400, "a query in the form and another in the URL: send one")
+        text = _one(form, "query")
     else:
         raise ApiError(415, "POST a query as application/sparql-query or as form field "
                             "'query' (application/x-www-form-urlencoded)")
     if text is not None and len(text) > settings.max_query_length:
         raise ApiError(413, f"query longer than {settings.max_query_length} characters")
-    from starlette.concurrency import run_in_threadpool
+    return await run_in_threadpool(_answer, request, text)
 
-    return await run_in_threadpool(_answer, kg, settings, text, request.headers.get("accept", ""))
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the request body is not UTF-8 (byte {exc.start})") from None
