@@ -80,7 +80,8 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
             raise DataError([Problem(str(p), None, None, "file not found")])
         else:
             raise DataError([Problem(str(p), None, None, "unsupported file type "
-                                     "(expected a directory, .yaml, .csv, .ttl, .nt or .jsonld)")])
+                                     "(expected a directory, .yaml, .csv, .ttl, .nt, .nq, .trig "
+                                     "or .jsonld)")])
     # RDF files may declare entities that YAML/CSV records refer to.
     extra = [read_rdf_file(f) for f in rdf_parts]
     for g in extra:

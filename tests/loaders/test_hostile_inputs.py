@@ -1,0 +1,109 @@
+"""Hostile inputs: every loader refuses them with a clear error, and fetches nothing.
+
+Issue 10 (security). Each test here failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from dealgraph.loaders import load_files  # installs the loaders' audit hook first
+from dealgraph.ontology.errors import DataError
+from tests.loaders.listener import Listener, disguises
+
+# -- JSON-LD contexts are never fetched -----------------------------------------------------
+
+_OPENED: list[str] | None = None  # paths opened while a test records them
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+sys.addaudithook(_record_opens)
+
+
+@pytest.fixture
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+@pytest.fixture
+def opened():
+    global _OPENED
+    _OPENED = []
+    yield _OPENED
+    _OPENED = None
+
+
+def _context_file(tmp_path: Path) -> Path:
+    ctx = tmp_path / "elsewhere" / "ctx.jsonld"
+    ctx.parent.mkdir()
+    ctx.write_text(json.dumps({"@context": {"name": "http://schema.org/name"}}))
+    return ctx
+
+
+@pytest.mark.parametrize("case", sorted(disguises("http://h", 1, "/c")))
+def test_a_context_from_elsewhere_is_refused_and_not_fetched(tmp_path, listener, opened, case):
+    ctx = _context_file(tmp_path)
+    (tmp_path / "ctx.jsonld").write_text(ctx.read_text())  # what "relative" would find
+    f = tmp_path / "data.jsonld"
+    f.write_text(disguises(listener.url, listener.port, str(ctx))[case])
+    opened.clear()
+    with pytest.raises(DataError) as exc:
+        load_files([f])
+    [p] = exc.value.problems
+    assert p.file == str(f) and p.line == 1
+    assert "context" in p.field or "import" in p.field
+    assert "never fetched" in p.message
+    assert listener.connections == 0
+    assert not [o for o in opened if o.endswith("ctx.jsonld")]
+
+
+def test_an_inline_context_loads(tmp_path):
+    f = tmp_path / "data.jsonld"
+    f.write_text(json.dumps({
+        "@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                     "name": "rdfs:label"},
+        "@id": "https://w3id.org/dealgraph/id/entity/x", "name": "X"}, indent=1))
+    g = load_files([f]).graph
+    assert len(g) == 1
+
+
+def test_the_error_names_the_line_of_the_context(tmp_path, listener):
+    f = tmp_path / "data.jsonld"
+    f.write_text('{\n  "@graph": [\n    {"@id": "urn:a"},\n    {\n      "@context":\n'
+                 f'        ["{listener.url}/ctx"], "@id": "urn:b"}}\n  ]\n}}\n')
+    with pytest.raises(DataError) as exc:
+        load_files([f])
+    [p] = exc.value.problems
+    assert (p.line, p.field) == (6, "@graph[1].@context[0]")
+    assert listener.connections == 0
+
+
+def test_the_audit_hook_refuses_what_slips_past(listener, opened, tmp_path):
+    """Defence in depth: while a file is read, rdflib itself cannot open a URL or a file."""
+    from rdflib import Graph
+
+    from dealgraph.loaders.rdf_loader import FetchRefused, no_fetching
+
+    ctx = _context_file(tmp_path)
+    opened.clear()
+    for source in (f"{listener.url}/ctx", f"file://{ctx}"):
+        with no_fetching("data.jsonld"), pytest.raises(FetchRefused):
+            Graph().parse(data=json.dumps({"@context": source, "@id": "urn:x", "name": "n"}),
+                          format="json-ld")
+    assert listener.connections == 0
+    assert str(ctx) not in opened
+    # outside a load, urllib works as before (the remote store uses it)
+    import urllib.request
+
+    urllib.request.urlopen(f"{listener.url}/ctx", timeout=5).read()
+    assert listener.connections == 1
