@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dealgraph.cli.main import app
+from tests.conftest import STORES, _store_spec
 from tests.loaders.listener import Listener, disguises
 
 runner = CliRunner()
@@ -43,3 +44,86 @@ def test_jsonld_contexts_from_elsewhere_are_refused(mini_dir, tmp_path, listener
         assert f"{f}:1: @" in result.output, (case, result.output)
         assert "never fetched" in result.output
         assert listener.connections == 0, case
+
+
+# -- 2. named graphs do not skip the shape checks -------------------------------------------
+
+BROKEN_DEAL = ("<https://w3id.org/dealgraph/id/deal/x> "
+               "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+               "<https://w3id.org/dealgraph/ontology#Deal>")
+NOBODY = ("<https://w3id.org/dealgraph/id/deal/x> <https://w3id.org/dealgraph/ontology#payee> "
+          "<https://w3id.org/dealgraph/id/entity/nobody>")
+QUADS = {
+    ".nq": f"{BROKEN_DEAL} <urn:g> .\n{NOBODY} <urn:g> .\n",
+    ".trig": ("@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n@prefix ex: <urn:> .\n\n"
+              f"ex:g {{\n  {BROKEN_DEAL} .\n  {NOBODY} .\n}}\n"),
+}
+
+
+@pytest.fixture(params=STORES)
+def store(request, oxigraph_servers, tmp_path, mini_dir):
+    """A store spec holding the mini data set (the memory store is empty in each process)."""
+    spec = _store_spec(request.param, oxigraph_servers, tmp_path, "cli-load-errors")
+    if spec != "memory":
+        assert run("load", mini_dir, "--store", spec).exit_code == 0
+    return spec
+
+
+def _count(spec: str) -> tuple[int, set]:
+    from dealgraph.graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(spec)
+    try:
+        return len(kg), {tuple(map(str, t)) for t in kg.rdf}
+    finally:
+        kg.close()
+
+
+@pytest.mark.parametrize("suffix", sorted(QUADS))
+def test_a_named_graph_is_refused_with_file_line_and_graph(store, tmp_path, suffix):
+    f = tmp_path / f"hidden{suffix}"
+    f.write_text(QUADS[suffix])
+    before = _count(store)
+    result = run("load", f, "--store", store)
+    assert result.exit_code == 1, result.output
+    line = 1 if suffix == ".nq" else 4
+    assert f"{f}:{line}: graph: named graph <urn:g>" in result.output
+    assert _count(store) == before
+
+
+def test_a_named_graph_is_refused_through_the_python_api(empty_kg, tmp_path):
+    from dealgraph.ontology.errors import DataError
+
+    f = tmp_path / "hidden.nq"
+    f.write_text(QUADS[".nq"])
+    with pytest.raises(DataError) as exc:
+        empty_kg.load(files=[f])
+    [p] = exc.value.problems
+    assert (p.file, p.line, p.field) == (str(f), 1, "graph")
+    assert len(empty_kg) == 0
+
+
+def test_our_own_trig_export_loads_and_with_the_ontology_is_refused(store, mini_dir, tmp_path):
+    out = tmp_path / "export.trig"
+    assert run("export", "trig", "--data", mini_dir, "-o", out).exit_code == 0
+    fresh = store if store == "memory" else store + ("-2" if store.startswith("oxigraph") else "")
+    if store.startswith("http"):  # the remote server holds the mini data set already
+        result = run("load", out, "--store", store)
+        assert result.exit_code == 0, result.output
+        assert "loaded 0 new triples" in result.output
+    else:
+        result = run("load", out, "--store", fresh, "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["added"] == _mini_triples(mini_dir)
+    with_ontology = tmp_path / "export-ontology.trig"
+    assert run("export", "trig", "--with-ontology", "--data", mini_dir, "-o",
+               with_ontology).exit_code == 0
+    result = run("load", with_ontology, "--store", store)
+    assert result.exit_code == 1
+    assert "graph/ontology> holds the ontology" in result.output
+
+
+def _mini_triples(mini_dir) -> int:
+    from dealgraph.loaders import load_directory
+
+    return len(load_directory(mini_dir).graph)
