@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from dealgraph.api.deps import GraphDep
+from dealgraph.api.sandbox import supported as sandbox_supported
 from dealgraph.api.schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
@@ -15,4 +16,6 @@ router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 @router.get("/health", operation_id="health", summary="Liveness and data size")
 async def health(kg: GraphDep) -> dict[str, Any]:
     # the count is kept per load: on a large persistent store it is a full scan
-    return {"status": "ok", "triples": kg.memo("len", lambda: len(kg))}
+    # query_sandbox: whether SPARQL workers run without network access (Linux x86_64/aarch64)
+    return {"status": "ok", "triples": kg.memo("len", lambda: len(kg)),
+            "query_sandbox": sandbox_supported()}

@@ -375,3 +375,13 @@ def test_a_flooding_client_gets_429_with_retry_after_and_others_do_not():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_health_says_whether_query_workers_are_sandboxed():
+    import platform
+
+    from dealgraph import open_graph
+
+    client = TestClient(create_app(open_graph(), LOOSE))
+    expected = platform.system() == "Linux" and platform.machine() in ("x86_64", "aarch64")
+    assert client.get("/health").json()["query_sandbox"] is expected
