@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Console
@@ -28,6 +29,8 @@ def money(value: float | int | None, bound: str | None = None, rate: str | None 
     if value is None:
         return "—"
     v = float(value)
+    if not math.isfinite(v):  # loads refuse such figures; never print "$inf"
+        return "not a finite number"
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(v) >= div:
             text = f"{v / div:.2f}".rstrip("0").rstrip(".") + suffix

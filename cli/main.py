@@ -57,7 +57,13 @@ def _load(data: Path | None, store: str = "memory"):
 
 
 def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Print strict JSON: Infinity and NaN are not JSON, so they are an error, not output."""
+    try:
+        text = json.dumps(obj, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        _fail("the result holds a number that is not a finite number (Infinity or NaN); "
+              "nothing printed", code=1)
+    sys.stdout.write(text + "\n")
 
 
 def _emit(result: Any, as_json: bool, printer: str, *args: Any) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from dealgraph.loaders.csv_loader import read_csv_file
 from dealgraph.loaders.dataset import Dataset
 from dealgraph.loaders.rdf_builder import LoadedData, build_graph, build_ntriples
-from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, read_rdf_file
+from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, graph_line, read_rdf_file
 from dealgraph.loaders.yaml_loader import read_yaml_dataset
 from dealgraph.ontology.errors import DataError, Problem
 
@@ -34,6 +34,7 @@ def load_files(paths: list[str | Path], known_entities: set[str] | None = None) 
     for g in extra:
         for t in g:
             data.graph.add(t)
+    data.origins = _Origins(data.origins, _rdf_files(paths))
     return data
 
 
@@ -56,7 +57,46 @@ def write_ntriples(paths: list[str | Path], out, known_entities: set[str] | None
     origins = build_ntriples(ds, out)
     for g in extra:
         out.write(g.serialize(format="nt"))
-    return origins
+    return _Origins(origins, _rdf_files(paths))
+
+
+class _Origins(dict):
+    """Where each record's node came from; nodes of RDF files are looked up on demand.
+
+    ``get`` of a node no YAML/CSV record made finds the first line of the RDF files that
+    names it (errors are rare; reading the files again then costs little).
+    """
+
+    def __init__(self, records: dict, rdf_files: list[Path]) -> None:
+        super().__init__(records)
+        self._files = rdf_files
+        self._texts: list[tuple[str, str]] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._files) or len(self) > 0
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        if self._texts is None:
+            from dealgraph.loaders.text import read_text
+
+            self._texts = [(str(f), read_text(f)) for f in self._files]
+        for name, text in self._texts:
+            line = graph_line(text, str(key))
+            if line is not None:
+                return name, line
+        return default
+
+
+def _rdf_files(paths: list[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += [f for f in sorted(p.iterdir()) if f.suffix in RDF_SUFFIXES]
+        elif p.suffix in RDF_SUFFIXES:
+            out.append(p)
+    return out
 
 
 def _read(paths: list[str | Path], known_entities: set[str] | None):

@@ -58,6 +58,8 @@ def problems_from_validation(
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         line, name = locate(loc)
         msg = err["msg"]
+        if err["type"] == "value_error":  # our validators' messages say what is wrong
+            msg = msg.removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field (not part of the format; check the spelling)"
         out.append(Problem(file, line, name or None, msg))

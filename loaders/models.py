@@ -44,6 +44,7 @@ __all__ = [
     "Observation",
     "Relationship",
     "SourceFile",
+    "MAX_FIGURE",
 ]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -60,6 +61,24 @@ def _duration(v: str) -> str:
 
 
 Duration = Annotated[str, AfterValidator(_duration)]
+
+#: The largest figure (amount, value, upper bound) a data file may state, in base units:
+#: 10^15, a thousand trillion (about ten times world GDP in dollars). Larger numbers are
+#: typing errors, not data. Every whole number up to it is exact as a double (2^53 > 10^15),
+#: so JSON output and exports show it as written. Infinity and NaN are never figures.
+MAX_FIGURE = Decimal(10) ** 15
+
+
+def _figure(v: Decimal) -> Decimal:
+    if abs(v) > MAX_FIGURE:
+        shown = f"{v:.3E}" if abs(v) >= Decimal("1E+20") else str(v)
+        raise ValueError(f"{shown} is above the ceiling of 10^15 (1,000 trillion) for a figure "
+                         "(money is in base units: dollars, not billions)")
+    return v
+
+
+#: A finite number no larger than :data:`MAX_FIGURE` either way.
+Figure = Annotated[Decimal, AfterValidator(_figure)]
 
 EntityType = Literal["organization", "chip", "facility", "platform", "product", "place"]
 Role = Literal[
@@ -137,8 +156,8 @@ class Evidence(Strict):
 
 
 class _Valued(Strict):
-    value: Decimal
-    upper: Decimal | None = None
+    value: Annotated[Figure, Field(ge=0)]
+    upper: Figure | None = None
     bound: Bound = "exact"
 
     @model_validator(mode="after")
@@ -151,7 +170,7 @@ class _Valued(Strict):
 class Amount(_Valued):
     """One source's claim of how much money a deal moves."""
 
-    value: Annotated[Decimal, Field(ge=0)]
+    value: Annotated[Figure, Field(gt=0)]
     currency: Currency
     rate: Rate | None = None
     term: Duration | None = None
@@ -204,8 +223,8 @@ class Observation(Strict):
     id: Slug
     subject: Slug
     metric: Metric
-    value: Decimal
-    upper: Decimal | None = None
+    value: Figure
+    upper: Figure | None = None
     unit: Unit
     bound: Bound = "exact"
     rate: Rate | None = None

@@ -127,3 +127,52 @@ def _mini_triples(mini_dir) -> int:
     from dealgraph.loaders import load_directory
 
     return len(load_directory(mini_dir).graph)
+
+
+# -- 3. absurd amounts: refused in RDF files too; the CLI's JSON is strict -------------------
+
+
+def _mini_with_amount(mini_dir, lexical: str) -> str:
+    from dealgraph.loaders import load_directory
+
+    text = load_directory(mini_dir).graph.serialize(format="nt")
+    old = '"10000000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert old in text
+    return text.replace(old, f'"{lexical}"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+
+
+@pytest.mark.parametrize("lexical", ["1e400", "1" + "0" * 400, "INF", "-5.0"])
+def test_an_absurd_amount_in_an_rdf_file_is_refused(store, mini_dir, tmp_path, lexical):
+    f = tmp_path / "absurd.nt"
+    f.write_text(_mini_with_amount(mini_dir, lexical))
+    before = _count(store)
+    result = run("load", f, "--store", store)
+    assert result.exit_code == 1, result.output
+    lines = f.read_text().splitlines()
+    node = next(x.split()[0] for x in lines if f'"{lexical}"' in x)
+    line = next(i for i, x in enumerate(lines, 1) if node in x)  # the first to name the node
+    assert f"{f}:{line}: value: " in result.output, result.output
+    assert "10^15" in result.output
+    assert _count(store) == before
+
+
+def test_the_cli_never_prints_infinity_or_nan(capsys):
+    import typer
+
+    from dealgraph.cli.main import _print_json
+
+    with pytest.raises(typer.Exit) as exc:
+        _print_json({"amount": float("inf"), "ratio": float("nan")})
+    assert exc.value.exit_code == 1
+    captured = capsys.readouterr()
+    assert "Infinity" not in captured.out and "NaN" not in captured.out
+    assert "not a finite number" in captured.err
+
+
+def test_a_yaml_amount_of_1e400_is_refused_not_printed_as_infinity(mini_dir):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("{value: 10_000_000_000,", "{value: 1e400,"))
+    result = run("flows", "--data", mini_dir, "--json")
+    assert result.exit_code == 1
+    assert "Infinity" not in result.output
+    assert f"{f}:14: deals[0].amounts[0].value: 1.000E+400 is above the ceiling" in result.output

@@ -107,3 +107,63 @@ def test_the_audit_hook_refuses_what_slips_past(listener, opened, tmp_path):
 
     urllib.request.urlopen(f"{listener.url}/ctx", timeout=5).read()
     assert listener.connections == 1
+
+
+# -- absurd amounts are refused at load -----------------------------------------------------
+
+HUGE = "1" + "0" * 400
+ABSURD_YAML = {  # as written in a YAML file (PyYAML reads 1e400 as a string, 1.0e+400 as inf)
+    "1e400": "above", "1.0e+400": "finite", HUGE: "above", ".inf": "finite", ".nan": "finite",
+    "-5": "greater than 0", "0": "greater than 0", "1_000_000_000_000_001": "above",
+}
+
+
+def _yaml_amount_problem(mini_dir, written: str):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("{value: 10_000_000_000,", "{value: " + written + ","))
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir])
+    [p] = exc.value.problems
+    return f, p
+
+
+@pytest.mark.parametrize("written", sorted(ABSURD_YAML))
+def test_an_absurd_yaml_amount_is_refused(mini_dir, written):
+    f, p = _yaml_amount_problem(mini_dir, written)
+    assert (p.file, p.field) == (str(f), "deals[0].amounts[0].value")
+    assert p.line == f.read_text().splitlines().index(
+        next(x for x in f.read_text().splitlines() if "{value: " + written in x)) + 1
+    assert ABSURD_YAML[written] in p.message
+
+
+def test_the_ceiling_itself_is_accepted(mini_dir):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("{value: 10_000_000_000,", "{value: 1_000_000_000_000_000,"))
+    assert len(load_files([mini_dir]).graph) > 0
+
+
+@pytest.mark.parametrize("written", ["1e400", HUGE, "inf", "NaN", "-1", "0", "1e16"])
+def test_an_absurd_csv_amount_is_refused(mini_dir, tmp_path, written):
+    f = tmp_path / "deals.csv"
+    f.write_text("id,kind,payer,payee,amount,currency,document,title,quote\n"
+                 f"bigco-lab-b-2,equity-investment,bigco,lab-b,{written},USD,d.txt,D,q\n")
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir, f])
+    [p] = exc.value.problems
+    assert (p.file, p.line, p.field) == (str(f), 2, "amount")
+
+
+@pytest.mark.parametrize("written", ["1e400", HUGE, "-1e16", "1e16", ".inf"])
+def test_an_absurd_observation_value_is_refused(mini_dir, written):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("value: 100_000_000_000", f"value: {written}"))
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir])
+    [p] = exc.value.problems
+    assert (p.file, p.field) == (str(f), "observations[0].value")
+
+
+def test_a_negative_observation_is_allowed(mini_dir):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("value: 100_000_000_000", "value: -5"))
+    assert len(load_files([mini_dir]).graph) > 0
