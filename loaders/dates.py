@@ -12,6 +12,10 @@ True
 Traceback (most recent call last):
 ...
 ValueError: date 'April 2026' is not YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY
+>>> parse_date("2026-02-30")
+Traceback (most recent call last):
+...
+ValueError: date '2026-02-30' is not a date (day is out of range for month)
 """
 
 from __future__ import annotations
@@ -56,10 +60,13 @@ def _from_text(text: str) -> tuple[dt.date, str]:
         if not m:
             continue
         year = int(m.group(1))
-        if precision == "day":
-            return dt.date(year, int(m.group(2)), int(m.group(3))), precision
-        if precision == "month":
-            return dt.date(year, int(m.group(2)), 1), precision
+        try:
+            if precision == "day":
+                return dt.date(year, int(m.group(2)), int(m.group(3))), precision
+            if precision == "month":
+                return dt.date(year, int(m.group(2)), 1), precision
+        except ValueError as exc:  # 2026-02-30, 2026-13
+            raise ValueError(f"date {text!r} is not a date ({exc})") from None
         if precision == "quarter":
             return dt.date(year, 3 * (int(m.group(2)) - 1) + 1, 1), precision
         if precision == "half-year":

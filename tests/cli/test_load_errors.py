@@ -176,3 +176,18 @@ def test_a_yaml_amount_of_1e400_is_refused_not_printed_as_infinity(mini_dir):
     assert result.exit_code == 1
     assert "Infinity" not in result.output
     assert f"{f}:14: deals[0].amounts[0].value: 1.000E+400 is above the ceiling" in result.output
+
+
+# -- 4. an impossible YAML date: file, line and field from validate and load ----------------
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+def test_an_impossible_yaml_date_is_one_clear_error(mini_dir, command):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("published: 2026-01-10", "published: 2026-02-30"))
+    args = ["validate", "--data", mini_dir] if command == "validate" else ["load", mini_dir]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{f}:5: source.published: " in result.output
+    assert "2026-02-30" in result.output

@@ -167,3 +167,32 @@ def test_a_negative_observation_is_allowed(mini_dir):
     f = mini_dir / "sources" / "doc-a.yaml"
     f.write_text(f.read_text().replace("value: 100_000_000_000", "value: -5"))
     assert len(load_files([mini_dir]).graph) > 0
+
+
+# -- impossible YAML dates: file, line and field, no traceback ------------------------------
+
+
+@pytest.mark.parametrize("written,field,line", [
+    ("published: 2026-02-30", "source.published", 5),
+    ("published: 2026-13-01", "source.published", 5),
+    ("published: 2026-02-30 10:00:00", "source.published", 5),
+    ("published: {value: 2026-02-30, inferred: true}", "source.published", 5),
+])
+def test_an_impossible_yaml_date_names_file_line_and_field(mini_dir, written, field, line):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("published: 2026-01-10", written))
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir])
+    [p] = exc.value.problems
+    assert (p.file, p.line, p.field) == (str(f), line, field)
+    assert "2026-" in p.message
+    assert "is not a date" in p.message or "is not YYYY-MM-DD" in p.message
+
+
+def test_an_impossible_deal_date_names_its_field(mini_dir):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace("date: 2026-01-05", "date: 2026-04-31"))
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir])
+    [p] = exc.value.problems
+    assert (p.line, p.field) == (12, "deals[0].date")
