@@ -4,7 +4,14 @@ Every export starts from :func:`export_graph`, one filtered view of the projecti
 same visual language everywhere: colour by role, node size by money involved, edge width
 by amount, dashed edges for contingent or upper-bound money, loop edges highlighted.
 Files are written with networkx's own writers where they exist (GraphML, GEXF, Cytoscape
-and node-link JSON, DOT through pydot); Mermaid has no networkx writer and is written here.
+and node-link JSON); DOT and Mermaid are written here, so that every value is quoted and
+escaped for its format (pydot passes a string that starts with ``<`` and ends with ``>``
+through as an HTML label, and one in double quotes through raw).
+
+Names are data and may hold anything: every export carries them as text, never as markup.
+Display text follows one rule everywhere (:func:`clean_text`): CR LF and CR become LF, and
+characters XML 1.0 cannot carry become U+FFFD. A flow whose amount is not a finite number is
+left out, with a note in ``graph["notes"]``.
 
 >>> from dealgraph import open_graph
 >>> g = export_graph(open_graph(), focus="anthropic", depth=1)
@@ -17,9 +24,11 @@ flowchart LR
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -31,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["GRAPH_FORMATS", "BINARY_FORMATS", "ROLE_COLORS", "export_graph", "render",
-           "render_bytes"]
+           "render_bytes", "clean_text", "dot_quote", "mermaid_text", "SVG_CSP"]
 
 GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "svg", "png", "html",
                  "sankey")
@@ -57,6 +66,69 @@ ROLE_COLORS = {
 _ROLE_ORDER = ("ai-lab", "cloud-provider", "chip-designer", "foundry", "compute-provider",
                "data-center-operator", "investor")
 LOOP_COLOR = "#d62728"
+
+#: Content-Security-Policy for the SVG pictures: no script, no outside resource
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+# C0 controls other than tab, LF and CR, surrogate code points, U+FFFE and U+FFFF: XML 1.0
+# cannot carry them (not even as character references), nor can GraphML, GEXF or SVG
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# an ``&`` that Graphviz would decode as an HTML entity in a label
+_DOT_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+# characters written as Mermaid entity codes inside a quoted label
+_MERMAID_CODES = {'"': "#quot;", "#": "#35;", "&": "#38;", "<": "#60;", ">": "#62;",
+                  "`": "#96;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;",
+                  "|": "#124;", "%": "#37;"}
+
+
+def clean_text(text: object) -> str:
+    """Display text every export format can carry (the one rule for all of them).
+
+    CR LF and a lone CR become LF; characters XML 1.0 forbids (C0 controls other than tab
+    and LF, surrogate code points, U+FFFE, U+FFFF) become U+FFFD, the replacement character.
+
+    >>> clean_text("a\\r\\nb\\x00c") == "a\\nb\\ufffdc"
+    True
+    """
+    s = str(text)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("\ufffd", s)
+
+
+def dot_quote(value: object) -> str:
+    """``value`` as one double-quoted DOT string that Graphviz shows exactly as written.
+
+    Never an HTML-like ``<...>`` label, never bare DOT: backslashes and double quotes are
+    escaped, a line break is written ``\\n``, and an ``&`` that would start an HTML entity
+    (Graphviz decodes entities in labels) is written ``&amp;``.
+
+    >>> print(dot_quote('<<B>x</B>> say "hi" \\\\ AT&T &amp;'))
+    "<<B>x</B>> say \\"hi\\" \\\\ AT&T &amp;amp;"
+    """
+    s = clean_text(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + _DOT_ENTITY.sub("&amp;", s) + '"'
+
+
+def mermaid_text(value: object) -> str:
+    """Text for inside a double-quoted Mermaid label: markup and delimiters as entity codes.
+
+    ``" # & < > ` [ ] { } | %`` are written as Mermaid entity codes (``#quot;``, ``#60;``,
+    ...), which Mermaid shows as the characters themselves; a line break (LF, NEL, U+2028,
+    U+2029: the line terminators of Mermaid's JavaScript parser) becomes a space.
+
+    >>> mermaid_text('<b>"x"</b> %% [y]')
+    '#60;b#62;#quot;x#quot;#60;/b#62; #37;#37; #91;y#93;'
+    """
+    s = _LINE_BREAKS.sub(" ", clean_text(value))
+    return "".join(_MERMAID_CODES.get(c, c) for c in s)
+
+
+def _share(x: float, top: float) -> float:
+    """``x / top`` between 0 and 1 (1 when the ratio is not a number)."""
+    r = x / top if top else 0.0
+    return r if 0.0 <= r <= 1.0 else 1.0
 
 
 def _role(d: dict[str, Any]) -> str:
@@ -94,8 +166,13 @@ def export_graph(
     base = kg.nx()
     loop_deals = {d for lp in vendor_financed_loops(kg, as_of=as_of) for d in lp["deal_ids"]}
     g = nx.MultiDiGraph()
+    notes = []
     for f in countable(all_flows(kg, as_of=as_of)):
         if (kind and f["kind"] != kind) or (loops_only and f["id"] not in loop_deals):
+            continue
+        if f["amount"] is not None and not math.isfinite(f["amount"]):
+            notes.append(f"{clean_text(f['id'])}: the amount is not a finite number; "
+                         "the deal is not drawn")
             continue
         b = bucket(f)
         g.add_edge(f["payer"], f["payee"], key=f["id"], edge="money", kind=f["kind"],
@@ -127,15 +204,17 @@ def export_graph(
     for n in g.nodes:
         d = base.nodes[n]
         role = _role(d)
-        g.nodes[n].update(label=d["name"], type=d["type"], roles=",".join(d["roles"]),
-                          group=d["group"], role=role, color=ROLE_COLORS.get(role, "#999999"),
-                          money=money[n],
-                          size=round(10 + 40 * math.sqrt(money[n] / top), 2))
+        g.nodes[n].update(label=clean_text(d["name"]), type=d["type"],
+                          roles=",".join(d["roles"]), group=d["group"], role=role,
+                          color=ROLE_COLORS.get(role, "#999999"), money=money[n],
+                          size=round(10 + 40 * math.sqrt(_share(money[n], top)), 2))
     for _u, _v, d in g.edges(data=True):
         amount = d["amount"] or 0
-        d["width"] = round(1 + 7 * math.sqrt(amount / top), 2) if amount else 1.0
+        d["width"] = round(1 + 7 * math.sqrt(_share(amount, top)), 2) if amount else 1.0
         d["color"] = LOOP_COLOR if d["in_loop"] else ("#555555" if d["edge"] == "money"
                                                       else "#bbbbbb")
+    if notes:
+        g.graph["notes"] = notes
     return g
 
 
@@ -143,9 +222,11 @@ def _scalar(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all strings, numbers or booleans (GraphML/GEXF need it)."""
     h = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
-        h.add_node(n, **{k: v for k, v in d.items() if v is not None})
+        h.add_node(n, **{k: clean_text(v) if isinstance(v, str) else v for k, v in d.items()
+                         if v is not None})
     for u, v, k, d in g.edges(keys=True, data=True):
-        h.add_edge(u, v, key=k, **{a: b for a, b in d.items() if b is not None})
+        h.add_edge(u, v, key=k, **{a: clean_text(b) if isinstance(b, str) else b
+                                   for a, b in d.items() if b is not None})
     return h
 
 
@@ -158,13 +239,12 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     ids = {n: f"n{i}" for i, n in enumerate(sorted(g.nodes))}
     lines = ["flowchart LR"]
     for n in sorted(g.nodes):
-        label = g.nodes[n]["label"].replace('"', "'")
-        lines.append(f'    {ids[n]}["{label}"]')
+        lines.append(f'    {ids[n]}["{mermaid_text(g.nodes[n]["label"])}"]')
     link_styles = []
     for i, (u, v, _k, d) in enumerate(sorted(g.edges(keys=True, data=True),
                                             key=lambda e: (e[0], e[1], e[2]))):
-        text = (f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
-                else d["kind"]).replace('"', "'")
+        text = mermaid_text(f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
+                            else d["kind"])
         arrow = "-.->" if d["dashed"] or d["edge"] == "structure" else "-->"
         lines.append(f'    {ids[u]} {arrow}|"{text}"| {ids[v]}')
         style = f"stroke:{d['color']},stroke-width:{max(1, round(d['width']))}px"
@@ -172,37 +252,50 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     roles = sorted({g.nodes[n]["role"] for n in g.nodes})
     for role in roles:
         members = ",".join(ids[n] for n in sorted(g.nodes) if g.nodes[n]["role"] == role)
-        cls = role.replace("-", "_")
+        cls = re.sub(r"[^A-Za-z0-9_]", "_", role)
         lines.append(f"    classDef {cls} fill:{ROLE_COLORS.get(role, '#999999')},color:#fff")
         lines.append(f"    class {members} {cls}")
     return "\n".join(lines + link_styles) + "\n"
 
 
-def _dot_with_legend(g: nx.MultiDiGraph) -> str:
-    h = nx.MultiDiGraph()
-    h.graph["graph"] = {"rankdir": "LR", "fontname": "Helvetica", "label": "dealgraph",
-                        "labelloc": "t"}
-    h.graph["node"] = {"fontname": "Helvetica", "fontsize": "11"}
-    h.graph["edge"] = {"fontname": "Helvetica", "fontsize": "9"}
+def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
+    """DOT text for ``g``: the one writer behind the dot, svg and png exports.
+
+    Every id, label and value that comes from the data goes through :func:`dot_quote`
+    (only our own constant keywords such as ``filled`` or ``dashed`` are written bare);
+    the legend, an HTML-like label, is built here from escaped text. ``legend`` also sets
+    the picture's fonts and title and labels edges ``kind amount`` instead of ``id: amount``.
+    """
+    lines = ["digraph {"]
+    if legend:
+        lines += ["rankdir=LR;", "fontname=Helvetica;", 'label="dealgraph";', "labelloc=t;",
+                  "node [fontname=Helvetica, fontsize=11];",
+                  "edge [fontname=Helvetica, fontsize=9];"]
     for n, d in g.nodes(data=True):
-        h.add_node(n, label=d["label"], style="filled", fillcolor=d["color"],
-                   fontcolor="white", shape="box")
+        lines.append(f"{dot_quote(n)} [label={dot_quote(d['label'])}, style=filled, "
+                     f"fillcolor={dot_quote(d['color'])}, fontcolor=white, shape=box];")
     for u, v, k, d in g.edges(keys=True, data=True):
-        text = (f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
-                else d["kind"])
-        h.add_edge(u, v, key=k, label=text, color=d["color"], penwidth=d["width"],
-                   style="dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure"
-                                                       else "solid"))
-    dot = nx.nx_pydot.to_pydot(h).to_string().rstrip().rstrip("}")
-    roles = sorted({g.nodes[n]["role"] for n in g.nodes})
-    rows = "".join(f'<TR><TD BGCOLOR="{ROLE_COLORS.get(r, "#999999")}"> </TD>'
-                   f"<TD ALIGN=\"LEFT\">{r}</TD></TR>" for r in roles)
-    rows += ('<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
-             f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop</TD></TR>'
-             '<TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>')
-    legend = (f'legend [shape=plaintext, label=<<TABLE BORDER="0" CELLBORDER="1" '
-              f'CELLSPACING="0"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}</TABLE>>];')
-    return dot + "\n" + legend + "\n}\n"
+        if legend:
+            text = (f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
+                    else d["kind"])
+            style = "dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure"
+                                                  else "solid")
+        else:
+            text, style = d["label"], "dashed" if d["dashed"] else "solid"
+        lines.append(f"{dot_quote(u)} -> {dot_quote(v)} [key={dot_quote(k)}, "
+                     f"label={dot_quote(text)}, color={dot_quote(d['color'])}, "
+                     f"penwidth={dot_quote(d['width'])}, style={style}];")
+    if legend:
+        roles = sorted({g.nodes[n]["role"] for n in g.nodes})
+        rows = "".join(f'<TR><TD BGCOLOR="{html.escape(ROLE_COLORS.get(r, "#999999"))}"> </TD>'
+                       f'<TD ALIGN="LEFT">{html.escape(r)}</TD></TR>' for r in roles)
+        rows += ('<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
+                 f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop'
+                 '</TD></TR><TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>')
+        lines.append(f'legend [shape=plaintext, label=<<TABLE BORDER="0" CELLBORDER="1" '
+                     f'CELLSPACING="0"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
+                     "</TABLE>>];")
+    return "\n".join(lines) + "\n}\n"
 
 
 def _graphviz(dot: str, fmt: str) -> bytes:
@@ -223,7 +316,7 @@ def _graphviz(dot: str, fmt: str) -> bytes:
 def render_bytes(kg: KnowledgeGraph, fmt: str, **filters: Any) -> bytes:
     """Export as bytes (any format; PNG needs this, text formats are UTF-8 encoded)."""
     if fmt in ("svg", "png"):
-        return _graphviz(_dot_with_legend(export_graph(kg, **filters)), fmt)
+        return _graphviz(_dot(export_graph(kg, **filters), legend=True), fmt)
     return render(kg, fmt, **filters).encode("utf-8")
 
 
@@ -260,17 +353,10 @@ def render(kg: KnowledgeGraph, fmt: str, **filters: Any) -> str:
         buf = io.BytesIO()
         nx.write_gexf(h, buf)
         return buf.getvalue().decode("utf-8")
-    if fmt == "cytoscape":
-        return json.dumps(nx.cytoscape_data(g), indent=2)
+    if fmt == "cytoscape":  # strict JSON: allow_nan=False refuses NaN and Infinity
+        return json.dumps(nx.cytoscape_data(g), indent=2, allow_nan=False)
     if fmt == "d3":
-        return json.dumps(nx.node_link_data(g, edges="links"), indent=2)
+        return json.dumps(nx.node_link_data(g, edges="links"), indent=2, allow_nan=False)
     if fmt == "dot":
-        h = nx.MultiDiGraph()
-        for n, d in g.nodes(data=True):
-            h.add_node(n, label=d["label"], style="filled", fillcolor=d["color"],
-                       fontcolor="white", shape="box")
-        for u, v, k, d in g.edges(keys=True, data=True):
-            h.add_edge(u, v, key=k, label=d["label"], color=d["color"],
-                       penwidth=d["width"], style="dashed" if d["dashed"] else "solid")
-        return nx.nx_pydot.to_pydot(h).to_string()
+        return _dot(g)
     return _mermaid(g)

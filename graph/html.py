@@ -4,6 +4,11 @@ Both pages work offline from a file: the interactive page inlines the vendored
 Cytoscape.js (``graph/assets/cytoscape.min.js``) and its data; the Sankey is plain SVG
 computed here, with no script at all.
 
+Names are data: the graph data is embedded as JSON that cannot end its ``<script>`` element
+(``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u`` escapes, see :func:`script_json`),
+every other piece of data is HTML-escaped, and each page carries a Content-Security-Policy
+(:data:`HTML_CSP`, :data:`SANKEY_CSP`) that the API also sends as a header.
+
 >>> from dealgraph import open_graph
 >>> page = render_html(open_graph(), loops_only=True)
 >>> "<script" in page and "https://" not in page.split("<script>")[1][:200]
@@ -14,19 +19,23 @@ True
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
+import math
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.exports import LOOP_COLOR, ROLE_COLORS, export_graph
+from dealgraph.graph.exports import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.money import bucket, countable
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html", "asset"]
+__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html", "asset",
+           "script_json", "HTML_CSP", "SANKEY_CSP"]
 
 
 def cytoscape_js() -> str:
@@ -53,6 +62,49 @@ _STYLE = asset("page.css")
 _SCRIPT = asset("graph-page.js")
 
 
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+#: Content-Security-Policy of the interactive page. The page is one self-contained file
+#: (it must work offline, from disk), so its two scripts are inline: they are allowed by
+#: their hashes, never by 'unsafe-inline', and nothing else may run or load. Styles need
+#: 'unsafe-inline' (the page's own <style>, the legend's style attributes and the <style>
+#: element Cytoscape.js adds); the page fetches nothing (connect-src falls back to 'none').
+HTML_CSP = (f"default-src 'none'; script-src {_sha256(cytoscape_js())} {_sha256(_SCRIPT)}; "
+            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+#: Content-Security-Policy of the Sankey page: no script at all
+SANKEY_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+              "form-action 'none'")
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: strict (no NaN or Infinity),
+    ASCII only, with ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\u`` escapes, so no
+    ``</script>`` or ``<!--`` can appear in it.
+
+    >>> script_json({"name": "<!--<script>&"})
+    '{"name": "\\\\u003c!--\\\\u003cscript\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, allow_nan=False, ensure_ascii=True)
+    for c in "<>&\u2028\u2029":
+        text = text.replace(c, f"\\u{ord(c):04x}")
+    return text
+
+
+def _clean(data: Any) -> Any:
+    """``data`` with every string through :func:`~dealgraph.graph.exports.clean_text`."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, dict):
+        return {_clean(k): _clean(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_clean(v) for v in data]
+    return data
+
+
+def _csp_meta(policy: str) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
 
 
 def _amount_text(f: dict[str, Any]) -> str:
@@ -100,11 +152,14 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
     kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
     boxes = "".join(f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
                     f"checked> {html.escape(k)}</label>" for k in kinds)
-    payload = json.dumps({"elements": elements, "cards": cards}).replace("</", "<\\/")
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
+    payload = script_json(_clean({"elements": elements, "cards": cards}))
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"{_csp_meta(HTML_CSP)}"
             f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
             f"<style>{_STYLE}</style></head><body>"
-            f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div></header>"
+            f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div>{notes}"
+            f"</header>"
             f"<main><div id=\"cy\"></div><div id=\"card\"><p>Click an entity to see its deals, "
             f"relationships and figures, each with its source.</p></div></main>"
             f"<script type=\"application/json\" id=\"graph-data\">{payload}</script>"
@@ -114,12 +169,16 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
 def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
                   title: str = "Money flows: investors → AI labs → cloud and chip vendors") -> str:
     """A self-contained Sankey (inline SVG, no script) of investments into labs and the labs'
-    compute and chip commitments; contingent and "up to" money is hatched and dashed."""
+    compute and chip commitments; contingent and "up to" money is hatched and dashed.
+
+    A flow whose amount is not a finite number is not drawn; the page says which."""
     fl = [f for f in countable(all_flows(kg, as_of=as_of)) if f["amount"]
           and f["kind"] in ("equity-investment", "compute-commitment", "chip-supply")
           and bucket(f) != "forecast"]
+    skipped = [f["id"] for f in fl if not math.isfinite(f["amount"])]
+    fl = [f for f in fl if math.isfinite(f["amount"])]
     labs = {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d["roles"]}
-    names = {n: d["name"] for n, d in kg.nx().nodes(data=True)}
+    names = {n: clean_text(d["name"]) for n, d in kg.nx().nodes(data=True)}
     links = [f for f in fl if (f["payee"] in labs and f["kind"] == "equity-investment")
              or (f["payer"] in labs and f["kind"] != "equity-investment")]
     # a node is (entity, column): an organization that both invests and sells compute
@@ -142,6 +201,8 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
     width, height, pad, node_w = 1100, 700, 14, 18
     scale = (height - 80 - pad * 10) / max(
         sum(weight[n] for n in cols if cols[n] == c) or 1 for c in range(3))
+    if not math.isfinite(scale) or scale <= 0:  # amounts so large their sum overflows
+        raise ValueError("the amounts are too large to draw a Sankey")
     ys: dict[tuple[str, int], float] = {}
     xs = {0: 160, 1: width / 2 - node_w / 2, 2: width - 200}
     svg = []
@@ -184,7 +245,12 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
               'investment</span> <span><span class="ln" style="border-color:#ff9900"></span>'
               'compute / chip commitment</span> <span><span class="ln dashed"></span>'
               'contingent or "up to" (not added to committed money)</span></div>')
+    if skipped:
+        legend += ('<p class="note">' + html.escape(
+            "not drawn (the amount is not a finite number): "
+            + ", ".join(clean_text(i) for i in skipped)) + "</p>")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"{_csp_meta(SANKEY_CSP)}"
             f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
             f"<style>{_STYLE}</style></head><body>"
             f"<header><h1>{html.escape(title)}</h1>{legend}</header>"

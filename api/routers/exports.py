@@ -20,6 +20,12 @@ _MEDIA = {
     "mermaid": "text/plain", "svg": "image/svg+xml", "png": "image/png",
     "html": "text/html", "sankey": "text/html",
 }
+# Every export is served with nosniff and a Content-Security-Policy. SVG may carry no
+# script; the interactive page is self-contained (it must also work from disk), so its
+# inline scripts run by hash (graph/html.py's HTML_CSP, also in the page's <meta>); any
+# other format is data that a browser has no business running anything in.
+_CSP_FRAMES = "; frame-ancestors 'none'"
+_DATA_CSP = "default-src 'none'; sandbox" + _CSP_FRAMES
 ExportFormat = Literal["turtle", "jsonld", "ntriples", "trig", "graphml", "gexf", "cytoscape",
                        "d3", "dot", "mermaid", "svg", "png", "html", "sankey"]
 
@@ -33,7 +39,8 @@ def export(kg: GraphDep, fmt: ExportFormat,
            kind: Annotated[str | None, Query(max_length=50)] = None,
            as_of: AsOf = None, loops_only: bool = False) -> Response:
     from dealgraph.graph.export_rdf import RDF_FORMATS
-    from dealgraph.graph.exports import render_bytes
+    from dealgraph.graph.exports import SVG_CSP, render_bytes
+    from dealgraph.graph.html import HTML_CSP, SANKEY_CSP
 
     if fmt in RDF_FORMATS:
         body = kg.serialize(fmt).encode("utf-8")
@@ -45,4 +52,8 @@ def export(kg: GraphDep, fmt: ExportFormat,
                                 as_of=as_of, loops_only=loops_only)
         except RuntimeError as exc:  # Graphviz missing on this server
             raise ApiError(503, str(exc)) from None
-    return Response(body, media_type=_MEDIA[fmt])
+    policy = {"svg": SVG_CSP + _CSP_FRAMES, "html": HTML_CSP + _CSP_FRAMES,
+              "sankey": SANKEY_CSP + _CSP_FRAMES}.get(fmt, _DATA_CSP)
+    return Response(body, media_type=_MEDIA[fmt],
+                    headers={"Content-Security-Policy": policy,
+                             "X-Content-Type-Options": "nosniff"})

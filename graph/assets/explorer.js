@@ -1,5 +1,7 @@
 // dealgraph explorer: talks only to the API it was served by (same origin).
-function esc(s) { const d = document.createElement('div'); d.textContent = s == null ? '' : String(s); return d.innerHTML; }
+// HTML-escape data for text and for attribute values (quotes too): data never becomes markup
+const ESC = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
+function esc(s) { return (s == null ? '' : String(s)).replace(/[&<>"']/g, c => ESC[c]); }
 function money(v) {
   if (v == null) return 'undisclosed';
   for (const [div, suf] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M']]) if (v >= div) return '$' + (+(v / div).toFixed(2)) + suf;

@@ -19,7 +19,9 @@ const cy = cytoscape({
   layout: {name: 'cose', animate: false, randomize: false, nodeRepulsion: 400000,
            idealEdgeLength: 160, nodeOverlap: 40, componentSpacing: 80}
 });
-function esc(s) { const d = document.createElement('div'); d.textContent = s == null ? '' : String(s); return d.innerHTML; }
+// HTML-escape data for text and for attribute values (quotes too): data never becomes markup
+const ESC = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
+function esc(s) { return (s == null ? '' : String(s)).replace(/[&<>"']/g, c => ESC[c]); }
 function showCard(id) {
   const c = data.cards[id];
   if (!c) return;

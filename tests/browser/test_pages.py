@@ -76,13 +76,13 @@ def test_explorer_search_card_graph_and_sparql(page, server):
     page.fill("#search", "claude's par")  # an alias of Anthropic
     page.wait_for_selector("#suggest li[data-id=anthropic]")
     page.click("#suggest li[data-id=anthropic]")
-    page.wait_for_function("window.dealgraph.cy.nodes().length > 3")
+    page.wait_for_function("() => window.dealgraph.cy.nodes().length > 3")
     card = page.inner_text("#card")
     assert "Anthropic" in card
     assert "more than $100 billion" in card and "002_fce6943532eb5e8c.txt" in card
     # click a node of the neighbourhood: its card replaces the first
     page.evaluate("window.dealgraph.cy.getElementById('spacex').emit('tap')")
-    page.wait_for_function("document.getElementById('card').innerText.includes('SpaceX')")
+    page.wait_for_function("() => document.getElementById('card').innerText.includes('SpaceX')")
     assert "$1.25 billion monthly" in page.inner_text("#card")
     _shot(page, "explorer.png")
     page.click("nav button[data-tab=loops]")
@@ -111,7 +111,7 @@ def _export(tmp_path, fmt: str) -> Path:
 
 def test_html_export_offline(page, tmp_path):
     page.goto(_export(tmp_path, "html").as_uri())
-    page.wait_for_function("window.dealgraph && window.dealgraph.cy.nodes().length > 20")
+    page.wait_for_function("() => window.dealgraph && window.dealgraph.cy.nodes().length > 20")
     red = page.evaluate("window.dealgraph.cy.edges('[?in_loop]').length")
     assert red >= 8  # the loops' deals are highlighted
     page.evaluate("window.dealgraph.cy.getElementById('oracle').emit('tap')")
