@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dealgraph.cli.format import money
@@ -47,8 +49,11 @@ def _load(data: Path | None, store: str = "memory"):
 
     try:
         return open_graph(data, store=store)
-    except ValueError as exc:  # a bad --store
-        _fail(str(exc))
+    except (OSError, ValueError) as exc:  # held by another process, unreachable, full, ...
+        cause = _os_error(exc)
+        if cause is None:  # a bad --store
+            _fail(str(exc))
+        _store_failed(store, cause, "the store is as it was")
     except DataError as exc:
         err.print(f"[bold red]Invalid data[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:
@@ -74,6 +79,30 @@ def _emit(result: Any, as_json: bool, printer: str, *args: Any) -> None:
     from dealgraph.cli import format as fmt
 
     getattr(fmt, printer)(console, result, *args)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc`` (rdflib's SPARQL client wraps them in ValueError)."""
+    while exc is not None and not isinstance(exc, OSError):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
+def _store_failed(store: str, exc: OSError,
+                  after: str = "nothing was loaded; the store is as it was") -> None:
+    """One line saying why the store failed (nothing was changed), then exit 1."""
+    import urllib.error
+
+    if getattr(exc, "store_message", None):  # the store said it plainly
+        why = str(exc)
+    elif isinstance(exc, urllib.error.HTTPError):
+        why = f"{store}: {exc}"
+    elif isinstance(exc, urllib.error.URLError):
+        why = f"{store}: {exc.reason}"
+    else:
+        why = f"{store}: {exc.strerror or exc}"
+    why = " ".join(why.split())
+    _fail(escape(f"{why} ({after})"), code=1)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -467,17 +496,31 @@ def load_cmd(
         kg = KnowledgeGraph(store)
     except ValueError as exc:
         _fail(str(exc))
-    before = len(kg)
+    except OSError as exc:  # held by another process, ...
+        _store_failed(store, exc)
+    failed = None
     try:
+        before = len(kg)
         added = _load_into(kg, files)
+        result = {"store": store, "triples_before": before, "triples": len(kg)}
     except DataError as exc:
         err.print(f"[bold red]Nothing loaded[/] ({len(exc.problems)} problem(s)):")
         for p in exc.problems:
             err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except (OSError, ValueError) as exc:  # a full disk, a lost server: the load was undone
+        failed = _os_error(exc)
+        if failed is None:
+            raise
+        traceback.clear_frames(exc.__traceback__)  # they would hold the store open
     finally:
-        result = {"store": store, "triples_before": before, "triples": len(kg)}
-        kg.close()
+        try:
+            kg.close()
+        except Exception:  # noqa: S110 - the error that brought us here is the one to tell
+            pass
+        del kg
+    if failed is not None:
+        _store_failed(store, failed)
     result["added"] = added
     if as_json:
         _print_json(result)

@@ -162,6 +162,12 @@ class Store:
         self.graph.close()
 
 
+class StoreBusy(OSError):
+    """The store is held by another process (an ``oxigraph serve``, another dealgraph)."""
+
+    store_message = True  # str() is a sentence for the user
+
+
 class OxigraphStore(Store):
     """A persistent Oxigraph store with checkpointed, validated loads (module docstring)."""
 
@@ -181,8 +187,32 @@ class OxigraphStore(Store):
 
     def _open(self) -> None:
         g = Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
-        g.open(str(self.path))
+        try:
+            g.open(str(self.path))
+        except OSError as exc:
+            raise self._busy(exc) or exc from None
         self.graph = bind_prefixes(g)
+
+    def _busy(self, exc: OSError) -> StoreBusy | None:
+        """``exc`` as :class:`StoreBusy` when it is RocksDB's lock held by someone else."""
+        if "lock" not in str(exc).lower():
+            return None
+        return StoreBusy(f"the store {self.path} is in use by another process (an oxigraph "
+                         "server or another dealgraph): stop it, or give that server's URL "
+                         "as --store")
+
+    def _check_not_in_use(self) -> None:
+        """Raise StoreBusy if another process has the store open (before undoing anything)."""
+        import pyoxigraph as ox
+
+        try:
+            probe = ox.Store(str(self.path))
+        except OSError as exc:
+            busy = self._busy(exc)
+            if busy is not None:
+                raise busy from None
+            return  # a damaged store: the checkpoint replaces it anyway
+        del probe  # closes it, releasing the lock
 
     @property
     def inner(self):
@@ -191,13 +221,21 @@ class OxigraphStore(Store):
 
     def recover(self) -> bool:
         """Undo a load that did not finish (the process died); True if one was undone."""
-        if self.marker.exists():  # the load had begun: the checkpoint is the truth
+        if not (self.marker.exists() or self.checkpoint.exists()):
+            return False
+        # a load in another process leaves the same files: never undo a load still running
+        self._check_not_in_use()
+        if self.marker.exists() and self.checkpoint.exists():
+            # the load had begun: the checkpoint is the truth
             shutil.rmtree(self.path, ignore_errors=True)
             os.replace(self.checkpoint, self.path)
             self.marker.unlink()
             return True
-        if self.checkpoint.exists():  # died while taking the checkpoint: store untouched
-            shutil.rmtree(self.checkpoint, ignore_errors=True)
+        if self.marker.exists():  # no checkpoint to go back to (it was removed by hand)
+            self.marker.unlink()
+            return False
+        # died while taking the checkpoint: store untouched
+        shutil.rmtree(self.checkpoint, ignore_errors=True)
         return False
 
     def load(self, triples: Graph, files: Iterable[Path] = (),
@@ -208,8 +246,14 @@ class OxigraphStore(Store):
     def _load(self, triples: Graph, files: list[Path],
               extra_check: Callable[[], ValidationReport] | None) -> ValidationReport:
         self.inner.flush()
-        self.inner.backup(str(self.checkpoint))
-        _touch_atomically(self.marker)  # from here on, a crash restores the checkpoint
+        try:
+            self.inner.backup(str(self.checkpoint))
+            _touch_atomically(self.marker)  # from here on, a crash restores the checkpoint
+        except BaseException:  # a full disk: the store is untouched; drop a partial checkpoint
+            if not self.marker.exists():
+                self.marker.with_name(self.marker.name + ".tmp").unlink(missing_ok=True)
+                shutil.rmtree(self.checkpoint, ignore_errors=True)
+            raise
         try:
             report = self._fill_and_check(triples, files, extra_check)
         except BaseException as exc:

@@ -191,3 +191,151 @@ def test_an_impossible_yaml_date_is_one_clear_error(mini_dir, command):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"{f}:5: source.published: " in result.output
     assert "2026-02-30" in result.output
+
+
+# -- 5. a store held by another process, a full disk: one line, exit 1, store unchanged ------
+
+
+@pytest.fixture
+def oxigraph_store(tmp_path, mini_dir):
+    pytest.importorskip("pyoxigraph")
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    assert run("load", mini_dir, "--store", spec).exit_code == 0
+    return spec
+
+
+@pytest.fixture
+def holder(oxigraph_store):
+    """A second process holding the store open (as `oxigraph serve` would)."""
+    import subprocess
+    import sys
+
+    path = oxigraph_store.removeprefix("oxigraph:")
+    proc = subprocess.Popen([sys.executable, "-c",
+                             "import sys, time, pyoxigraph\n"
+                             f"s = pyoxigraph.Store({path!r})\n"
+                             "print('ready', flush=True)\n"
+                             "time.sleep(120)\n"],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    yield proc
+    proc.kill()
+    proc.wait(10)
+
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = [x for x in result.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def _store_files(spec: str) -> dict:
+    from pathlib import Path
+
+    root = Path(spec.removeprefix("oxigraph:"))
+    return {p.name: p.stat().st_size for p in root.parent.iterdir()}
+
+
+@pytest.mark.parametrize("command", ["load", "validate"])
+def test_a_store_held_by_another_process(oxigraph_store, holder, mini_dir, tmp_path, command):
+    before = _store_files(oxigraph_store)
+    args = ["load", mini_dir] if command == "load" else ["validate"]
+    line = _one_line_error(run(*args, "--store", oxigraph_store))
+    assert "in use by another process" in line and oxigraph_store.removeprefix("oxigraph:") in line
+    assert _store_files(oxigraph_store) == before
+    holder.kill()
+    holder.wait(10)
+    assert _count(oxigraph_store)[0] == _mini_triples(mini_dir)
+
+
+def test_a_load_in_progress_elsewhere_is_not_undone(oxigraph_store, holder, mini_dir):
+    """A marker left by a load that another process is running must not trigger recovery."""
+    import shutil
+    from pathlib import Path
+
+    path = Path(oxigraph_store.removeprefix("oxigraph:"))
+    marker = path.with_name(path.name + ".loading")
+    checkpoint = path.with_name(path.name + ".checkpoint")
+    shutil.copytree(path, checkpoint, ignore=shutil.ignore_patterns("LOCK"))
+    marker.write_text("a load is in progress\n")
+    line = _one_line_error(run("load", mini_dir, "--store", oxigraph_store))
+    assert "in use by another process" in line
+    assert marker.exists() and checkpoint.exists() and (path / "CURRENT").exists()
+
+
+def _enospc(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_during_the_load(oxigraph_store, mini_dir, tmp_path, monkeypatch):
+    from dealgraph.graph.stores import OxigraphStore
+
+    fill = OxigraphStore._fill_and_check
+
+    def fill_then_fail(self, *args):
+        fill(self, *args)  # the data went in: the checkpoint must bring the store back
+        _enospc()
+
+    monkeypatch.setattr(OxigraphStore, "_fill_and_check", fill_then_fail)
+    before = _count(oxigraph_store)
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    line = _one_line_error(run("load", extra, "--store", oxigraph_store))
+    assert "No space left on device" in line and "nothing was loaded" in line
+    assert _count(oxigraph_store) == before
+
+
+def test_a_full_disk_while_taking_the_checkpoint(oxigraph_store, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from dealgraph.graph.stores import OxigraphStore
+
+    real = OxigraphStore.inner
+
+    class Inner:
+        def __init__(self, store):
+            self._store = store
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def __len__(self):
+            return len(self._store)
+
+        def backup(self, path):
+            Path(path).mkdir()
+            (Path(path) / "partial.sst").write_text("half a checkpoint")
+            _enospc()
+
+    monkeypatch.setattr(OxigraphStore, "inner", property(lambda self: Inner(real.fget(self))))
+    before = _count(oxigraph_store)
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    line = _one_line_error(run("load", extra, "--store", oxigraph_store))
+    assert "No space left on device" in line
+    path = Path(oxigraph_store.removeprefix("oxigraph:"))
+    assert not path.with_name(path.name + ".checkpoint").exists()
+    monkeypatch.undo()
+    assert _count(oxigraph_store) == before
+
+
+def test_a_full_disk_writing_the_batch(mini_dir, tmp_path, monkeypatch, oxigraph_store):
+    import dealgraph.loaders
+
+    monkeypatch.setattr(dealgraph.loaders, "write_ntriples", _enospc)
+    before = _count(oxigraph_store)
+    f = mini_dir / "sources" / "doc-b.yaml"
+    line = _one_line_error(run("load", f, "--store", oxigraph_store))
+    assert "No space left on device" in line
+    assert _count(oxigraph_store) == before
+
+
+def test_an_unreachable_remote_store(mini_dir):
+    from tests.conftest import _free_port
+
+    line = _one_line_error(run("load", mini_dir, "--store", f"http://127.0.0.1:{_free_port()}"))
+    assert "Connection refused" in line
