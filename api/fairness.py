@@ -6,7 +6,9 @@ Each client (its address, as the ASGI server reports it; behind a trusted proxy,
 time in any sliding minute. A query over either limit is answered 429 at once, with a
 ``Retry-After`` saying when the client may try again, and never forks a worker. The whole
 server runs at most ``max_total`` queries at once (503 with Retry-After beyond that), so
-many clients together cannot crowd out the lookups either.
+many clients together cannot crowd out the lookups either. :class:`FairShareGate` answers
+refused clients before routing, after a short wait, so a flood of refused requests costs
+the server little.
 
 >>> clock = [0.0]
 >>> budgets = ClientBudgets(max_concurrent=1, seconds_per_minute=10, max_total=4,
@@ -27,6 +29,8 @@ dealgraph.api.errors.ApiError: query time budget used up: 12.0 of 10 s in the la
 
 from __future__ import annotations
 
+import asyncio
+import json
 import math
 import threading
 import time
@@ -36,7 +40,7 @@ from contextlib import contextmanager
 
 from dealgraph.api.errors import ApiError
 
-__all__ = ["ClientBudgets"]
+__all__ = ["ClientBudgets", "FairShareGate"]
 
 WINDOW = 60.0
 
@@ -71,6 +75,18 @@ class ClientBudgets:
             if excess < 0:
                 return max(1, math.ceil(ended + WINDOW - now))
         return 1
+
+    def refusal(self, client: str) -> ApiError | None:
+        """The 429/503 ``client`` would get now, or None (takes no slot)."""
+        try:
+            self.acquire(client)
+        except ApiError as exc:
+            return exc
+        with self._lock:  # give the slot back without charging time
+            self._active[client] -= 1
+            if not self._active[client]:
+                del self._active[client]
+        return None
 
     def acquire(self, client: str) -> None:
         """Take a query slot for ``client`` or raise ApiError 429/503 with Retry-After."""
@@ -109,3 +125,39 @@ class ClientBudgets:
             yield
         finally:
             self.release(client, self.clock() - started)
+
+
+class FairShareGate:
+    """ASGI middleware: refuse a client over its SPARQL share before any routing, slowly.
+
+    A flooding client that ignores ``Retry-After`` would otherwise spend the server's CPU
+    on a stream of cheap 429s. The gate answers on the event loop, before FastAPI, and
+    waits ``delay`` seconds first (a tarpit that costs the server nothing but a timer), so
+    each of the flooder's connections is held to a few requests a second. Requests that
+    pass the gate take their slot in the route as usual.
+    """
+
+    def __init__(self, app, budgets: ClientBudgets, delay: float = 0.5) -> None:
+        self.app = app
+        self.budgets = budgets
+        self.delay = delay
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] == "http" and scope["path"] == "/sparql"
+                and (scope["method"] == "POST" or b"query=" in scope.get("query_string", b""))):
+            client = scope["client"][0] if scope.get("client") else "unknown"
+            refusal = self.budgets.refusal(client)
+            if refusal is not None:
+                await asyncio.sleep(self.delay)
+                body = json.dumps({"error": {"status": refusal.status,
+                                             "message": refusal.message,
+                                             **refusal.details}}).encode()
+                headers = [(b"content-type", b"application/json"),
+                           (b"content-length", str(len(body)).encode())]
+                headers += [(k.lower().encode(), v.encode())
+                            for k, v in (refusal.headers or {}).items()]
+                await send({"type": "http.response.start", "status": refusal.status,
+                            "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dealgraph.api.errors import install_error_handlers
-from dealgraph.api.fairness import ClientBudgets
+from dealgraph.api.fairness import ClientBudgets, FairShareGate
 from dealgraph.api.limits import RequestLimits
 from dealgraph.api.routers import (
     analytics,
@@ -61,6 +61,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
               sparql.router, explorer.router):
         application.include_router(r)
+    application.add_middleware(FairShareGate, budgets=application.state.budgets)
     application.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
                                max_url_length=settings.max_url_length)
     return application

@@ -103,7 +103,7 @@ def _serialize(result: Result, fmt: str, max_rows: int) -> tuple[bytes, str, boo
         if name == "json" and truncated:
             doc = json.loads(data)
             doc["truncated"] = True
-            data = json.dumps(doc).encode()
+            data = json.dumps(doc, allow_nan=False).encode()
         elif name == "xml" and truncated:
             data = data.replace(b"<head>", b'<head><link href="urn:dealgraph:truncated"/>', 1)
     return data, RESULT_TYPES[name], truncated, rows
@@ -114,8 +114,14 @@ def _child(conn, kg, text: str, negotiate: Callable[[str], str], max_rows: int,
     # Never outlive the time limit, even if the server that forked us is killed before it
     # can kill us: the alarm's default action ends this process.
     signal.alarm(int(timeout) + 2)
-    # A slow query must not starve the lookups the server answers meanwhile.
+    # A slow query must not starve the lookups the server answers meanwhile: the worker
+    # runs only when the server leaves a core idle (SCHED_IDLE; nice 10 where that is absent).
     os.nice(10)
+    if hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            pass
     try:
         if supported():
             forbid_network()

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(65_536, ge=4096, description="Largest request head (request "
                                   "line and headers) accepted; a larger one is answered 400 and "
                                   "the connection closed before the rest is read.")
-    client_max_queries: int = Field(2, gt=0, description="SPARQL queries one client may run at "
+    client_max_queries: int = Field(1, gt=0, description="SPARQL queries one client may run at "
                                     "once; more are answered 429 with Retry-After.")
     client_query_seconds: float = Field(30.0, gt=0, description="Seconds of SPARQL query time "
                                         "one client may use in any minute; past it, 429 with "

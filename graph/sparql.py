@@ -68,7 +68,7 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Tabl
     data = result.serialize(format=fmt)
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     if fmt == "json":
-        text = json.dumps(json.loads(text), indent=2)
+        text = json.dumps(json.loads(text), indent=2, allow_nan=False)
     return text
 
 

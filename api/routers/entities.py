@@ -78,7 +78,7 @@ def card_json(kg, entity_id: str) -> bytes:
     require_entity(kg, entity_id)
     return kg.memo(f"card-json:{entity_id}",
                    lambda: json.dumps(jsonable_encoder(entity_card(kg, entity_id)), ensure_ascii=False,
-                                      separators=(",", ":")).encode())
+                                      separators=(",", ":"), allow_nan=False).encode())
 
 
 @router.get("/{entity_id}/relationships", operation_id="get_entity_relationships",
