@@ -245,7 +245,10 @@ def query(
     if isinstance(out, str):
         sys.stdout.write(out if out.endswith("\n") else out + "\n")
     else:
-        console.print(out)
+        table = Table(*out.header)
+        for row in out.rows:
+            table.add_row(*row)
+        console.print(table)
 
 
 @app.command()

@@ -9,14 +9,21 @@ Amazon Web Services
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from rich.table import Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["run_query", "FORMATS", "tsv_results", "named_queries"]
+__all__ = ["run_query", "FORMATS", "tsv_results", "named_queries", "Rows"]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """SELECT results for a front end to draw as a table: variable names and text cells."""
+
+    header: list[str]
+    rows: list[list[str]]
 
 
 def named_queries() -> dict[str, str]:
@@ -34,8 +41,8 @@ def named_queries() -> dict[str, str]:
 FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
 
 
-def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Table:
-    """Run ``sparql`` and render it as ``fmt``; a rich Table for ``table``.
+def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Rows:
+    """Run ``sparql`` and render it as ``fmt``; :class:`Rows` for a SELECT as ``table``.
 
     SELECT/ASK results use rdflib's SPARQL result serializers (json, csv, tsv, xml);
     CONSTRUCT/DESCRIBE results are graphs (turtle, ntriples, jsonld).
@@ -59,10 +66,8 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Tabl
     if fmt == "table":
         if result.type == "ASK":
             return "true" if result.askAnswer else "false"
-        table = Table(*[str(v) for v in result.vars])
-        for row in result:
-            table.add_row(*["" if v is None else str(v) for v in row])
-        return table
+        return Rows([str(v) for v in result.vars],
+                    [["" if v is None else str(v) for v in row] for row in result])
     if fmt == "tsv":
         return tsv_results(result)
     data = result.serialize(format=fmt)

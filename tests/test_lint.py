@@ -51,3 +51,17 @@ def test_data_flow_is_one_way():
                     if parts[1] != layer and parts[1] not in allowed:
                         bad.append(f"{path.relative_to(ROOT)} imports {mod}")
     assert bad == []
+
+
+# front-end libraries: only the API and the CLI may import them
+FRONT_ENDS = {"rich", "typer", "fastapi", "starlette", "uvicorn", "click"}
+
+
+def test_core_layers_import_no_front_end_library():
+    bad = []
+    for layer in ("ontology", "loaders", "graph"):
+        for path in (ROOT / layer).rglob("*.py"):
+            for mod in _imports(path):
+                if mod.split(".")[0] in FRONT_ENDS:
+                    bad.append(f"{path.relative_to(ROOT)} imports {mod}")
+    assert bad == []
