@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ErrorBody", "ErrorResponse", "ERROR_RESPONSES"]
+__all__ = ["ErrorBody", "ErrorResponse", "ERROR_RESPONSES", "Health"]
+
+
+class Health(BaseModel):
+    """Liveness and the size of the data served."""
+
+    status: str = Field(description="Always 'ok' when the server answers.")
+    triples: int = Field(description="Triples in the store (counted once per load).")
+    query_sandbox: bool = Field(description="Whether SPARQL workers run without network "
+                                            "access (Linux x86_64/aarch64).")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"status": "ok", "triples": 6021, "query_sandbox": True}]})
 
 
 class ErrorBody(BaseModel):

@@ -13,10 +13,19 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from dealgraph.graph.results import (
+    EntityCard,
+    Exposure,
+    Loop,
+    MoneyTally,
+    MoneyTotals,
+    Observation,
+    Trace,
+)
 
 __all__ = ["money", "print_card"]
 
@@ -40,110 +49,109 @@ def money(value: float | int | None, bound: str | None = None, rate: str | None 
     return f"{_BOUND.get(bound or 'exact', '')}${text}{_RATE.get(rate or '', '')}"
 
 
-def _value(o: dict[str, Any]) -> str:
-    if o["unit"] == "USD":
-        s = money(o["value"], o["bound"], o["rate"])
-        if o.get("upper") is not None:
-            s += "–" + money(o["upper"])
+def _value(o: Observation) -> str:
+    if o.unit == "USD":
+        s = money(o.value, o.bound, o.rate)
+        if o.upper is not None:
+            s += "–" + money(o.upper)
         return s
-    s = f"{o['value']:g}" if isinstance(o["value"], float) else str(o["value"])
-    if o.get("upper") is not None:
-        s += f"–{o['upper']}"
-    return f"{_BOUND.get(o['bound'] or 'exact', '')}{s} {o['unit']}"
+    s = f"{o.value:g}" if isinstance(o.value, float) else str(o.value)
+    if o.upper is not None:
+        s += f"–{o.upper}"
+    return f"{_BOUND.get(o.bound or 'exact', '')}{s} {o.unit}"
 
 
-def print_card(console: Console, card: dict[str, Any]) -> None:
+def print_card(console: Console, card: EntityCard) -> None:
     """Print an entity card as rich tables."""
-    head = f"[bold]{card['name']}[/] ({card['id']}) — {card['type']}"
-    if card["roles"]:
-        head += ": " + ", ".join(card["roles"])
+    head = f"[bold]{card.name}[/] ({card.id}) — {card.type}"
+    if card.roles:
+        head += ": " + ", ".join(card.roles)
     console.print(head)
-    if card["aliases"]:
-        console.print("aliases: " + ", ".join(card["aliases"]))
-    if card["group"] != card["id"] or len(card["group_members"]) > 1:
-        console.print(f"group: {card['group']} ({', '.join(card['group_members'])})")
-    if card["deals"]:
+    if card.aliases:
+        console.print("aliases: " + ", ".join(card.aliases))
+    if card.group != card.id or len(card.group_members) > 1:
+        console.print(f"group: {card.group} ({', '.join(card.group_members)})")
+    if card.deals:
         t = Table("deal", "direction", "counterparty", "kind", "amount", "status", "sources",
                   title="deals")
-        for d in card["deals"]:
-            t.add_row(d["id"], "pays" if d["direction"] == "out" else "receives",
-                      d["counterparty"], d["kind"], money(d["amount"], d["bound"], d["rate"]),
-                      d["status"] or "", ", ".join(sorted({s["document"] for s in d["sources"]})))
+        for d in card.deals:
+            t.add_row(d.id, "pays" if d.direction == "out" else "receives",
+                      d.counterparty, d.kind, money(d.amount, d.bound, d.rate),
+                      d.status or "", ", ".join(sorted({s.document for s in d.sources})))
         console.print(t)
-    if card["relationships"]:
+    if card.relationships:
         t = Table("kind", "subject", "object", "sources", title="relationships")
-        for r in card["relationships"]:
-            t.add_row(r["kind"], r["subject"], r["object"],
-                      ", ".join(sorted({s["document"] for s in r["sources"]})))
+        for r in card.relationships:
+            t.add_row(r.kind, r.subject, r.object,
+                      ", ".join(sorted({s.document for s in r.sources})))
         console.print(t)
-    if card["observations"]:
+    if card.observations:
         t = Table("metric", "value", "when", "note", "source", title="observations")
-        for o in card["observations"]:
-            when = o["as_of"] or o["period"] or ""
-            extra = ", ".join(x for x in (o["segment"], o["basis"],
-                                          "forecast" if o["forecast"] else None,
-                                          o["attributed_to"]) if x)
-            t.add_row(o["metric"], _value(o), str(when), extra,
-                      ", ".join(sorted({s["document"] for s in o["sources"]})))
+        for o in card.observations:
+            when = o.as_of or o.period or ""
+            extra = ", ".join(x for x in (o.segment, o.basis,
+                                          "forecast" if o.forecast else None,
+                                          o.attributed_to) if x)
+            t.add_row(o.metric, _value(o), str(when), extra,
+                      ", ".join(sorted({s.document for s in o.sources})))
         console.print(t)
 
 
-def _tally_text(t: dict[str, Any]) -> str:
+def _tally_text(t: MoneyTotals) -> str:
     parts = []
     for key, label in (("committed", "committed"), ("contingent", "contingent"),
                        ("upper_bound", "up to"), ("forecast", "forecast"),
                        ("aggregate", "reported total")):
-        if t.get(key):
-            parts.append(f"{money(t[key])} {label}")
-    if t.get("unknown_amounts"):
-        parts.append(f"{t['unknown_amounts']} deal(s) without a figure")
+        if getattr(t, key):
+            parts.append(f"{money(getattr(t, key))} {label}")
+    if isinstance(t, MoneyTally) and t.unknown_amounts:
+        parts.append(f"{t.unknown_amounts} deal(s) without a figure")
     return ", ".join(parts) or "—"
 
 
-def print_trace(console: Console, result: dict[str, Any]) -> None:
-    arrow = "→" if result["direction"] == "down" else "←"
-    console.print(f"[bold]Money {'from' if result['direction'] == 'down' else 'into'} "
-                  f"{result['entity']}[/] (group: {', '.join(result['start'])})")
-    for hop in result["hops"]:
-        t = Table("deal", "flow", "kind", "amount", "status", title=f"hop {hop['hop']}")
-        for f in hop["flows"]:
-            t.add_row(f["id"], f"{f['payer']} {arrow if arrow == '→' else '→'} {f['payee']}",
-                      f["kind"], money(f["amount"], f["bound"], f["rate"]), f["status"] or "")
+def print_trace(console: Console, result: Trace) -> None:
+    console.print(f"[bold]Money {'from' if result.direction == 'down' else 'into'} "
+                  f"{result.entity}[/] (group: {', '.join(result.start)})")
+    for hop in result.hops:
+        t = Table("deal", "flow", "kind", "amount", "status", title=f"hop {hop.hop}")
+        for f in hop.flows:
+            t.add_row(f.id, f"{f.payer} → {f.payee}",
+                      f.kind, money(f.amount, f.bound, f.rate), f.status or "")
         console.print(t)
     t = Table("entity", "group", "hop", "money arriving", title="reached")
-    for r in result["reached"].values():
-        t.add_row(r["entity"], r["group"], str(r["hop"]), _tally_text(r["money"]))
+    for r in result.reached.values():
+        t.add_row(r.entity, r.group, str(r.hop), _tally_text(r.money))
     console.print(t)
 
 
-def print_exposure(console: Console, e: dict[str, Any]) -> None:
-    pairs = "; ".join(" vs ".join(p) for p in e["rival_pairs"]) or "no rival labs"
-    console.print(f"[bold]{e['group']}[/]: ties to {len(e['sides'])} lab(s); rivals: {pairs}")
+def print_exposure(console: Console, e: Exposure) -> None:
+    pairs = "; ".join(" vs ".join(p) for p in e.rival_pairs) or "no rival labs"
+    console.print(f"[bold]{e.group}[/]: ties to {len(e.sides)} lab(s); rivals: {pairs}")
     t = Table("lab", "money to lab", "money from lab", "ties", "deals")
-    for side in e["sides"].values():
-        ties = ", ".join(f"{x['subject']} {x['kind']} {x['object']}" for x in side["ties"])
-        t.add_row(side["lab"], _tally_text(side["money_to_lab"]),
-                  _tally_text(side["money_from_lab"]), ties, ", ".join(side["deal_ids"]))
+    for side in e.sides.values():
+        ties = ", ".join(f"{x.subject} {x.kind} {x.object}" for x in side.ties)
+        t.add_row(side.lab, _tally_text(side.money_to_lab),
+                  _tally_text(side.money_from_lab), ties, ", ".join(side.deal_ids))
     console.print(t)
 
 
-def print_loops(console: Console, loops: list[dict[str, Any]]) -> None:
+def print_loops(console: Console, loops: list[Loop]) -> None:
     if not loops:
         console.print("no vendor-financed loops")
         return
     t = Table("loop", "money out", "money back", "ratio", "deals")
     for lp in loops:
-        out = money(lp["money_out"]) if lp["money_out"] else "no figure"
-        if lp["money_out_contingent"]:
-            out += f" (+{money(lp['money_out_contingent'])} contingent)"
-        ratio = "—" if lp["ratio"] is None else f"{lp['ratio']:.2f}"
-        back = "unknown" if lp["money_back"] is None else money(lp["money_back"])
-        t.add_row(" → ".join(lp["members"] + [lp["members"][0]]), out, back,
-                  ratio, ", ".join(lp["deal_ids"]))
+        out = money(lp.money_out) if lp.money_out else "no figure"
+        if lp.money_out_contingent:
+            out += f" (+{money(lp.money_out_contingent)} contingent)"
+        ratio = "—" if lp.ratio is None else f"{lp.ratio:.2f}"
+        back = "unknown" if lp.money_back is None else money(lp.money_back)
+        t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back,
+                  ratio, ", ".join(lp.deal_ids))
     console.print(t)
 
 
-def print_exposures(console: Console, result: dict[str, Any] | list[dict[str, Any]]) -> None:
+def print_exposures(console: Console, result: Exposure | list[Exposure]) -> None:
     """One exposure, or a list of them."""
-    for e in [result] if isinstance(result, dict) else result:
+    for e in result if isinstance(result, list) else [result]:
         print_exposure(console, e)

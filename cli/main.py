@@ -64,11 +64,18 @@ def _load(data: Path | None, store: str = "memory"):
 def _print_json(obj: Any) -> None:
     """Print strict JSON: Infinity and NaN are not JSON, so they are an error, not output."""
     try:
-        text = json.dumps(obj, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+        text = json.dumps(obj, indent=2, ensure_ascii=False, default=_jsonable, allow_nan=False)
     except ValueError:
         _fail("the result holds a number that is not a finite number (Infinity or NaN); "
               "nothing printed", code=1)
     sys.stdout.write(text + "\n")
+
+
+def _jsonable(o: Any) -> Any:
+    """Typed results (pydantic models) as their JSON data, as the API serves them (JSON
+    names: a path step's ``from``); anything else as text."""
+    dump = getattr(o, "model_dump", None)
+    return dump(mode="json", by_alias=True) if callable(dump) else str(o)
 
 
 def _emit(result: Any, as_json: bool, printer: str, *args: Any) -> None:
@@ -174,8 +181,8 @@ def sources_cmd(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonO
         return
     table = Table("document", "published", "publisher", "title", "claims")
     for d in docs:
-        pub = (d["published"] or "?") + (" (inferred)" if d["published_inferred"] else "")
-        table.add_row(d["document"], pub, d["publisher"] or "", d["title"], str(len(d["claims"])))
+        pub = (d.published or "?") + (" (inferred)" if d.published_inferred else "")
+        table.add_row(d.document, pub, d.publisher or "", d.title, str(len(d.claims)))
     console.print(table)
 
 
@@ -205,11 +212,10 @@ def flows_cmd(
         return
     table = Table("deal", "payer → payee", "kind", "amount", "status", "date", "sources")
     for f in result:
-        table.add_row(f["id"], f"{f['payer']} → {f['payee']}", f["kind"],
-                      money(f["amount"], f["bound"], f["rate"]) + (" ⚠ conflict" if f["conflict"]
-                                                                  else ""),
-                      f["status"] or "", f["date"] or "",
-                      ", ".join(sorted({s["document"][:3] for s in f["sources"]})))
+        table.add_row(f.id, f"{f.payer} → {f.payee}", f.kind,
+                      money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
+                      f.status or "", f.date or "",
+                      ", ".join(sorted({s.document[:3] for s in f.sources})))
     console.print(table)
 
 
@@ -399,9 +405,9 @@ def paths_cmd(
         _print_json(result)
         return
     for p in result:
-        console.print(" → ".join([p["steps"][0]["from"]] + [
-            f"[{s.get('deal') or s.get('relationship') or s['kind']}] {s['to']}"
-            for s in p["steps"]]), markup=False, highlight=False)
+        console.print(" → ".join([p.steps[0].from_] + [
+            f"[{getattr(s, 'deal', None) or getattr(s, 'relationship', None) or s.kind}] {s.to}"
+            for s in p.steps]), markup=False, highlight=False)
     if not result:
         console.print("no path")
 
@@ -424,9 +430,9 @@ def share_cmd(
     if as_json:
         _print_json(result)
         return
-    pct = "unknown (no total known)" if result["share"] is None else f"{result['share']:.1%}"
-    console.print(f"{payee} ({result['payee_group']} group) gets {money(result['money']['committed'])}"
-                  f" of {payer}'s {money(result['total'])} total commitments: {pct}")
+    pct = "unknown (no total known)" if result.share is None else f"{result.share:.1%}"
+    console.print(f"{payee} ({result.payee_group} group) gets {money(result.money.committed)}"
+                  f" of {payer}'s {money(result.total)} total commitments: {pct}")
 
 
 @app.command("conflicts")
@@ -440,9 +446,9 @@ def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt =
         _print_json(result)
         return
     for c in result:
-        console.print(f"[bold]{c['what']}[/] ({c['id']})")
-        for f in c["figures"]:
-            console.print(f"  {money(f['value'], f['bound'])}  {f['document']}: “{f['quote']}”",
+        console.print(f"[bold]{c.what}[/] ({c.id})")
+        for f in c.figures:
+            console.print(f"  {money(f.value, f.bound)}  {f.document}: “{f.quote}”",
                           highlight=False)
 
 

@@ -3,7 +3,7 @@
 >>> from dealgraph import open_graph
 >>> kg = open_graph()
 >>> card = entity_card(kg, "aws")
->>> card["name"], card["group"]
+>>> card.name, card.group
 ('Amazon Web Services', 'amazon')
 >>> try:
 ...     entity_card(kg, "amazn")
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.flows import flow_of_edge
 from dealgraph.graph.projection import iso, num
+from dealgraph.graph.results import EntityCard, Observation, Source
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -102,16 +103,15 @@ SELECT DISTINCT ?doc ?claim ?quote WHERE {
 }"""
 
 
-def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[dict[str, Any]]:
+def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[Observation]:
     """Every observation (of ``subject`` if given), each with its sources.
 
     The observations are read once per load and kept (:meth:`KnowledgeGraph.memo`); callers
     get copies they may change.
     """
-    import copy
-
-    every = kg.memo("observations", lambda: _all_observations(kg))
-    return [copy.deepcopy(o) for o in every if subject is None or o["subject"] == subject]
+    every = kg.memo("observations", lambda: [Observation.model_validate(o)
+                                             for o in _all_observations(kg)])
+    return [o.model_copy(deep=True) for o in every if subject is None or o.subject == subject]
 
 
 def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ def entity_texts(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
     return kg.memo("entity-texts", read)
 
 
-def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
+def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
     """Everything about one entity: types, names, group, relationships, deals, observations."""
     g = kg.nx()
     if entity_id not in g:
@@ -205,7 +205,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
     relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
     deals.sort(key=lambda d: (-(d["amount"] or 0), d["id"]))
     group = node["group"]
-    return {
+    return EntityCard.model_validate({
         "id": entity_id,
         "name": node["name"],
         "type": node["type"],
@@ -217,10 +217,10 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> dict[str, Any]:
         "relationships": relationships,
         "deals": deals,
         "observations": observations(kg, entity_id),
-    }
+    })
 
 
-def sources(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+def sources(kg: KnowledgeGraph) -> list[Source]:
     """The source documents, each with the claims (ids and quotes) that rest on it."""
     claims: dict[str, list[dict[str, str]]] = {}
     for row in kg.rows(CLAIMS_QUERY):
@@ -240,4 +240,4 @@ def sources(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "note": row["note"],
             "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),
         })
-    return sorted(out, key=lambda s: s["document"])
+    return [Source.model_validate(s) for s in sorted(out, key=lambda s: s["document"])]

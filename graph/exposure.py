@@ -11,7 +11,7 @@ Per side the result gives money *to* the lab (committed, contingent, upper-bound
 structural ties and sources; plus totals over all sides, bucket by bucket.
 
 >>> from dealgraph import open_graph
->>> sorted(exposure(open_graph(), "amazon")["sides"])[:2]
+>>> sorted(exposure(open_graph(), "amazon").sides)[:2]
 ['anthropic', 'openai']
 """
 
@@ -25,6 +25,7 @@ from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.flows import sources_of_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import BUCKETS, countable, tally
+from dealgraph.graph.results import Exposure, Flow
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -50,7 +51,7 @@ def _labs(kg: KnowledgeGraph) -> set[str]:
     return {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d.get("roles", ())}
 
 
-def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -> dict[str, Any]:
+def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -> Exposure:
     """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
     g = kg.nx()
     if org not in g:
@@ -61,15 +62,15 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
     group = groups.get(org, org)
     labs = {groups.get(lab, lab) for lab in _labs(kg)} - {group}
     fl = countable(all_flows(kg, as_of=as_of))
-    to_lab: dict[str, list[dict]] = defaultdict(list)
-    from_lab: dict[str, list[dict]] = defaultdict(list)
+    to_lab: dict[str, list[Flow]] = defaultdict(list)
+    from_lab: dict[str, list[Flow]] = defaultdict(list)
     for f in fl:
-        gp, gq = groups.get(f["payer"], f["payer"]), groups.get(f["payee"], f["payee"])
+        gp, gq = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
         if gp == group and gq in labs:
             to_lab[gq].append(f)
         elif gq == group and gp in labs:
             from_lab[gp].append(f)
-    structural: dict[str, list[dict]] = defaultdict(list)
+    structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
     cut = None if as_of is None else str(as_of)
     for u, v, _k, d in g.edges(keys=True, data=True):
         if d.get("kind") not in TIE_RELATIONSHIPS:
@@ -96,12 +97,12 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
             "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
             "money_to_lab": tally(out_f),
             "money_from_lab": tally(in_f),
-            "kinds": sorted({f["kind"] for f in out_f + in_f} | {t["kind"] for t in
-                                                                   structural.get(lab, [])}),
-            "deal_ids": sorted(f["id"] for f in out_f + in_f),
+            "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in
+                                                               structural.get(lab, [])}),
+            "deal_ids": sorted(f.id for f in out_f + in_f),
             "flows": out_f + in_f,
             "ties": structural.get(lab, []),
-            "sources": sources_of_flows(out_f + in_f) + [
+            "sources": [s.model_dump() for s in sources_of_flows(out_f + in_f)] + [
                 s | {"relationship": t["relationship"]} for t in structural.get(lab, [])
                 for s in t["sources"]],
         }
@@ -111,17 +112,17 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
         "money_from_labs": {b: sum(s["money_from_lab"][b] for s in sides.values())
                             for b in BUCKETS},
     }
-    return {
+    return Exposure.model_validate({
         "organization": org,
         "group": group,
         "sides": sides,
         "rival_pairs": rival_pairs,
         "two_sided": bool(rival_pairs),
         "total": totals,
-    }
+    })
 
 
-def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[dict[str, Any]]:
+def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[Exposure]:
     """Every group with ties to at least two labs that compete with each other."""
     groups = group_map(kg)
     tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True)
@@ -129,9 +130,9 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
     out = []
     for top in tops:
         e = exposure(kg, top, as_of=as_of)
-        if e["two_sided"]:
+        if e.two_sided:
             out.append(e)
-    out.sort(key=lambda e: -sum(e["total"]["money_to_labs"].values()))
+    out.sort(key=lambda e: -sum(e.total.money_to_labs.model_dump().values()))
     return out
 
 

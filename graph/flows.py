@@ -6,16 +6,18 @@ date of its source. Amounts are in base units (5000000000 for $5 billion).
 
 >>> from dealgraph import open_graph
 >>> kg = open_graph()
->>> [f["amount"] for f in flows(kg, payer="openai", payee="aws")]
+>>> [f.amount for f in flows(kg, payer="openai", payee="aws")]
 [38000000000]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dealgraph.graph.projection import headline_amount
+from dealgraph.graph.results import Flow, FlowEvidence
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -49,7 +51,11 @@ def effective_date(edge: dict[str, Any]) -> str | None:
 
 def flow_of_edge(payer: str, payee: str, key: str, edge: dict[str, Any],
                  as_of: str | None = None) -> dict[str, Any] | None:
-    """The flow dict of one money edge as known on ``as_of`` (None if not yet known)."""
+    """The flow dict of one money edge as known on ``as_of`` (None if not yet known).
+
+    The dict has the fields of :class:`~dealgraph.graph.results.Flow`; callers that add
+    fields (an entity card's deals, the API's listings) validate it into their model.
+    """
     when = effective_date(edge)
     if as_of is not None and when is not None and when > as_of:
         return None
@@ -88,7 +94,7 @@ def flows(
     payee: str | None = None,
     kind: str | None = None,
     as_of: str | dt.date | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Flow]:
     """Money flows, largest first, optionally filtered by payer, payee, kind and as-of date."""
     cut = parse_as_of(as_of)
     out = []
@@ -101,16 +107,16 @@ def flows(
         if f is not None:
             out.append(f)
     out.sort(key=lambda f: (-(f["amount"] or 0), f["id"]))
-    return out
+    return [Flow.model_validate(f) for f in out]
 
 
-def sources_of_flows(flows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def sources_of_flows(flows: Iterable[Flow]) -> list[FlowEvidence]:
     """The distinct (document, quote) sources of ``flows``, each tagged with its deal id."""
     seen, out = set(), []
     for f in flows:
-        for s in f["sources"]:
-            k = (s["document"], s["quote"])
+        for s in f.sources:
+            k = (s.document, s.quote)
             if k not in seen:
                 seen.add(k)
-                out.append(s | {"deal": f["id"]})
+                out.append(FlowEvidence(document=s.document, quote=s.quote, deal=f.id))
     return out

@@ -137,7 +137,7 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
                                   "in_loop": d["in_loop"], "short": short}})
     cards = {}
     for n in g.nodes:
-        c = entity_card(kg, n)
+        c = entity_card(kg, n).model_dump()  # plain data for the page's JSON
         cards[n] = {
             "id": n, "name": c["name"], "type": c["type"], "roles": c["roles"],
             "group": c["group"],

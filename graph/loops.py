@@ -20,7 +20,7 @@ Loops are listed shortest first, then by money out.
 
 >>> from dealgraph import open_graph
 >>> for lp in vendor_financed_loops(open_graph(), max_length=2):
-...     print(lp["members"], lp["money_out"], lp["money_back"], lp["ratio"])
+...     print(lp.members, lp.money_out, lp.money_back, lp.ratio)
 ['amazon', 'openai'] 50000000000 38000000000 0.76
 ['amazon', 'anthropic'] 13000000000 100000000000 7.6923
 ['microsoft', 'openai'] 13000000000 250000000000 19.2308
@@ -37,6 +37,7 @@ from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.flows import sources_of_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import countable, tally
+from dealgraph.graph.results import Flow, Loop
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -47,8 +48,8 @@ INVESTMENT_KINDS = ("equity-investment",)
 
 
 def find_loops(
-    edges: dict[tuple[str, str], list[dict[str, Any]]],
-    investments: dict[tuple[str, str], list[dict[str, Any]]],
+    edges: dict[tuple[str, str], list[Any]],
+    investments: dict[tuple[str, str], list[Any]],
     max_length: int = 4,
 ) -> list[list[str]]:
     """Group paths ``[A, B, ..., A]`` that close an investment A -> B within ``max_length``.
@@ -105,7 +106,7 @@ def find_loops(
 
 def vendor_financed_loops(
     kg: KnowledgeGraph, max_length: int = 4, as_of: str | dt.date | None = None
-) -> list[dict[str, Any]]:
+) -> list[Loop]:
     """Every vendor-financed loop at corporate-group level (see the module docstring).
 
     Each loop: ``members`` (groups, investor first), ``flows`` (the investment flows and the
@@ -115,14 +116,14 @@ def vendor_financed_loops(
     """
     groups = group_map(kg)
     fl = countable(all_flows(kg, as_of=as_of))
-    edges: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    investments: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    edges: dict[tuple[str, str], list[Flow]] = defaultdict(list)
+    investments: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     for f in fl:
-        ga, gb = groups.get(f["payer"], f["payer"]), groups.get(f["payee"], f["payee"])
+        ga, gb = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
         if ga == gb:
             continue
         edges[(ga, gb)].append(f)
-        if f["kind"] in INVESTMENT_KINDS:
+        if f.kind in INVESTMENT_KINDS:
             investments[(ga, gb)].append(f)
     loops = []
     for path in find_loops(edges, investments, max_length):
@@ -145,12 +146,12 @@ def vendor_financed_loops(
             "money_out_upper_bound": out_tally["upper_bound"],
             "money_back": money_back,
             "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
-            "deal_ids": [f["id"] for f in used],
-            "out_deal_ids": [f["id"] for f in out_flows],
-            "back_deal_ids": [f["id"] for leg in back_legs for f in leg],
-            "dates": sorted({f["effective_date"] for f in used if f["effective_date"]}),
+            "deal_ids": [f.id for f in used],
+            "out_deal_ids": [f.id for f in out_flows],
+            "back_deal_ids": [f.id for leg in back_legs for f in leg],
+            "dates": sorted({f.effective_date for f in used if f.effective_date}),
             "sources": sources_of_flows(used),
         })
     loops.sort(key=lambda lp: (len(lp["members"]), -lp["money_out"], lp["members"]))
-    return loops
+    return [Loop.model_validate(lp) for lp in loops]
 

@@ -3,7 +3,7 @@
 >>> from dealgraph import open_graph
 >>> kg = open_graph()
 >>> for p in paths(kg, "amazon", "aws", max_length=2):
-...     print(" -> ".join(s["deal"] for s in p["steps"]))
+...     print(" -> ".join(s.deal for s in p.steps))
 amazon-anthropic-investment-2026-initial -> anthropic-aws-compute-2026
 amazon-anthropic-investment-2026-initial -> anthropic-aws-revenue-share
 amazon-anthropic-investment-2026-milestone -> anthropic-aws-compute-2026
@@ -24,6 +24,7 @@ import networkx as nx
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import countable, tally
+from dealgraph.graph.results import Path, Share
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -39,7 +40,7 @@ def paths(
     mode: Literal["money", "any"] = "money",
     as_of: str | dt.date | None = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[Path]:
     """Simple paths from ``a`` to ``b`` of at most ``max_length`` edges, shortest first.
 
     ``mode="money"`` follows money edges in their direction (payer -> payee);
@@ -55,7 +56,7 @@ def paths(
     view = nx.MultiGraph() if mode == "any" else nx.MultiDiGraph()
     view.add_nodes_from(g.nodes)
     for f in countable(all_flows(kg, as_of=as_of)):
-        view.add_edge(f["payer"], f["payee"], key=f["id"], flow=f)
+        view.add_edge(f.payer, f.payee, key=f.id, flow=f)
     if mode == "any":
         for u, v, k, d in g.edges(keys=True, data=True):
             if d["edge"] == "structure":
@@ -70,9 +71,9 @@ def paths(
             other = v if u == node else u
             if "flow" in d:
                 f = d["flow"]
-                steps.append({"from": node, "to": other, "deal": f["id"], "kind": f["kind"],
-                              "payer": f["payer"], "payee": f["payee"], "amount": f["amount"],
-                              "status": f["status"], "sources": f["sources"]})
+                steps.append({"from": node, "to": other, "deal": f.id, "kind": f.kind,
+                              "payer": f.payer, "payee": f.payee, "amount": f.amount,
+                              "status": f.status, "sources": f.sources})
             else:
                 s = d["structure"]
                 steps.append({"from": node, "to": other, "relationship": s["relationship"],
@@ -80,7 +81,7 @@ def paths(
             node = other
         out.append({"length": len(steps), "steps": steps})
     out.sort(key=_path_key)
-    return out[:limit]
+    return [Path.model_validate(p) for p in out[:limit]]
 
 
 def _path_key(p: dict[str, Any]) -> tuple:
@@ -96,7 +97,7 @@ def _path_key(p: dict[str, Any]) -> tuple:
 
 
 def share(kg: KnowledgeGraph, payer: str, payee: str,
-          as_of: str | dt.date | None = None) -> dict[str, Any]:
+          as_of: str | dt.date | None = None) -> Share:
     """``payee``'s group's share of ``payer``'s total commitments, when a total is known.
 
     The total is the latest ``total-commitments`` observation of the payer (as of the date);
@@ -104,7 +105,7 @@ def share(kg: KnowledgeGraph, payer: str, payee: str,
 
     >>> from dealgraph import open_graph
     >>> s = share(open_graph(), "openai", "aws", as_of="2025-11-30")
-    >>> s["money"]["committed"], s["total"], s["share"]
+    >>> s.money.committed, s.total, s.share
     (38000000000, 1400000000000, 0.0271)
     """
     from dealgraph.graph.cards import observations
@@ -113,16 +114,16 @@ def share(kg: KnowledgeGraph, payer: str, payee: str,
     target = groups.get(payee, payee)
     cut = None if as_of is None else str(as_of)
     fl = [f for f in countable(all_flows(kg, payer=payer, as_of=as_of))
-          if groups.get(f["payee"], f["payee"]) == target]
-    totals = [o for o in observations(kg, payer) if o["metric"] == "total-commitments"
-              and not o["forecast"] and (cut is None or (o["as_of"] or "") <= cut)]
-    total = max(totals, key=lambda o: (o["as_of"] or "", o["published"] or ""), default=None)
+          if groups.get(f.payee, f.payee) == target]
+    totals = [o for o in observations(kg, payer) if o.metric == "total-commitments"
+              and not o.forecast and (cut is None or (o.as_of or "") <= cut)]
+    total = max(totals, key=lambda o: (o.as_of or "", o.published or ""), default=None)
     money = tally(fl)
-    return {
+    return Share.model_validate({
         "payer": payer, "payee": payee, "payee_group": target, "money": money,
-        "deal_ids": [f["id"] for f in fl],
-        "total": total["value"] if total else None,
-        "total_observation": total["id"] if total else None,
-        "share": round(money["committed"] / total["value"], 4) if total and total["value"] else None,
-        "sources": [s for f in fl for s in f["sources"]] + (total["sources"] if total else []),
-    }
+        "deal_ids": [f.id for f in fl],
+        "total": total.value if total else None,
+        "total_observation": total.id if total else None,
+        "share": round(money["committed"] / total.value, 4) if total and total.value else None,
+        "sources": [s for f in fl for s in f.sources] + (total.sources if total else []),
+    })

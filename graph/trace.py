@@ -7,7 +7,7 @@ for every entity reached, the money arriving over traced flows, bucket by bucket
 
 >>> from dealgraph import open_graph
 >>> t = trace(open_graph(), "amazon", depth=1)
->>> t["reached"]["openai"]["money"]["committed"]
+>>> t.reached["openai"].money.committed
 50000000000
 """
 
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.money import countable, tally
+from dealgraph.graph.results import Flow, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -33,7 +34,7 @@ def trace(
     depth: int = 2,
     direction: Literal["down", "up"] = "down",
     as_of: str | dt.date | None = None,
-) -> dict[str, Any]:
+) -> Trace:
     """Follow money from ``entity``'s group ``depth`` hops ``down`` (to payees) or ``up``."""
     if direction not in ("down", "up"):
         raise ValueError("direction must be 'down' or 'up'")
@@ -48,31 +49,32 @@ def trace(
     start = {n for n, gr in groups.items() if gr == groups.get(entity, entity)} | {entity}
     fl = countable(all_flows(kg, as_of=as_of))
     near, far = ("payer", "payee") if direction == "down" else ("payee", "payer")
-    by_near: dict[str, list[dict]] = defaultdict(list)
+    by_near: dict[str, list[Flow]] = defaultdict(list)
     for f in fl:
-        by_near[f[near]].append(f)
+        by_near[getattr(f, near)].append(f)
     frontier, seen = set(start), set(start)
     hops, arriving = [], defaultdict(list)
     first_hop: dict[str, int] = {}
     used: set[str] = set()
     for hop in range(1, depth + 1):
-        crossed = [f for n in sorted(frontier) for f in by_near.get(n, []) if f["id"] not in used]
+        crossed = [f for n in sorted(frontier) for f in by_near.get(n, []) if f.id not in used]
         if not crossed:
             break
         nxt = set()
         for f in crossed:
-            used.add(f["id"])
-            arriving[f[far]].append(f)
-            if f[far] not in seen:
-                nxt.add(f[far])
-                first_hop.setdefault(f[far], hop)
+            used.add(f.id)
+            there = getattr(f, far)
+            arriving[there].append(f)
+            if there not in seen:
+                nxt.add(there)
+                first_hop.setdefault(there, hop)
         hops.append({"hop": hop, "flows": crossed})
         seen |= nxt
         frontier = nxt
     reached = {
         n: {"entity": n, "group": groups.get(n, n), "hop": first_hop.get(n, 0),
-            "money": tally(fs), "deal_ids": [f["id"] for f in fs]}
+            "money": tally(fs), "deal_ids": [f.id for f in fs]}
         for n, fs in sorted(arriving.items())
     }
-    return {"entity": entity, "start": sorted(start), "direction": direction, "depth": depth,
-            "as_of": None if as_of is None else str(as_of), "hops": hops, "reached": reached}
+    return Trace(entity=entity, start=sorted(start), direction=direction, depth=depth,
+                 as_of=None if as_of is None else str(as_of), hops=hops, reached=reached)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
@@ -18,6 +18,16 @@ from dealgraph.api.deps import (
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import flows as flows_of
 from dealgraph.graph import sources as sources_of
+from dealgraph.graph.results import (
+    Conflict,
+    Exposure,
+    FlowPage,
+    Loop,
+    Share,
+    Source,
+    Trace,
+)
+from dealgraph.graph.results import Path as MoneyPath
 from dealgraph.loaders.models import DealKind
 
 router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
@@ -29,18 +39,18 @@ OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 @router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
 def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee: OptSlug = None,
                kind: DealKind | None = None, as_of: AsOf = None,
-               offset: Offset = 0, limit: Limit = None) -> dict[str, Any]:
+               offset: Offset = 0, limit: Limit = None) -> FlowPage:
     for e in (payer, payee):
         if e:
             require_entity(kg, e)
     result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=as_of)
-    return page(result, offset, limit, settings)
+    return FlowPage.model_validate(page(result, offset, limit, settings))
 
 
 @router.get("/trace/{entity_id}", operation_id="trace_money", summary="Follow money hop by hop")
 def trace(kg: GraphDep, entity_id: Slug,
           depth: Annotated[int, Query(ge=1, le=6)] = 2,
-          direction: Literal["down", "up"] = "down", as_of: AsOf = None) -> dict[str, Any]:
+          direction: Literal["down", "up"] = "down", as_of: AsOf = None) -> Trace:
     from dealgraph.graph.trace import trace as trace_of
 
     require_entity(kg, entity_id)
@@ -49,7 +59,7 @@ def trace(kg: GraphDep, entity_id: Slug,
 
 @router.get("/exposure/{entity_id}", operation_id="get_exposure",
             summary="One organization's ties to competing labs")
-def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> dict[str, Any]:
+def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
     from dealgraph.graph.exposure import exposure as exposure_of
 
     require_entity(kg, entity_id)
@@ -58,7 +68,7 @@ def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> dict[str, Any
 
 @router.get("/exposure", operation_id="list_two_sided_bets",
             summary="Every organization with bets on both sides")
-def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
+def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[Exposure]:
     from dealgraph.graph.exposure import two_sided_bets
 
     return two_sided_bets(kg, as_of=as_of)
@@ -66,7 +76,7 @@ def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
 def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4,
-          as_of: AsOf = None) -> list[dict[str, Any]]:
+          as_of: AsOf = None) -> list[Loop]:
     from dealgraph.graph.loops import vendor_financed_loops
 
     return vendor_financed_loops(kg, max_length=max_length, as_of=as_of)
@@ -74,7 +84,7 @@ def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4,
 
 @router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
 def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1, le=5)] = 3,
-          mode: Literal["money", "any"] = "money", as_of: AsOf = None) -> list[dict[str, Any]]:
+          mode: Literal["money", "any"] = "money", as_of: AsOf = None) -> list[MoneyPath]:
     from dealgraph.graph.paths import paths as paths_of
 
     require_entity(kg, a)
@@ -84,7 +94,7 @@ def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1,
 
 @router.get("/share/{payer}/{payee}", operation_id="get_share",
             summary="A payee's share of a payer's total commitments")
-def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> dict[str, Any]:
+def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
     from dealgraph.graph.paths import share as share_of
 
     require_entity(kg, payer)
@@ -94,7 +104,7 @@ def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> dict[st
 
 @router.get("/conflicts", operation_id="list_conflicts",
             summary="Figures on which sources disagree")
-def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
+def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[Conflict]:
     from dealgraph.graph.conflicts import conflicts as conflicts_of
 
     return conflicts_of(kg, as_of=as_of)
@@ -102,5 +112,5 @@ def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[dict[str, Any]]:
 
 @router.get("/sources", operation_id="list_sources",
             summary="Source documents with the claims resting on each")
-def sources(kg: GraphDep) -> list[dict[str, Any]]:
+def sources(kg: GraphDep) -> list[Source]:
     return sources_of(kg)

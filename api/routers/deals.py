@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
@@ -10,6 +10,7 @@ from dealgraph.api.deps import AsOf, GraphDep, require_entity
 from dealgraph.api.errors import ApiError
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph.flows import flow_of_edge
+from dealgraph.graph.results import Between, Deal
 
 router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 
@@ -17,14 +18,15 @@ Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 
 
 @router.get("/deals/{deal_id}", operation_id="get_deal", summary="A deal with every amount claim")
-def get_deal(kg: GraphDep, deal_id: Slug) -> dict[str, Any]:
+def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
     """The deal's payer, payee, kind, status, dates, every amount claim and its evidence."""
     for u, v, key, data in kg.nx().edges(keys=True, data=True):
         if key == deal_id and data.get("edge") == "money":
             flow = flow_of_edge(u, v, key, data)
             parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True)
                      if d.get("part_of") == deal_id]
-            return flow | {"tranches": sorted(parts), "all_sources": data["sources"]}
+            return Deal.model_validate(flow | {"tranches": sorted(parts),
+                                               "all_sources": data["sources"]})
     deals = sorted(k for *_ , k, d in kg.nx().edges(keys=True, data=True)
                    if d.get("edge") == "money")
     import difflib
@@ -35,7 +37,7 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> dict[str, Any]:
 
 @router.get("/between/{a}/{b}", operation_id="get_between",
             summary="Every relationship and deal between two entities")
-def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> dict[str, Any]:
+def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> Between:
     require_entity(kg, a)
     require_entity(kg, b)
     cut = as_of
@@ -50,4 +52,4 @@ def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> dict[str, Any
             else:
                 items.append({"type": "relationship", "id": data["relationship"],
                               "kind": data["kind"], "subject": u, "object": v})
-    return {"a": a, "b": b, "items": items}
+    return Between.model_validate({"a": a, "b": b, "items": items})

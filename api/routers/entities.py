@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.encoders import jsonable_encoder
 
 from dealgraph.api.deps import (
     AsOf,
@@ -21,6 +20,7 @@ from dealgraph.api.deps import (
 from dealgraph.api.schemas import ERROR_RESPONSES
 from dealgraph.graph import entity_card
 from dealgraph.graph.flows import flow_of_edge
+from dealgraph.graph.results import EntityCard, EntityPage, RelatedPage
 from dealgraph.loaders.models import DealKind, RelationshipKind
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
@@ -35,7 +35,7 @@ def search_entities(
     q: Annotated[str, Query(max_length=200, description="Case-insensitive prefix or substring "
                             "of an id, name or alias.", examples=["amaz"])] = "",
     offset: Offset = 0, limit: Limit = None,
-) -> dict[str, Any]:
+) -> EntityPage:
     """Typeahead search: prefix matches first, then substring matches."""
     from dealgraph.graph.cards import entity_texts
 
@@ -56,11 +56,12 @@ def search_entities(
         scored.append((rank, d["name"].lower(), {"id": n, "name": d["name"], "type": d["type"],
                                                   "roles": d["roles"], "aliases": names[2:]}))
     scored.sort(key=lambda t: (t[0], t[1]))
-    return page([s[2] for s in scored], offset, limit, settings)
+    return EntityPage.model_validate(page([s[2] for s in scored], offset, limit, settings))
 
 
 @router.get("/{entity_id}", operation_id="get_entity", summary="The entity card",
-            response_model=dict[str, Any])
+            response_model=None,
+            responses={200: {"model": EntityCard, "description": "The entity card"}})
 async def get_entity(kg: GraphDep, entity_id: EntityId) -> Response:
     """Types, names, group, relationships, deals and observations, each with its sources.
 
@@ -74,11 +75,14 @@ async def get_entity(kg: GraphDep, entity_id: EntityId) -> Response:
 
 
 def card_json(kg, entity_id: str) -> bytes:
-    """The entity card as JSON bytes, rendered once per load."""
+    """The entity card as JSON bytes, rendered once per load from the
+    :class:`~dealgraph.graph.results.EntityCard` model (strict JSON: no NaN or Infinity)."""
     require_entity(kg, entity_id)
     return kg.memo(f"card-json:{entity_id}",
-                   lambda: json.dumps(jsonable_encoder(entity_card(kg, entity_id)), ensure_ascii=False,
-                                      separators=(",", ":"), allow_nan=False).encode())
+                   lambda: json.dumps(entity_card(kg, entity_id).model_dump(mode="json",
+                                                                            by_alias=True),
+                                      ensure_ascii=False, separators=(",", ":"),
+                                      allow_nan=False).encode())
 
 
 @router.get("/{entity_id}/relationships", operation_id="get_entity_relationships",
@@ -93,12 +97,12 @@ def get_relationships(
                                               "relationships without amounts are dropped.")
                           ] = None,
     offset: Offset = 0, limit: Limit = None,
-) -> dict[str, Any]:
+) -> RelatedPage:
     require_entity(kg, entity_id)
     cut = as_of
     g = kg.nx()
     items = []
-    card_rels = {r["id"]: r for r in entity_card(kg, entity_id)["relationships"]}
+    card_rels = {r.id: r for r in entity_card(kg, entity_id).relationships}
     for d, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
                      ("in", g.in_edges(entity_id, keys=True, data=True))):
         if direction not in (d, "both"):
@@ -117,10 +121,11 @@ def get_relationships(
             else:
                 if min_amount is not None:
                     continue
-                rel = card_rels.get(data["relationship"]) or {
-                    "id": None, "kind": data["kind"], "subject": u, "object": v, "sources": []}
+                rel = card_rels.get(data["relationship"])
+                body = rel.model_dump(include={"id", "kind", "subject", "object", "sources"}
+                                      ) if rel else {"id": None, "kind": data["kind"],
+                                                     "subject": u, "object": v, "sources": []}
                 items.append({"type": "relationship", "direction": d, "counterparty": other,
-                              **{k: rel[k] for k in ("id", "kind", "subject", "object",
-                                                     "sources")}})
+                              **body})
     items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
-    return page(items, offset, limit, settings)
+    return RelatedPage.model_validate(page(items, offset, limit, settings))

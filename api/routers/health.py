@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from dealgraph.api.deps import GraphDep
 from dealgraph.api.sandbox import supported as sandbox_supported
-from dealgraph.api.schemas import ERROR_RESPONSES
+from dealgraph.api.schemas import ERROR_RESPONSES, Health
 
 router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 
 
 @router.get("/health", operation_id="health", summary="Liveness and data size")
-async def health(kg: GraphDep) -> dict[str, Any]:
+async def health(kg: GraphDep) -> Health:
     # the count is kept per load: on a large persistent store it is a full scan
     # query_sandbox: whether SPARQL workers run without network access (Linux x86_64/aarch64)
-    return {"status": "ok", "triples": kg.memo("len", lambda: len(kg)),
-            "query_sandbox": sandbox_supported()}
+    return Health(status="ok", triples=kg.memo("len", lambda: len(kg)),
+                  query_sandbox=sandbox_supported())

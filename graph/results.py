@@ -1,0 +1,762 @@
+"""Typed results: the pydantic models the analytics return.
+
+One model per shape, shared by the analytics (:mod:`dealgraph.graph.flows`, ``trace``,
+``exposure``, ``loops``, ``paths``, ``cards``, ``conflicts``, ``report``), the CLI's
+``--json`` (``model_dump(mode="json")``) and the HTTP API's ``response_model`` (so the
+OpenAPI document describes every response). Field names and shapes are those of the JSON
+the analytics have always produced: a flow is the same object in ``/flows``, in a loop, in a
+trace hop and in an entity card.
+
+Every field has a description and every top-level model carries one example in its JSON
+schema, copied from the bundled data set's real output (``tests/graph/test_results.py``
+checks that each example validates).
+
+Read-only item access (``flow["amount"]``, ``flow.get("amount")``) is kept on every model
+as well as attributes (``flow.amount``): the analytics returned dicts until 2026-11, and the
+README's Python API, the exporters and users' scripts index them that way. New code should
+use attributes; item access never writes.
+
+>>> from dealgraph import open_graph
+>>> from dealgraph.graph import flows
+>>> f = flows(open_graph(), payer="openai", payee="aws")[0]
+>>> type(f).__name__, f.amount, f["amount"], f.sources[0].document
+('Flow', 38000000000, 38000000000, '001_930f0b1a03446070.txt')
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Result", "Evidence", "DatedEvidence", "FlowEvidence", "RelationshipEvidence", "Amount",
+    "AmountClaim", "MoneyTotals", "MoneyTally", "Flow", "CardDeal", "Deal", "CardRelationship",
+    "Observation", "EntityCard", "SourceClaim", "Source", "TraceHop", "Reached", "Trace",
+    "Loop", "Tie", "ExposureSide", "ExposureTotals", "Exposure", "MoneyStep", "StructureStep",
+    "Path", "Share", "DealFigure", "ObservationFigure", "DealConflict", "ObservationConflict",
+    "Conflict", "Report", "EntitySummary", "RelatedDeal", "RelatedRelationship", "RelatedItem",
+    "BetweenDeal", "BetweenRelationship", "Between", "Page", "FlowPage", "EntityPage",
+    "RelatedPage", "Number",
+]
+
+Number = int | float
+"""A figure as the data states it: whole figures stay ``int`` (38000000000), others float."""
+
+T = TypeVar("T")
+
+
+def _f(description: str, **kw: Any) -> Any:
+    return Field(description=description, **kw)
+
+
+class Result(BaseModel):
+    """Base of every result model: unknown fields refused, read-only item access kept."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    # Read-only Mapping-style access, for code written against the dict results (see the
+    # module docstring). Keys are the JSON names (aliases), e.g. a path step's "from".
+    def __getitem__(self, key: str) -> Any:
+        name = _field_name(type(self), key)
+        if name is None:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field named ``key`` (its JSON name), or ``default`` when there is none."""
+        name = _field_name(type(self), key)
+        return default if name is None else getattr(self, name)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and _field_name(type(self), key) is not None
+
+    def keys(self) -> list[str]:
+        """The JSON names of the fields, in order."""
+        return [f.alias or n for n, f in type(self).model_fields.items()]
+
+
+def _field_name(cls: type[BaseModel], key: str) -> str | None:
+    for name, f in cls.model_fields.items():
+        if key == (f.alias or name):
+            return name
+    return None
+
+
+def _example(value: Any) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [value]})
+
+
+# --- evidence and amounts ------------------------------------------------------------------
+
+_EVIDENCE = {"document": "001_930f0b1a03446070.txt",
+             "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday"}
+
+
+class Evidence(Result):
+    """A piece of evidence: the source document and the verbatim quote a claim rests on."""
+
+    document: str = _f("File name of the source document (see /sources).")
+    quote: str = _f("The verbatim quote from the document.")
+    model_config = _example(_EVIDENCE)
+
+
+class DatedEvidence(Evidence):
+    """Evidence with its document's publication date (knowledge time)."""
+
+    published: str | None = _f("Publication date of the document (YYYY-MM-DD), if known.")
+    model_config = _example(_EVIDENCE | {"published": "2025-11-01"})
+
+
+class FlowEvidence(Evidence):
+    """Evidence of a money flow, tagged with the deal it supports."""
+
+    deal: str = _f("Id of the deal this evidence supports.")
+    model_config = _example(_EVIDENCE | {"deal": "openai-aws-compute-2025"})
+
+
+class RelationshipEvidence(Evidence):
+    """Evidence of a structural relationship, tagged with the relationship's id."""
+
+    relationship: str | None = _f("Id of the relationship this evidence supports.")
+    model_config = _example({"document": "001_930f0b1a03446070.txt",
+                             "quote": "The seven-year AWS agreement delivers hundreds of "
+                                      "thousands of Nvidia GPUs immediately",
+                             "relationship": "aws--supplies--openai"})
+
+
+class Amount(Result):
+    """A money amount as a source states it: value, currency, bound, rate and term."""
+
+    value: Number = _f("The figure in base units of the currency (5000000000 for $5 billion).")
+    upper: Number | None = _f("Upper end when the source gives a range, else null.")
+    currency: str = _f("ISO 4217 currency code, e.g. USD.")
+    bound: str = _f("How the figure bounds the amount: exact, about, at-least or up-to.")
+    rate: str | None = _f("Recurrence (per-hour, per-month, per-year); null for a total.")
+    term: str | None = _f("Duration the amount covers, as the source states it (e.g. P7Y).")
+    model_config = _example({"value": 38000000000, "upper": None, "currency": "USD",
+                             "bound": "exact", "rate": None, "term": "P7Y"})
+
+
+_CLAIM = {"value": 38000000000, "upper": None, "currency": "USD", "bound": "exact",
+          "rate": None, "term": "P7Y", "document": "001_930f0b1a03446070.txt",
+          "published": "2025-11-01", "quote": _EVIDENCE["quote"]}
+
+
+class AmountClaim(Amount):
+    """One source's claim of a deal's amount, with the evidence it rests on."""
+
+    document: str = _f("File name of the source document making the claim.")
+    published: str | None = _f("Publication date of that document (YYYY-MM-DD).")
+    quote: str = _f("The verbatim quote stating the amount.")
+    model_config = _example(_CLAIM)
+
+
+class MoneyTotals(Result):
+    """Money added up per bucket (never across buckets; see :mod:`dealgraph.graph.money`)."""
+
+    committed: Number = _f("Committed, completed or announced money (exact, about, at least).")
+    contingent: Number = _f("Money that depends on milestones or conditions.")
+    upper_bound: Number = _f("'Up to' figures that are not contingent.")
+    forecast: Number = _f("Projections.")
+    aggregate: Number = _f("Totals over several deals, for reference; never added to them.")
+    model_config = _example({"committed": 50000000000, "contingent": 0, "upper_bound": 0,
+                             "forecast": 0, "aggregate": 0})
+
+
+class MoneyTally(MoneyTotals):
+    """Money per bucket, and how many deals had no figure at all."""
+
+    unknown_amounts: int = _f("Number of deals counted without a stated figure.")
+    model_config = _example({"committed": 50000000000, "contingent": 0, "upper_bound": 0,
+                             "forecast": 0, "aggregate": 0, "unknown_amounts": 0})
+
+
+# --- flows and deals -----------------------------------------------------------------------
+
+_FLOW = {
+    "id": "openai-aws-compute-2025", "kind": "compute-commitment", "payer": "openai",
+    "payee": "aws", "amount": 38000000000, "currency": "USD", "bound": "exact", "rate": None,
+    "status": "committed", "date": "2025-11-03", "date_precision": "day",
+    "date_inferred": True, "effective_date": "2025-11-03", "term": "P7Y", "part_of": None,
+    "includes": [], "amounts": [_CLAIM], "conflict": False, "sources": [_EVIDENCE],
+}
+_INVESTMENT_EVIDENCE = {"document": "000_f58ffbe10c493a29.txt",
+                        "quote": "in February of this year, Amazon announced a $50 billion "
+                                 "investment in OpenAI"}
+_INVESTMENT = {
+    "id": "amazon-openai-investment-2026", "kind": "equity-investment", "payer": "amazon",
+    "payee": "openai", "amount": 50000000000, "currency": "USD", "bound": "exact",
+    "rate": None, "status": "announced", "date": "2026-02-01", "date_precision": "month",
+    "date_inferred": True, "effective_date": "2026-02-01", "term": None, "part_of": None,
+    "includes": [], "amounts": [{"value": 50000000000, "upper": None, "currency": "USD",
+                                 "bound": "exact", "rate": None, "term": None,
+                                 "published": "2026-04-14", **_INVESTMENT_EVIDENCE}],
+    "conflict": False, "sources": [_INVESTMENT_EVIDENCE],
+}
+
+
+class Flow(Result):
+    """A money flow: one deal with a payer and a payee, its headline amount and evidence."""
+
+    id: str = _f("The deal's id.")
+    kind: str = _f("Deal kind, e.g. equity-investment, compute-commitment, chip-supply.")
+    payer: str = _f("Entity id of the party the money leaves.")
+    payee: str = _f("Entity id of the party the money reaches.")
+    amount: Number | None = _f("Headline figure in base units (see headline_amount); null when "
+                               "no source states one.")
+    currency: str | None = _f("Currency of the headline figure.")
+    bound: str | None = _f("Bound of the headline figure: exact, about, at-least or up-to.")
+    rate: str | None = _f("Recurrence of the headline figure; null for a total.")
+    status: str | None = _f("announced, committed, contingent, completed, aggregate or forecast.")
+    date: str | None = _f("Event date of the deal (valid time), YYYY-MM-DD.")
+    date_precision: str | None = _f("Precision of the date: day, month, quarter, half-year, "
+                                    "year.")
+    date_inferred: bool = _f("True when the date was resolved from a relative expression.")
+    effective_date: str | None = _f("When the deal starts to count: its date, else its earliest "
+                                    "source's publication date.")
+    term: str | None = _f("Duration of the deal as the source states it (e.g. P7Y).")
+    part_of: str | None = _f("Id of the larger deal this one is a tranche of.")
+    includes: list[str] = _f("Ids of deals this deal includes.")
+    amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
+    conflict: bool = _f("True when the sources give different totals (see /conflicts).")
+    sources: list[Evidence] = _f("Evidence for the deal: (document, quote) pairs.")
+    model_config = _example(_FLOW)
+
+
+class CardDeal(Flow):
+    """A deal on an entity card: the flow, seen from the entity."""
+
+    direction: Literal["in", "out"] = _f("out when the entity pays, in when it receives.")
+    counterparty: str = _f("The entity on the other end of the deal.")
+    model_config = _example(_FLOW | {"direction": "in", "counterparty": "openai"})
+
+
+class Deal(Flow):
+    """A deal with its tranches and every piece of evidence (dated)."""
+
+    tranches: list[str] = _f("Ids of the deals that are part_of this one.")
+    all_sources: list[DatedEvidence] = _f("Every piece of evidence, with publication dates.")
+    model_config = _example(_FLOW | {"tranches": [], "all_sources": [
+        _EVIDENCE | {"published": "2025-11-01"}]})
+
+
+# --- entity cards and sources --------------------------------------------------------------
+
+_OBSERVATION = {
+    "id": "openai-total-commitments-2025-11-s001", "subject": "openai",
+    "metric": "total-commitments", "value": 1400000000000, "upper": None, "unit": "USD",
+    "bound": "exact", "rate": None, "as_of": "2025-11-01", "as_of_precision": "month",
+    "as_of_inferred": True, "period": None, "basis": None, "forecast": False,
+    "segment": "infrastructure (compute) commitments", "attributed_to": None, "note": None,
+    "published": "2025-11-01",
+    "sources": [{"document": "001_930f0b1a03446070.txt",
+                 "quote": "OpenAI's infrastructure commitments now total $1.4 trillion"}],
+}
+_SUBSIDIARY = {"id": "aws--subsidiary-of--amazon", "kind": "subsidiary-of", "direction": "out",
+               "subject": "aws", "object": "amazon", "counterparty": "amazon",
+               "sources": [{"document": "002_fce6943532eb5e8c.txt",
+                            "quote": "Anthropic has committed to spend on Amazon Web Services "
+                                     "(AWS) over the next decade."}]}
+
+
+class CardRelationship(Result):
+    """A structural relationship on an entity card (subsidiary-of, distributes, supplies...)."""
+
+    id: str | None = _f("The relationship's id (null for a bare subsidiary-of link).")
+    kind: str = _f("Relationship kind, e.g. subsidiary-of, distributes, competes-with.")
+    direction: Literal["in", "out"] = _f("out when the entity is the subject, else in.")
+    subject: str = _f("Entity id of the subject.")
+    object: str = _f("Entity id of the object.")
+    counterparty: str = _f("The entity on the other end.")
+    sources: list[Evidence] = _f("Evidence for the relationship.")
+    model_config = _example(_SUBSIDIARY)
+
+
+class Observation(Result):
+    """A metric of an entity at a time (revenue, valuation, capacity...), with its sources."""
+
+    id: str = _f("The observation's id.")
+    subject: str = _f("Entity id the metric is about.")
+    metric: str = _f("Metric, e.g. annualized-revenue, valuation, total-commitments.")
+    value: Number = _f("The figure, in its unit (base units for money).")
+    upper: Number | None = _f("Upper end of a range, else null.")
+    unit: str = _f("Unit: USD, GW, percent, count, ...")
+    bound: str = _f("exact, about, at-least or up-to.")
+    rate: str | None = _f("Recurrence of the figure, else null.")
+    as_of: str | None = _f("Date the figure holds at (YYYY-MM-DD).")
+    as_of_precision: str | None = _f("Precision of as_of.")
+    as_of_inferred: bool = _f("True when as_of was resolved from a relative expression.")
+    period: str | None = _f("Period the figure covers (e.g. 2026-Q1), else null.")
+    basis: str | None = _f("Accounting basis: gross or net.")
+    forecast: bool = _f("True for a forecast or target.")
+    segment: str | None = _f("Business segment the figure covers.")
+    attributed_to: str | None = _f("Who the source attributes the figure to.")
+    note: str | None = _f("Curator's note.")
+    published: str | None = _f("Publication date of the source (knowledge time).")
+    sources: list[Evidence] = _f("Evidence for the figure.")
+    model_config = _example(_OBSERVATION)
+
+
+class EntityCard(Result):
+    """Everything about one entity: types, names, group, relationships, deals, observations."""
+
+    id: str = _f("The entity's id (a slug).")
+    name: str = _f("Display name.")
+    type: str = _f("organization, chip, facility, platform, product or place.")
+    roles: list[str] = _f("Roles of an organization (investor, ai-lab, cloud-provider...).")
+    aliases: list[str] = _f("Other names the entity goes by.")
+    description: str | None = _f("Short description, if the data set has one.")
+    group: str = _f("Id at the top of the entity's corporate group.")
+    group_members: list[str] = _f("Every entity in that group.")
+    relationships: list[CardRelationship] = _f("Structural relationships, with evidence.")
+    deals: list[CardDeal] = _f("Deals the entity pays or receives, largest first.")
+    observations: list[Observation] = _f("Metrics of the entity, with evidence.")
+    model_config = _example({
+        "id": "aws", "name": "Amazon Web Services", "type": "organization",
+        "roles": ["cloud-provider", "compute-provider", "data-center-operator"],
+        "aliases": ["AWS", "AWS Cloud"], "description": "Amazon's cloud computing business.",
+        "group": "amazon", "group_members": ["amazon", "annapurna-labs", "aws"],
+        "relationships": [_SUBSIDIARY],
+        "deals": [_FLOW | {"direction": "in", "counterparty": "openai"}],
+        "observations": [],
+    })
+
+
+class SourceClaim(Result):
+    """A claim resting on a source document."""
+
+    id: str = _f("Id of the deal, amount claim, observation or relationship.")
+    quote: str = _f("The verbatim quote it rests on.")
+    model_config = _example({"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]})
+
+
+class Source(Result):
+    """A source document with the claims resting on it."""
+
+    document: str = _f("File name of the document (its id).")
+    title: str = _f("Title.")
+    publisher: str | None = _f("Publisher.")
+    published: str | None = _f("Publication date (YYYY-MM-DD).")
+    published_precision: str | None = _f("Precision of the publication date.")
+    published_inferred: bool = _f("True when the date was inferred.")
+    url: str | None = _f("Where the document was retrieved.")
+    note: str | None = _f("Curator's note.")
+    claims: list[SourceClaim] = _f("Claims (ids and quotes) resting on the document.")
+    model_config = _example({
+        "document": "001_930f0b1a03446070.txt",
+        "title": "Anthropic Tried to Absorb OpenAI in 24 Hours",
+        "publisher": "5-minute Silicon Valley AI briefing (newsletter)",
+        "published": "2025-11-01", "published_precision": "month",
+        "published_inferred": True, "url": None, "note": None,
+        "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}]})
+
+
+# --- trace, loops, exposure ----------------------------------------------------------------
+
+class TraceHop(Result):
+    """One hop of a trace: the flows crossed at that distance from the start."""
+
+    hop: int = _f("Distance from the starting group (1 = direct).")
+    flows: list[Flow] = _f("Flows crossed at this hop.")
+    model_config = _example({"hop": 1, "flows": [_FLOW]})
+
+
+_REACHED = {"entity": "aws", "group": "amazon", "hop": 1,
+            "money": {"committed": 38000000000, "contingent": 0, "upper_bound": 0,
+                      "forecast": 0, "aggregate": 0, "unknown_amounts": 0},
+            "deal_ids": ["openai-aws-compute-2025"]}
+
+
+class Reached(Result):
+    """An entity reached by a trace and the money arriving there over traced flows."""
+
+    entity: str = _f("The entity reached.")
+    group: str = _f("Its corporate group.")
+    hop: int = _f("Hop at which it was first reached (0: part of the starting group).")
+    money: MoneyTally = _f("Money arriving over traced flows, per bucket.")
+    deal_ids: list[str] = _f("Deals arriving there.")
+    model_config = _example(_REACHED)
+
+
+class Trace(Result):
+    """Money followed from an entity's corporate group, hop by hop."""
+
+    entity: str = _f("The entity the trace starts from.")
+    start: list[str] = _f("Its whole corporate group (where the trace starts).")
+    direction: Literal["down", "up"] = _f("down: to payees; up: to payers.")
+    depth: int = _f("Most hops followed.")
+    as_of: str | None = _f("As-of date asked (YYYY-MM-DD), else null.")
+    hops: list[TraceHop] = _f("The flows crossed, hop by hop.")
+    reached: dict[str, Reached] = _f("Entity id -> money arriving there.")
+    model_config = _example({"entity": "openai", "start": ["codex", "frontier", "openai"],
+                             "direction": "down",
+                             "depth": 1, "as_of": "2025-11-30",
+                             "hops": [{"hop": 1, "flows": [_FLOW]}],
+                             "reached": {"aws": _REACHED}})
+
+
+class Loop(Result):
+    """A vendor-financed loop: an investment that comes back to the investor's group."""
+
+    members: list[str] = _f("Corporate groups around the loop, investor first.")
+    investor: str = _f("The investing group.")
+    investee: str = _f("The group invested in.")
+    flows: list[Flow] = _f("The investment flows, then the flows on the way back.")
+    money_out: Number = _f("Committed investment from investor to investee.")
+    money_out_contingent: Number = _f("Contingent investment (not in money_out).")
+    money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
+    money_back: Number | None = _f("Committed money back (smallest leg); null when a leg has "
+                                   "no figure.")
+    ratio: float | None = _f("money_back / money_out, 4 decimals; null when either is unknown.")
+    deal_ids: list[str] = _f("Every deal in the loop.")
+    out_deal_ids: list[str] = _f("The investment deals.")
+    back_deal_ids: list[str] = _f("The deals on the way back.")
+    dates: list[str] = _f("Effective dates of the deals, sorted.")
+    sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
+    model_config = _example({
+        "members": ["amazon", "openai"], "investor": "amazon", "investee": "openai",
+        "flows": [_INVESTMENT, _FLOW], "money_out": 50000000000, "money_out_contingent": 0,
+        "money_out_upper_bound": 0, "money_back": 38000000000, "ratio": 0.76,
+        "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
+        "out_deal_ids": ["amazon-openai-investment-2026"],
+        "back_deal_ids": ["openai-aws-compute-2025"], "dates": ["2025-11-03", "2026-02-01"],
+        "sources": [_EVIDENCE | {"deal": "openai-aws-compute-2025"}]})
+
+
+_TIE = {"kind": "supplies", "subject": "aws", "object": "openai",
+        "relationship": "aws--supplies--openai",
+        "sources": [{"document": "001_930f0b1a03446070.txt",
+                     "quote": "The seven-year AWS agreement delivers hundreds of thousands of "
+                              "Nvidia GPUs immediately"}]}
+
+class Tie(Result):
+    """A structural tie between an organization's group and a lab."""
+
+    kind: str = _f("distributes, supplies or partner-of.")
+    subject: str = _f("Entity id of the subject.")
+    object: str = _f("Entity id of the object.")
+    relationship: str | None = _f("The relationship's id.")
+    sources: list[Evidence] = _f("Evidence for the relationship.")
+    model_config = _example(_TIE)
+
+
+_TALLY0 = {"committed": 0, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0,
+           "unknown_amounts": 0}
+_SIDE = {"lab": "openai", "competes_with": ["anthropic", "google"],
+         "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
+         "money_from_lab": _TALLY0 | {"committed": 38000000000},
+         "kinds": ["compute-commitment", "distributes", "distribution-rights",
+                   "equity-investment", "supplies"],
+         "deal_ids": ["amazon-openai-frontier-distribution", "amazon-openai-investment-2026",
+                      "openai-aws-compute-2025"],
+         "flows": [_INVESTMENT, _FLOW], "ties": [_TIE],
+         "sources": [_INVESTMENT_EVIDENCE | {"deal": "amazon-openai-investment-2026"},
+                     _EVIDENCE | {"deal": "openai-aws-compute-2025"},
+                     _TIE["sources"][0] | {"relationship": "aws--supplies--openai"}]}
+
+
+class ExposureSide(Result):
+    """One side of a bet: an organization's group's ties to one lab."""
+
+    lab: str = _f("The lab (its group).")
+    competes_with: list[str] = _f("Labs this lab competes with.")
+    money_to_lab: MoneyTally = _f("Money from the group to the lab, per bucket.")
+    money_from_lab: MoneyTally = _f("Money from the lab to the group, per bucket.")
+    kinds: list[str] = _f("Kinds of deals and ties.")
+    deal_ids: list[str] = _f("The deals, sorted.")
+    flows: list[Flow] = _f("The flows to the lab, then from it.")
+    ties: list[Tie] = _f("Structural ties (distribution, supply, partnership).")
+    sources: list[FlowEvidence | RelationshipEvidence] = _f(
+        "Evidence of the flows (with deal ids) and of the ties (with relationship ids).")
+    model_config = _example(_SIDE)
+
+
+class ExposureTotals(Result):
+    """Money over all sides, bucket by bucket."""
+
+    money_to_labs: MoneyTotals = _f("Money from the group to every lab.")
+    money_from_labs: MoneyTotals = _f("Money from every lab to the group.")
+    model_config = _example({
+        "money_to_labs": {"committed": 63000000000, "contingent": 20000000000,
+                          "upper_bound": 0, "forecast": 0, "aggregate": 0},
+        "money_from_labs": {"committed": 138000000000, "contingent": 0, "upper_bound": 0,
+                            "forecast": 0, "aggregate": 0}})
+
+
+class Exposure(Result):
+    """An organization's ties to every lab, side by side (two-sided bets)."""
+
+    organization: str = _f("The organization asked about.")
+    group: str = _f("Its corporate group.")
+    sides: dict[str, ExposureSide] = _f("Lab id -> the ties to that lab.")
+    rival_pairs: list[list[str]] = _f("Pairs of competing labs the group has ties to.")
+    two_sided: bool = _f("True when the group has ties to two labs that compete.")
+    total: ExposureTotals = _f("Money over all sides.")
+    model_config = _example({
+        "organization": "amazon", "group": "amazon", "sides": {"openai": _SIDE},
+        "rival_pairs": [["anthropic", "openai"]], "two_sided": True,
+        "total": ExposureTotals.model_config["json_schema_extra"]["examples"][0]})
+
+
+# --- paths and shares ----------------------------------------------------------------------
+
+class MoneyStep(Result):
+    """A step of a path along a money flow."""
+
+    from_: str = _f("Entity the step leaves.", alias="from")
+    to: str = _f("Entity the step reaches.")
+    deal: str = _f("The deal crossed.")
+    kind: str = _f("Its kind.")
+    payer: str = _f("Its payer.")
+    payee: str = _f("Its payee.")
+    amount: Number | None = _f("Its headline amount (base units).")
+    status: str | None = _f("Its status.")
+    sources: list[Evidence] = _f("Its evidence.")
+    model_config = _example({"from": "openai", "to": "aws", "deal": "openai-aws-compute-2025",
+                             "kind": "compute-commitment", "payer": "openai", "payee": "aws",
+                             "amount": 38000000000, "status": "committed",
+                             "sources": [_EVIDENCE]})
+
+
+class StructureStep(Result):
+    """A step of a path along a structural relationship (paths with mode=any)."""
+
+    from_: str = _f("Entity the step leaves.", alias="from")
+    to: str = _f("Entity the step reaches.")
+    relationship: str | None = _f("The relationship's id (null for a bare subsidiary-of).")
+    kind: str = _f("The relationship's kind.")
+    model_config = _example({"from": "aws", "to": "amazon",
+                             "relationship": "aws--subsidiary-of--amazon",
+                             "kind": "subsidiary-of"})
+
+
+class Path(Result):
+    """A simple path between two entities."""
+
+    length: int = _f("Number of steps.")
+    steps: list[MoneyStep | StructureStep] = _f("The steps, in order.")
+    model_config = _example({"length": 1, "steps": [
+        MoneyStep.model_config["json_schema_extra"]["examples"][0]]})
+
+
+class Share(Result):
+    """A payee's group's share of a payer's total commitments."""
+
+    payer: str = _f("The payer.")
+    payee: str = _f("The payee asked about.")
+    payee_group: str = _f("The payee's corporate group (the share counts the whole group).")
+    money: MoneyTally = _f("Money from the payer to the payee's group, per bucket.")
+    deal_ids: list[str] = _f("Those deals.")
+    total: Number | None = _f("The payer's latest total-commitments figure, if known.")
+    total_observation: str | None = _f("Id of that observation.")
+    share: float | None = _f("committed / total, 4 decimals; null without a total.")
+    sources: list[Evidence] = _f("Evidence of the deals and of the total.")
+    model_config = _example({
+        "payer": "openai", "payee": "aws", "payee_group": "amazon",
+        "money": _TALLY0 | {"committed": 38000000000},
+        "deal_ids": ["openai-aws-compute-2025"], "total": 1400000000000,
+        "total_observation": "openai-total-commitments-2025-11-s001", "share": 0.0271,
+        "sources": [_EVIDENCE, _OBSERVATION["sources"][0]]})
+
+
+# --- conflicts -----------------------------------------------------------------------------
+
+_ORACLE_FIGURE = {"value": 300000000000, "upper": None, "bound": "exact", "rate": None,
+                  "term": None, "document": "001_930f0b1a03446070.txt",
+                  "published": "2025-11-01",
+                  "quote": "Oracle put in cash; OpenAI pledged $300 billion back."}
+
+
+class DealFigure(Result):
+    """One source's figure for a deal's total."""
+
+    value: Number = _f("The figure (base units).")
+    upper: Number | None = _f("Upper end of a range.")
+    bound: str = _f("exact, about, at-least or up-to.")
+    rate: str | None = _f("Recurrence (always null here: totals are compared).")
+    term: str | None = _f("Duration as the source states it.")
+    document: str = _f("Source document.")
+    published: str | None = _f("Its publication date.")
+    quote: str = _f("The verbatim quote.")
+    model_config = _example(_ORACLE_FIGURE)
+
+
+# The bundled data set has no disagreeing observations: this figure is a real observation's
+# (openai-total-commitments-2025-11-s001) as conflicts() would show it.
+_OBS_FIGURE = {"value": 1400000000000, "upper": None, "bound": "exact", "when": "2025-11-01",
+               "observation": "openai-total-commitments-2025-11-s001",
+               "document": "001_930f0b1a03446070.txt", "published": "2025-11-01",
+               "quote": "OpenAI's infrastructure commitments now total $1.4 trillion"}
+
+
+class ObservationFigure(Result):
+    """One source's figure for a metric."""
+
+    value: Number = _f("The figure.")
+    upper: Number | None = _f("Upper end of a range.")
+    bound: str = _f("exact, about, at-least or up-to.")
+    when: str = _f("The date or period the figure is about.")
+    observation: str = _f("Id of the observation.")
+    document: str = _f("Source document.")
+    published: str | None = _f("Its publication date.")
+    quote: str = _f("The verbatim quote.")
+    model_config = _example(_OBS_FIGURE)
+
+
+class DealConflict(Result):
+    """A deal whose amount claims give different totals."""
+
+    type: Literal["deal"] = _f("Always 'deal'.")
+    id: str = _f("The deal's id.")
+    what: str = _f("What disagrees, in words.")
+    figures: list[DealFigure] = _f("Each source's figure, side by side.")
+    model_config = _example({
+        "type": "deal", "id": "openai-oracle-compute",
+        "what": "compute-commitment openai -> oracle",
+        "figures": [_ORACLE_FIGURE, {
+            "value": 30000000000, "upper": None, "bound": "exact", "rate": None,
+            "term": "P5Y", "document": "000_f58ffbe10c493a29.txt", "published": "2026-04-14",
+            "quote": "a $30 billion five-year cloud computing contract with Oracle"}]})
+
+
+class ObservationConflict(Result):
+    """Observations of one metric, about the same time, that cannot both hold."""
+
+    type: Literal["observation"] = _f("Always 'observation'.")
+    id: str = _f("The two observation ids joined by '+'.")
+    what: str = _f("What disagrees, in words.")
+    figures: list[ObservationFigure] = _f("The two figures, side by side.")
+    model_config = _example({
+        "type": "observation",
+        "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
+        "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
+        "figures": [_OBS_FIGURE]})
+
+
+Conflict = Annotated[DealConflict | ObservationConflict, Field(discriminator="type")]
+"""A disagreement: a deal's totals or an observation pair (told apart by ``type``)."""
+
+
+class Report(Result):
+    """The one-page briefing's content: each section a list of items with their sources."""
+
+    as_of: str | None = _f("As-of date asked, else null.")
+    names: dict[str, str] = _f("Entity id -> display name.")
+    biggest_flows: list[Flow] = _f("The largest countable flows with a figure.")
+    loops: list[Loop] = _f("Vendor-financed loops.")
+    two_sided_bets: list[Exposure] = _f("Groups with ties to competing labs.")
+    conflicts: list[Conflict] = _f("Figures the sources disagree on.")
+    model_config = _example({"as_of": "2025-11-30", "names": {"openai": "OpenAI",
+                                                              "aws": "Amazon Web Services"},
+                             "biggest_flows": [_FLOW], "loops": [], "two_sided_bets": [],
+                             "conflicts": []})
+
+
+# --- API listings (search, relationships, between) -----------------------------------------
+
+class EntitySummary(Result):
+    """An entity as listed by search: id, name, type, roles and aliases."""
+
+    id: str = _f("The entity's id.")
+    name: str = _f("Display name.")
+    type: str = _f("Entity type.")
+    roles: list[str] = _f("Roles of an organization.")
+    aliases: list[str] = _f("Other names.")
+    model_config = _example({"id": "amazon", "name": "Amazon", "type": "organization",
+                             "roles": ["cloud-provider", "investor"], "aliases": []})
+
+
+class RelatedDeal(CardDeal):
+    """A deal in an entity's relationship listing."""
+
+    type: Literal["deal"] = _f("Always 'deal'.")
+    model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"}
+                            | _FLOW)
+
+
+class RelatedRelationship(Result):
+    """A structural relationship in an entity's relationship listing."""
+
+    type: Literal["relationship"] = _f("Always 'relationship'.")
+    direction: Literal["in", "out"] = _f("out when the entity is the subject, else in.")
+    counterparty: str = _f("The entity on the other end.")
+    id: str | None = _f("The relationship's id.")
+    kind: str = _f("Its kind.")
+    subject: str = _f("Subject entity id.")
+    object: str = _f("Object entity id.")
+    sources: list[Evidence] = _f("Its evidence.")
+    model_config = _example({"type": "relationship", "direction": "out",
+                             "counterparty": "amazon", "id": "aws--subsidiary-of--amazon",
+                             "kind": "subsidiary-of", "subject": "aws", "object": "amazon",
+                             "sources": _SUBSIDIARY["sources"]})
+
+
+RelatedItem = Annotated[RelatedDeal | RelatedRelationship, Field(discriminator="type")]
+
+
+class BetweenDeal(Flow):
+    """A deal between two entities."""
+
+    type: Literal["deal"] = _f("Always 'deal'.")
+    model_config = _example({"type": "deal"} | _FLOW)
+
+
+class BetweenRelationship(Result):
+    """A structural relationship between two entities."""
+
+    type: Literal["relationship"] = _f("Always 'relationship'.")
+    id: str | None = _f("The relationship's id.")
+    kind: str = _f("Its kind.")
+    subject: str = _f("Subject entity id.")
+    object: str = _f("Object entity id.")
+    model_config = _example({"type": "relationship", "id": "aws--subsidiary-of--amazon",
+                             "kind": "subsidiary-of", "subject": "aws", "object": "amazon"})
+
+
+class Between(Result):
+    """Every relationship and deal between two entities (either direction)."""
+
+    a: str = _f("First entity.")
+    b: str = _f("Second entity.")
+    items: list[Annotated[BetweenDeal | BetweenRelationship, Field(discriminator="type")]] = _f(
+        "Deals and relationships, a -> b first.")
+    model_config = _example({"a": "openai", "b": "aws", "items": [{"type": "deal"} | _FLOW]})
+
+
+def _page_example(schema: dict[str, Any], cls: type) -> None:
+    args = getattr(cls, "__pydantic_generic_metadata__", {}).get("args") or ()
+    for base in cls.__mro__:  # a concrete subclass of Page[X] finds X on its base
+        args = args or getattr(base, "__pydantic_generic_metadata__", {}).get("args") or ()
+    item = args[0] if args else None
+    examples = []
+    extra = getattr(item, "model_config", {}).get("json_schema_extra") if item else None
+    if isinstance(extra, dict):
+        examples = extra.get("examples", [])[:1]
+    schema["examples"] = [{"items": examples, "total": 1, "offset": 0, "limit": 50}]
+
+
+class Page(Result, Generic[T]):
+    """One page of a list: the items, the total count, the offset and the page size."""
+
+    items: list[T] = _f("The items on this page.")
+    total: int = _f("Items in the whole list.")
+    offset: int = _f("Items skipped before this page.")
+    limit: int = _f("Page size asked (or the server's default).")
+    model_config = ConfigDict(json_schema_extra=_page_example)
+
+
+class FlowPage(Page[Flow]):
+    """A page of money flows, largest first."""
+
+
+class EntityPage(Page[EntitySummary]):
+    """A page of entities matching a search."""
+
+
+class RelatedPage(Page[RelatedItem]):  # type: ignore[valid-type]
+    """A page of an entity's deals and relationships."""
+
+    model_config = ConfigDict(json_schema_extra=lambda s, c: s.update(examples=[{
+        "items": [RelatedRelationship.model_config["json_schema_extra"]["examples"][0]],
+        "total": 1, "offset": 0, "limit": 50}]))
