@@ -50,6 +50,15 @@ def _f(description: str, **kw: Any) -> Any:
     return Field(description=description, **kw)
 
 
+def _o(description: str, **kw: Any) -> Any:
+    """An optional field: null (or left out) when the data has no value.
+
+    Results always carry these fields (as null); the default lets the OpenAPI document's
+    examples validate, since FastAPI drops null values from examples.
+    """
+    return Field(None, description=description, **kw)
+
+
 class Result(BaseModel):
     """Base of every result model: unknown fields refused, read-only item access kept."""
 
@@ -104,7 +113,7 @@ class Evidence(Result):
 class DatedEvidence(Evidence):
     """Evidence with its document's publication date (knowledge time)."""
 
-    published: str | None = _f("Publication date of the document (YYYY-MM-DD), if known.")
+    published: str | None = _o("Publication date of the document (YYYY-MM-DD), if known.")
     model_config = _example(_EVIDENCE | {"published": "2025-11-01"})
 
 
@@ -118,7 +127,7 @@ class FlowEvidence(Evidence):
 class RelationshipEvidence(Evidence):
     """Evidence of a structural relationship, tagged with the relationship's id."""
 
-    relationship: str | None = _f("Id of the relationship this evidence supports.")
+    relationship: str | None = _o("Id of the relationship this evidence supports.")
     model_config = _example({"document": "001_930f0b1a03446070.txt",
                              "quote": "The seven-year AWS agreement delivers hundreds of "
                                       "thousands of Nvidia GPUs immediately",
@@ -129,11 +138,11 @@ class Amount(Result):
     """A money amount as a source states it: value, currency, bound, rate and term."""
 
     value: Number = _f("The figure in base units of the currency (5000000000 for $5 billion).")
-    upper: Number | None = _f("Upper end when the source gives a range, else null.")
+    upper: Number | None = _o("Upper end when the source gives a range, else null.")
     currency: str = _f("ISO 4217 currency code, e.g. USD.")
     bound: str = _f("How the figure bounds the amount: exact, about, at-least or up-to.")
-    rate: str | None = _f("Recurrence (per-hour, per-month, per-year); null for a total.")
-    term: str | None = _f("Duration the amount covers, as the source states it (e.g. P7Y).")
+    rate: str | None = _o("Recurrence (per-hour, per-month, per-year); null for a total.")
+    term: str | None = _o("Duration the amount covers, as the source states it (e.g. P7Y).")
     model_config = _example({"value": 38000000000, "upper": None, "currency": "USD",
                              "bound": "exact", "rate": None, "term": "P7Y"})
 
@@ -147,7 +156,7 @@ class AmountClaim(Amount):
     """One source's claim of a deal's amount, with the evidence it rests on."""
 
     document: str = _f("File name of the source document making the claim.")
-    published: str | None = _f("Publication date of that document (YYYY-MM-DD).")
+    published: str | None = _o("Publication date of that document (YYYY-MM-DD).")
     quote: str = _f("The verbatim quote stating the amount.")
     model_config = _example(_CLAIM)
 
@@ -203,20 +212,20 @@ class Flow(Result):
     kind: str = _f("Deal kind, e.g. equity-investment, compute-commitment, chip-supply.")
     payer: str = _f("Entity id of the party the money leaves.")
     payee: str = _f("Entity id of the party the money reaches.")
-    amount: Number | None = _f("Headline figure in base units (see headline_amount); null when "
+    amount: Number | None = _o("Headline figure in base units (see headline_amount); null when "
                                "no source states one.")
-    currency: str | None = _f("Currency of the headline figure.")
-    bound: str | None = _f("Bound of the headline figure: exact, about, at-least or up-to.")
-    rate: str | None = _f("Recurrence of the headline figure; null for a total.")
-    status: str | None = _f("announced, committed, contingent, completed, aggregate or forecast.")
-    date: str | None = _f("Event date of the deal (valid time), YYYY-MM-DD.")
-    date_precision: str | None = _f("Precision of the date: day, month, quarter, half-year, "
+    currency: str | None = _o("Currency of the headline figure.")
+    bound: str | None = _o("Bound of the headline figure: exact, about, at-least or up-to.")
+    rate: str | None = _o("Recurrence of the headline figure; null for a total.")
+    status: str | None = _o("announced, committed, contingent, completed, aggregate or forecast.")
+    date: str | None = _o("Event date of the deal (valid time), YYYY-MM-DD.")
+    date_precision: str | None = _o("Precision of the date: day, month, quarter, half-year, "
                                     "year.")
     date_inferred: bool = _f("True when the date was resolved from a relative expression.")
-    effective_date: str | None = _f("When the deal starts to count: its date, else its earliest "
+    effective_date: str | None = _o("When the deal starts to count: its date, else its earliest "
                                     "source's publication date.")
-    term: str | None = _f("Duration of the deal as the source states it (e.g. P7Y).")
-    part_of: str | None = _f("Id of the larger deal this one is a tranche of.")
+    term: str | None = _o("Duration of the deal as the source states it (e.g. P7Y).")
+    part_of: str | None = _o("Id of the larger deal this one is a tranche of.")
     includes: list[str] = _f("Ids of deals this deal includes.")
     amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
     conflict: bool = _f("True when the sources give different totals (see /conflicts).")
@@ -263,7 +272,7 @@ _SUBSIDIARY = {"id": "aws--subsidiary-of--amazon", "kind": "subsidiary-of", "dir
 class CardRelationship(Result):
     """A structural relationship on an entity card (subsidiary-of, distributes, supplies...)."""
 
-    id: str | None = _f("The relationship's id (null for a bare subsidiary-of link).")
+    id: str | None = _o("The relationship's id (null for a bare subsidiary-of link).")
     kind: str = _f("Relationship kind, e.g. subsidiary-of, distributes, competes-with.")
     direction: Literal["in", "out"] = _f("out when the entity is the subject, else in.")
     subject: str = _f("Entity id of the subject.")
@@ -280,20 +289,20 @@ class Observation(Result):
     subject: str = _f("Entity id the metric is about.")
     metric: str = _f("Metric, e.g. annualized-revenue, valuation, total-commitments.")
     value: Number = _f("The figure, in its unit (base units for money).")
-    upper: Number | None = _f("Upper end of a range, else null.")
+    upper: Number | None = _o("Upper end of a range, else null.")
     unit: str = _f("Unit: USD, GW, percent, count, ...")
     bound: str = _f("exact, about, at-least or up-to.")
-    rate: str | None = _f("Recurrence of the figure, else null.")
-    as_of: str | None = _f("Date the figure holds at (YYYY-MM-DD).")
-    as_of_precision: str | None = _f("Precision of as_of.")
+    rate: str | None = _o("Recurrence of the figure, else null.")
+    as_of: str | None = _o("Date the figure holds at (YYYY-MM-DD).")
+    as_of_precision: str | None = _o("Precision of as_of.")
     as_of_inferred: bool = _f("True when as_of was resolved from a relative expression.")
-    period: str | None = _f("Period the figure covers (e.g. 2026-Q1), else null.")
-    basis: str | None = _f("Accounting basis: gross or net.")
+    period: str | None = _o("Period the figure covers (e.g. 2026-Q1), else null.")
+    basis: str | None = _o("Accounting basis: gross or net.")
     forecast: bool = _f("True for a forecast or target.")
-    segment: str | None = _f("Business segment the figure covers.")
-    attributed_to: str | None = _f("Who the source attributes the figure to.")
-    note: str | None = _f("Curator's note.")
-    published: str | None = _f("Publication date of the source (knowledge time).")
+    segment: str | None = _o("Business segment the figure covers.")
+    attributed_to: str | None = _o("Who the source attributes the figure to.")
+    note: str | None = _o("Curator's note.")
+    published: str | None = _o("Publication date of the source (knowledge time).")
     sources: list[Evidence] = _f("Evidence for the figure.")
     model_config = _example(_OBSERVATION)
 
@@ -306,7 +315,7 @@ class EntityCard(Result):
     type: str = _f("organization, chip, facility, platform, product or place.")
     roles: list[str] = _f("Roles of an organization (investor, ai-lab, cloud-provider...).")
     aliases: list[str] = _f("Other names the entity goes by.")
-    description: str | None = _f("Short description, if the data set has one.")
+    description: str | None = _o("Short description, if the data set has one.")
     group: str = _f("Id at the top of the entity's corporate group.")
     group_members: list[str] = _f("Every entity in that group.")
     relationships: list[CardRelationship] = _f("Structural relationships, with evidence.")
@@ -336,12 +345,12 @@ class Source(Result):
 
     document: str = _f("File name of the document (its id).")
     title: str = _f("Title.")
-    publisher: str | None = _f("Publisher.")
-    published: str | None = _f("Publication date (YYYY-MM-DD).")
-    published_precision: str | None = _f("Precision of the publication date.")
+    publisher: str | None = _o("Publisher.")
+    published: str | None = _o("Publication date (YYYY-MM-DD).")
+    published_precision: str | None = _o("Precision of the publication date.")
     published_inferred: bool = _f("True when the date was inferred.")
-    url: str | None = _f("Where the document was retrieved.")
-    note: str | None = _f("Curator's note.")
+    url: str | None = _o("Where the document was retrieved.")
+    note: str | None = _o("Curator's note.")
     claims: list[SourceClaim] = _f("Claims (ids and quotes) resting on the document.")
     model_config = _example({
         "document": "001_930f0b1a03446070.txt",
@@ -386,7 +395,7 @@ class Trace(Result):
     start: list[str] = _f("Its whole corporate group (where the trace starts).")
     direction: Literal["down", "up"] = _f("down: to payees; up: to payers.")
     depth: int = _f("Most hops followed.")
-    as_of: str | None = _f("As-of date asked (YYYY-MM-DD), else null.")
+    as_of: str | None = _o("As-of date asked (YYYY-MM-DD), else null.")
     hops: list[TraceHop] = _f("The flows crossed, hop by hop.")
     reached: dict[str, Reached] = _f("Entity id -> money arriving there.")
     model_config = _example({"entity": "openai", "start": ["codex", "frontier", "openai"],
@@ -406,9 +415,9 @@ class Loop(Result):
     money_out: Number = _f("Committed investment from investor to investee.")
     money_out_contingent: Number = _f("Contingent investment (not in money_out).")
     money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
-    money_back: Number | None = _f("Committed money back (smallest leg); null when a leg has "
+    money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has "
                                    "no figure.")
-    ratio: float | None = _f("money_back / money_out, 4 decimals; null when either is unknown.")
+    ratio: float | None = _o("money_back / money_out, 4 decimals; null when either is unknown.")
     deal_ids: list[str] = _f("Every deal in the loop.")
     out_deal_ids: list[str] = _f("The investment deals.")
     back_deal_ids: list[str] = _f("The deals on the way back.")
@@ -436,7 +445,7 @@ class Tie(Result):
     kind: str = _f("distributes, supplies or partner-of.")
     subject: str = _f("Entity id of the subject.")
     object: str = _f("Entity id of the object.")
-    relationship: str | None = _f("The relationship's id.")
+    relationship: str | None = _o("The relationship's id.")
     sources: list[Evidence] = _f("Evidence for the relationship.")
     model_config = _example(_TIE)
 
@@ -510,8 +519,8 @@ class MoneyStep(Result):
     kind: str = _f("Its kind.")
     payer: str = _f("Its payer.")
     payee: str = _f("Its payee.")
-    amount: Number | None = _f("Its headline amount (base units).")
-    status: str | None = _f("Its status.")
+    amount: Number | None = _o("Its headline amount (base units).")
+    status: str | None = _o("Its status.")
     sources: list[Evidence] = _f("Its evidence.")
     model_config = _example({"from": "openai", "to": "aws", "deal": "openai-aws-compute-2025",
                              "kind": "compute-commitment", "payer": "openai", "payee": "aws",
@@ -524,7 +533,7 @@ class StructureStep(Result):
 
     from_: str = _f("Entity the step leaves.", alias="from")
     to: str = _f("Entity the step reaches.")
-    relationship: str | None = _f("The relationship's id (null for a bare subsidiary-of).")
+    relationship: str | None = _o("The relationship's id (null for a bare subsidiary-of).")
     kind: str = _f("The relationship's kind.")
     model_config = _example({"from": "aws", "to": "amazon",
                              "relationship": "aws--subsidiary-of--amazon",
@@ -548,9 +557,9 @@ class Share(Result):
     payee_group: str = _f("The payee's corporate group (the share counts the whole group).")
     money: MoneyTally = _f("Money from the payer to the payee's group, per bucket.")
     deal_ids: list[str] = _f("Those deals.")
-    total: Number | None = _f("The payer's latest total-commitments figure, if known.")
-    total_observation: str | None = _f("Id of that observation.")
-    share: float | None = _f("committed / total, 4 decimals; null without a total.")
+    total: Number | None = _o("The payer's latest total-commitments figure, if known.")
+    total_observation: str | None = _o("Id of that observation.")
+    share: float | None = _o("committed / total, 4 decimals; null without a total.")
     sources: list[Evidence] = _f("Evidence of the deals and of the total.")
     model_config = _example({
         "payer": "openai", "payee": "aws", "payee_group": "amazon",
@@ -572,12 +581,12 @@ class DealFigure(Result):
     """One source's figure for a deal's total."""
 
     value: Number = _f("The figure (base units).")
-    upper: Number | None = _f("Upper end of a range.")
+    upper: Number | None = _o("Upper end of a range.")
     bound: str = _f("exact, about, at-least or up-to.")
-    rate: str | None = _f("Recurrence (always null here: totals are compared).")
-    term: str | None = _f("Duration as the source states it.")
+    rate: str | None = _o("Recurrence (always null here: totals are compared).")
+    term: str | None = _o("Duration as the source states it.")
     document: str = _f("Source document.")
-    published: str | None = _f("Its publication date.")
+    published: str | None = _o("Its publication date.")
     quote: str = _f("The verbatim quote.")
     model_config = _example(_ORACLE_FIGURE)
 
@@ -594,12 +603,12 @@ class ObservationFigure(Result):
     """One source's figure for a metric."""
 
     value: Number = _f("The figure.")
-    upper: Number | None = _f("Upper end of a range.")
+    upper: Number | None = _o("Upper end of a range.")
     bound: str = _f("exact, about, at-least or up-to.")
     when: str = _f("The date or period the figure is about.")
     observation: str = _f("Id of the observation.")
     document: str = _f("Source document.")
-    published: str | None = _f("Its publication date.")
+    published: str | None = _o("Its publication date.")
     quote: str = _f("The verbatim quote.")
     model_config = _example(_OBS_FIGURE)
 
@@ -641,7 +650,7 @@ Conflict = Annotated[DealConflict | ObservationConflict, Field(discriminator="ty
 class Report(Result):
     """The one-page briefing's content: each section a list of items with their sources."""
 
-    as_of: str | None = _f("As-of date asked, else null.")
+    as_of: str | None = _o("As-of date asked, else null.")
     names: dict[str, str] = _f("Entity id -> display name.")
     biggest_flows: list[Flow] = _f("The largest countable flows with a figure.")
     loops: list[Loop] = _f("Vendor-financed loops.")
@@ -681,7 +690,7 @@ class RelatedRelationship(Result):
     type: Literal["relationship"] = _f("Always 'relationship'.")
     direction: Literal["in", "out"] = _f("out when the entity is the subject, else in.")
     counterparty: str = _f("The entity on the other end.")
-    id: str | None = _f("The relationship's id.")
+    id: str | None = _o("The relationship's id.")
     kind: str = _f("Its kind.")
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
@@ -706,7 +715,7 @@ class BetweenRelationship(Result):
     """A structural relationship between two entities."""
 
     type: Literal["relationship"] = _f("Always 'relationship'.")
-    id: str | None = _f("The relationship's id.")
+    id: str | None = _o("The relationship's id.")
     kind: str = _f("Its kind.")
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
