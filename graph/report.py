@@ -15,7 +15,14 @@ from dealgraph.graph.exposure import two_sided_bets
 from dealgraph.graph.flows import flows
 from dealgraph.graph.loops import vendor_financed_loops
 from dealgraph.graph.money import countable
-from dealgraph.graph.results import AmountClaim, Evidence, Flow, Report
+from dealgraph.graph.results import (
+    AmountClaim,
+    DealFigure,
+    Evidence,
+    Flow,
+    ObservationFigure,
+    Report,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -67,10 +74,9 @@ def _headline_source(f: Flow) -> AmountClaim | Evidence:
     return head[-1] if head else f.sources[0]
 
 
-def _cite(src: Evidence | AmountClaim | object, width: int = 88) -> str:
-    text: str = src.quote  # type: ignore[attr-defined]
-    quote = text if len(text) <= 160 else text[:157] + "..."
-    return textwrap.fill(f"[{src.document}] “{quote}”", width=width,  # type: ignore[attr-defined]
+def _cite(src: Evidence | AmountClaim | DealFigure | ObservationFigure, width: int = 88) -> str:
+    quote = src.quote if len(src.quote) <= 160 else src.quote[:157] + "..."
+    return textwrap.fill(f"[{src.document}] “{quote}”", width=width,
                          initial_indent="      ", subsequent_indent="        ")
 
 
