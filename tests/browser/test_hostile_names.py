@@ -14,15 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.browser.conftest import HAVE_CHROMIUM, SKIP_REASON, recording_page
 from tests.conftest import FIXTURES, start_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="chromium not installed (run scripts/setup-system.sh)")
+pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
 playwright = pytest.importorskip("playwright.sync_api")
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 NAMES = {
     "lab-a": '<img src=x onerror="window.__pwned=1;alert(1)">',
@@ -61,28 +57,10 @@ def hostile_kg(hostile_dir):
     kg.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1200, "height": 800})
-    p = ctx.new_page()
+    ctx, p = recording_page(browser, 1200, 800)
     p.set_default_timeout(10_000)
-    p.errors, p.dialogs = [], []
-    p.on("console", lambda m: p.errors.append(m.text) if m.type == "error" else None)
-    p.on("pageerror", lambda e: p.errors.append(str(e)))
-
-    def dialog(d):
-        p.dialogs.append(d.message)
-        d.dismiss()
-
-    p.on("dialog", dialog)
     yield p
     ctx.close()
 
