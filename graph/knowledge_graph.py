@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -24,6 +24,9 @@ from dealgraph.graph.parsing import prepare_query
 from dealgraph.ontology import ontology_graph
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.results import EntityCard
 
 __all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
 
@@ -178,7 +181,7 @@ class KnowledgeGraph:
         """The memoized value for ``key``, or None when it has not been computed."""
         return self._memo.get(key)
 
-    def entity(self, entity_id: str) -> dict[str, Any]:
+    def entity(self, entity_id: str) -> EntityCard:
         """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""
         from dealgraph.graph.cards import entity_card
 

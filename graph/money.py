@@ -27,14 +27,21 @@ aggregates.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dealgraph.graph.results import Flow
+
+# A flow: the typed Flow the analytics return, or the dict it is built from (flow_of_edge).
+# Both are read with item access (Flow keeps a read-only one: see dealgraph.graph.results).
+F = TypeVar("F", "Flow", dict[str, Any])
 
 __all__ = ["BUCKETS", "bucket", "tally", "countable", "parents_with_tranches"]
 
 BUCKETS = ("committed", "contingent", "upper_bound", "forecast", "aggregate")
 
 
-def bucket(flow: dict[str, Any]) -> str:
+def bucket(flow: Flow | dict[str, Any]) -> str:
     """The bucket a flow's money belongs to (see the module docstring)."""
     if flow["kind"] == "aggregate" or flow.get("status") == "aggregate":
         return "aggregate"
@@ -47,7 +54,7 @@ def bucket(flow: dict[str, Any]) -> str:
     return "committed"
 
 
-def tally(flows: Iterable[dict[str, Any]]) -> dict[str, int | float]:
+def tally(flows: Iterable[Flow | dict[str, Any]]) -> dict[str, int | float]:
     """Sum flows' headline amounts per bucket; flows without a figure are counted apart."""
     out: dict[str, int | float] = {b: 0 for b in BUCKETS}
     out["unknown_amounts"] = 0
@@ -59,7 +66,7 @@ def tally(flows: Iterable[dict[str, Any]]) -> dict[str, int | float]:
     return out
 
 
-def parents_with_tranches(flows: Iterable[dict[str, Any]]) -> set[str]:
+def parents_with_tranches(flows: Iterable[Flow | dict[str, Any]]) -> set[str]:
     """Ids of deals that tranches with a figure are ``part_of`` (their money is counted there).
 
     A part without a figure (distribution rights that came with an investment, say) does
@@ -68,7 +75,7 @@ def parents_with_tranches(flows: Iterable[dict[str, Any]]) -> set[str]:
     return {f["part_of"] for f in flows if f.get("part_of") and f.get("amount") is not None}
 
 
-def countable(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def countable(flows: list[F]) -> list[F]:
     """Flows that may be added up: no aggregates, no parents counted through tranches."""
     parents = parents_with_tranches(flows)
     return [f for f in flows if f["id"] not in parents and bucket(f) != "aggregate"]
