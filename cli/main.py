@@ -36,10 +36,31 @@ DataOpt = Annotated[
                  exists=True, file_okay=False, dir_okay=True),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-StoreOpt = Annotated[str, typer.Option("--store", envvar="DEALGRAPH_STORE",
-                                       help="Where the graph lives: memory (default), "
-                                            "oxigraph:PATH (on disk) or http://HOST:PORT "
-                                            "(an Oxigraph-style SPARQL server).")]
+
+
+def _live_help(info: Any, text: Any) -> Any:
+    """``info`` (a typer Option or Argument) whose help is ``text()``, read each time the
+    command line is built, so stores and formats registered by plugins are in it."""
+    info.__class__ = type(f"Live{type(info).__name__}", (type(info),),
+                          {"help": property(lambda self: text(), lambda self, value: None)})
+    return info
+
+
+def _store_help() -> str:
+    from dealgraph.graph.registry import store_help
+
+    return escape(store_help())  # rich markup: [/PATH] is text
+
+
+def _format_help() -> str:
+    from dealgraph.graph.registry import exports
+
+    names = [f.name for f in exports()]
+    return ", ".join(names[:-1]) + f" or {names[-1]}."
+
+
+StoreOpt = Annotated[str, _live_help(typer.Option("--store", envvar="DEALGRAPH_STORE"),
+                                     _store_help)]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known on this date "
                                                              "(YYYY-MM-DD).")]
 
@@ -259,9 +280,7 @@ def query(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="turtle, jsonld, ntriples, trig, "
-                                       "graphml, gexf, cytoscape, d3, dot, mermaid, svg, png, "
-                                       "html or sankey.")],
+    fmt: Annotated[str, _live_help(typer.Argument(metavar="FORMAT"), _format_help)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")
                       ] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology",
@@ -280,27 +299,27 @@ def export(
 ) -> None:
     """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
     D3, Graphviz or Mermaid."""
-    from dealgraph.graph.export_rdf import RDF_FORMATS
-    from dealgraph.graph.exports import GRAPH_FORMATS, render_bytes
+    from dealgraph.graph.exports import render_bytes
+    from dealgraph.graph.registry import export_format
 
-    if fmt not in RDF_FORMATS and fmt not in GRAPH_FORMATS:
-        _fail(f"unknown format {fmt!r}; choose from "
-              f"{', '.join(sorted(RDF_FORMATS) + list(GRAPH_FORMATS))}")
+    try:
+        plugin = export_format(fmt)
+    except ValueError as exc:
+        _fail(str(exc))
     kg = _load(data, store)
-    if fmt in RDF_FORMATS:
-        body = kg.serialize(fmt, with_ontology=with_ontology).encode("utf-8")
-    else:
+    if "focus" in plugin.options:
         _entity_or_fail(kg, focus)
-        try:
-            body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
-                                as_of=_as_of_or_fail(as_of), loops_only=loops_only)
-        except RuntimeError as exc:
-            _fail(str(exc), code=1)
+    try:
+        body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
+                            as_of=_as_of_or_fail(as_of), loops_only=loops_only,
+                            with_ontology=with_ontology)
+    except RuntimeError as exc:
+        _fail(str(exc), code=1)
     if output:
         output.write_bytes(body)
         err.print(f"wrote {output}")
-    elif fmt == "png":
-        _fail("png is binary: write it to a file with -o FILE")
+    elif plugin.binary:
+        _fail(f"{plugin.name} is binary: write it to a file with -o FILE")
     else:
         sys.stdout.write(body.decode("utf-8"))
 

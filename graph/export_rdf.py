@@ -1,5 +1,8 @@
 """RDF exports of the graph with rdflib's serializers (provenance included).
 
+Each format is registered in :mod:`dealgraph.graph.registry` (as ``turtle``, ``jsonld``,
+``ntriples`` and ``trig``, with the aliases ``ttl``, ``json-ld`` and ``nt``).
+
 >>> from dealgraph import open_graph
 >>> "dg:quote" in open_graph().serialize("turtle")
 True
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 
+from dealgraph.graph.registry import register_export
 from dealgraph.ontology.namespace import ID, bind_prefixes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,3 +63,23 @@ def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> s
         for t in kg.ontology:
             g.add(t)
     return g.serialize(format=name)
+
+
+def _renderer(fmt: str):
+    def render(kg: KnowledgeGraph, with_ontology: bool = False) -> str:
+        return serialize(kg, fmt, with_ontology=with_ontology)
+
+    render.__name__ = render.__qualname__ = f"render_{RDF_FORMATS[fmt].replace('-', '')}"
+    return render
+
+
+# the built-in RDF formats (also entry points of the group dealgraph.exports)
+_RDF = {"options": ("with_ontology",)}
+TURTLE = register_export("turtle", _renderer("turtle"), "text/turtle", ".ttl",
+                         "RDF Turtle, provenance included", aliases=("ttl",), **_RDF)
+JSONLD = register_export("jsonld", _renderer("jsonld"), "application/ld+json", ".jsonld",
+                         "RDF JSON-LD", aliases=("json-ld",), **_RDF)
+NTRIPLES = register_export("ntriples", _renderer("ntriples"), "application/n-triples", ".nt",
+                           "RDF N-Triples", aliases=("nt",), **_RDF)
+TRIG = register_export("trig", _renderer("trig"), "application/trig", ".trig",
+                       "RDF TriG: the data in its named graph (the ontology in another)", **_RDF)

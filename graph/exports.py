@@ -13,6 +13,11 @@ Display text follows one rule everywhere (:func:`clean_text`): CR LF and CR beco
 characters XML 1.0 cannot carry become U+FFFD. A flow whose amount is not a finite number is
 left out, with a note in ``graph["notes"]``.
 
+Each format is a plugin of :mod:`dealgraph.graph.registry` (registered at the end of this
+module, and declared as an entry point of the group ``dealgraph.exports``): :func:`render`
+and :func:`render_bytes` look the name up there, so a format registered elsewhere (RDF in
+:mod:`dealgraph.graph.export_rdf`, or a third-party one) renders through them too.
+
 >>> from dealgraph import open_graph
 >>> g = export_graph(open_graph(), focus="anthropic", depth=1)
 >>> g.nodes["aws"]["label"], g.nodes["aws"]["color"]
@@ -35,6 +40,7 @@ import networkx as nx
 
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.money import bucket, countable
+from dealgraph.graph.registry import export_format, register_export
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -42,10 +48,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["GRAPH_FORMATS", "BINARY_FORMATS", "ROLE_COLORS", "export_graph", "render",
            "render_bytes", "clean_text", "dot_quote", "mermaid_text", "SVG_CSP"]
 
-GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "d3", "dot", "mermaid", "svg", "png", "html",
-                 "sankey")
-#: formats whose output is bytes (the others are text)
-BINARY_FORMATS = ("png",)
 
 #: colour of a node by its first role (or its type), the same in every picture
 ROLE_COLORS = {
@@ -313,50 +315,108 @@ def _graphviz(dot: str, fmt: str) -> bytes:
     return done.stdout
 
 
-def render_bytes(kg: KnowledgeGraph, fmt: str, **filters: Any) -> bytes:
-    """Export as bytes (any format; PNG needs this, text formats are UTF-8 encoded)."""
-    if fmt in ("svg", "png"):
-        return _graphviz(_dot(export_graph(kg, **filters), legend=True), fmt)
-    return render(kg, fmt, **filters).encode("utf-8")
+def render_bytes(kg: KnowledgeGraph, fmt: str, **options: Any) -> bytes:
+    """Export as bytes: any registered format (PNG needs this; text is UTF-8 encoded).
+
+    ``options`` are the graph filters (``focus``, ``depth``, ``kind``, ``as_of``,
+    ``loops_only``) or ``with_ontology``; each format gets the ones it takes.
+    """
+    plugin = export_format(fmt)
+    body = plugin.render(kg, **{k: v for k, v in options.items() if k in plugin.options})
+    return body.encode("utf-8") if isinstance(body, str) else body
 
 
-def render(kg: KnowledgeGraph, fmt: str, **filters: Any) -> str:
-    """Export the (filtered) graph as ``fmt``: a text format of :data:`GRAPH_FORMATS`."""
-    if fmt not in GRAPH_FORMATS:
-        raise ValueError(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}")
-    if fmt in BINARY_FORMATS:
+def render(kg: KnowledgeGraph, fmt: str, **options: Any) -> str:
+    """Export the (filtered) graph as ``fmt``, a registered text format."""
+    plugin = export_format(fmt)
+    if plugin.binary:
         raise ValueError(f"{fmt} is binary: use render_bytes()")
-    if fmt == "svg":
-        return render_bytes(kg, fmt, **filters).decode("utf-8")
-    if fmt == "html":
-        from dealgraph.graph.html import render_html
+    body = plugin.render(kg, **{k: v for k, v in options.items() if k in plugin.options})
+    return body.decode("utf-8") if isinstance(body, bytes) else body
 
-        return render_html(kg, **filters)
-    if fmt == "sankey":
-        from dealgraph.graph.html import render_sankey
 
-        return render_sankey(kg, as_of=filters.get("as_of"))
-    g = export_graph(kg, **filters)
-    if fmt == "graphml":
-        buf = io.BytesIO()
-        nx.write_graphml(_scalar(g), buf)
-        return buf.getvalue().decode("utf-8")
-    if fmt == "gexf":
-        h = _scalar(g)
-        for _n, d in h.nodes(data=True):
-            d["viz"] = {"color": _hex_rgb(d["color"]), "size": d["size"]}
-        for _u, _v, k, d in h.edges(keys=True, data=True):
-            d["id"] = k  # the deal or relationship id, kept as the GEXF edge id
-            d["viz"] = {"color": _hex_rgb(d["color"]), "thickness": d["width"]}
-            if d["dashed"]:
-                d["viz"]["shape"] = "dashed"
-        buf = io.BytesIO()
-        nx.write_gexf(h, buf)
-        return buf.getvalue().decode("utf-8")
-    if fmt == "cytoscape":  # strict JSON: allow_nan=False refuses NaN and Infinity
-        return json.dumps(nx.cytoscape_data(g), indent=2, allow_nan=False)
-    if fmt == "d3":
-        return json.dumps(nx.node_link_data(g, edges="links"), indent=2, allow_nan=False)
-    if fmt == "dot":
-        return _dot(g)
-    return _mermaid(g)
+# -- the formats (one function and one registration each) --------------------------------
+
+def render_graphml(kg: KnowledgeGraph, **filters: Any) -> str:
+    buf = io.BytesIO()
+    nx.write_graphml(_scalar(export_graph(kg, **filters)), buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def render_gexf(kg: KnowledgeGraph, **filters: Any) -> str:
+    h = _scalar(export_graph(kg, **filters))
+    for _n, d in h.nodes(data=True):
+        d["viz"] = {"color": _hex_rgb(d["color"]), "size": d["size"]}
+    for _u, _v, k, d in h.edges(keys=True, data=True):
+        d["id"] = k  # the deal or relationship id, kept as the GEXF edge id
+        d["viz"] = {"color": _hex_rgb(d["color"]), "thickness": d["width"]}
+        if d["dashed"]:
+            d["viz"]["shape"] = "dashed"
+    buf = io.BytesIO()
+    nx.write_gexf(h, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def render_cytoscape(kg: KnowledgeGraph, **filters: Any) -> str:
+    # strict JSON: allow_nan=False refuses NaN and Infinity
+    return json.dumps(nx.cytoscape_data(export_graph(kg, **filters)), indent=2, allow_nan=False)
+
+
+def render_d3(kg: KnowledgeGraph, **filters: Any) -> str:
+    return json.dumps(nx.node_link_data(export_graph(kg, **filters), edges="links"), indent=2,
+                      allow_nan=False)
+
+
+def render_dot(kg: KnowledgeGraph, **filters: Any) -> str:
+    return _dot(export_graph(kg, **filters))
+
+
+def render_mermaid(kg: KnowledgeGraph, **filters: Any) -> str:
+    return _mermaid(export_graph(kg, **filters))
+
+
+def render_svg(kg: KnowledgeGraph, **filters: Any) -> str:
+    return _graphviz(_dot(export_graph(kg, **filters), legend=True), "svg").decode("utf-8")
+
+
+def render_png(kg: KnowledgeGraph, **filters: Any) -> bytes:
+    return _graphviz(_dot(export_graph(kg, **filters), legend=True), "png")
+
+
+def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
+    from dealgraph.graph.html import render_html
+
+    return render_html(kg, **filters)
+
+
+def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> str:
+    from dealgraph.graph.html import render_sankey
+
+    return render_sankey(kg, as_of=as_of)
+
+
+# the built-in graph formats (also entry points of the group dealgraph.exports)
+GRAPHML = register_export("graphml", render_graphml, "application/graphml+xml", ".graphml",
+                          "GraphML for yEd, Gephi and Cytoscape desktop")
+GEXF = register_export("gexf", render_gexf, "application/xml", ".gexf",
+                       "GEXF for Gephi, colours and sizes included")
+CYTOSCAPE = register_export("cytoscape", render_cytoscape, "application/json", ".cyjs",
+                            "Cytoscape.js JSON")
+D3 = register_export("d3", render_d3, "application/json", ".json", "D3 node-link JSON")
+DOT = register_export("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT")
+MERMAID = register_export("mermaid", render_mermaid, "text/plain", ".mmd",
+                          "a Mermaid flowchart (GitHub Markdown)")
+SVG = register_export("svg", render_svg, "image/svg+xml", ".svg",
+                      "an SVG picture with a legend (Graphviz)")
+PNG = register_export("png", render_png, "image/png", ".png",
+                      "a PNG picture with a legend (Graphviz)", binary=True)
+HTML = register_export("html", render_page, "text/html", ".html",
+                       "a self-contained interactive page (Cytoscape.js, no CDN)")
+SANKEY = register_export("sankey", render_sankey_page, "text/html", ".html",
+                         "a self-contained SVG Sankey of money flows", options=("as_of",))
+
+GRAPH_FORMATS = tuple(f.name for f in (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG,
+                                       HTML, SANKEY))
+#: formats whose output is bytes (the others are text)
+BINARY_FORMATS = tuple(f.name for f in (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG,
+                                        HTML, SANKEY) if f.binary)

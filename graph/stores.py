@@ -17,6 +17,10 @@
     moved into the default graph by one SPARQL Update (``ADD``); a failed check drops the
     staging graph.
 
+Each is a plugin of :mod:`dealgraph.graph.registry` (registered at the end of this module,
+and declared as an entry point of the group ``dealgraph.stores``); :func:`open_store` looks
+the spec up there. What a backend must provide is :class:`StoreBackend`.
+
 >>> open_store("memory").spec
 'memory'
 >>> endpoints("http://localhost:3030/ds#fuseki").query
@@ -39,8 +43,8 @@ import tempfile
 import traceback
 import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,17 +53,26 @@ from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from dealgraph.graph.parsing import PARSE_LOCK, parse_query, prepare_query
+from dealgraph.graph.registry import register_store, store_help, store_plugin
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import bind_prefixes
 from dealgraph.ontology.shacl import ValidationReport, validate
 from dealgraph.ontology.shacl_sparql import validate_with_sparql
 
-__all__ = ["open_store", "is_remote", "endpoints", "Endpoints", "LAYOUTS", "STORE_HELP",
-           "Store", "BULK_SUFFIXES"]
+# (and STORE_HELP, the --store help, read from the registry on access)
+__all__ = ["open_store", "is_remote", "endpoints", "Endpoints", "LAYOUTS",
+           "StoreBackend", "MemoryStore", "OxigraphStore", "RemoteStore", "Store",
+           "BULK_SUFFIXES"]
 
-STORE_HELP = ("Where the graph lives: memory (default), oxigraph:PATH (persistent, on disk) "
-              "or http://HOST:PORT[/PATH][#LAYOUT] (a SPARQL server; LAYOUT is oxigraph, "
-              "fuseki, graphdb, virtuoso or neptune).")
+
+def __getattr__(name: str) -> str:
+    if name == "STORE_HELP":  # the --store help, from the registry (so plugins are in it)
+        return store_help()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: seconds a remote store may take to accept a connection (requests may then run long)
+HTTP_CONNECT_TIMEOUT = 10.0
 
 # Files Oxigraph's bulk loader reads directly (no rdflib parse).
 BULK_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".nq": "N_QUADS", ".trig": "TRIG"}
@@ -110,8 +123,70 @@ def endpoints(spec: str) -> Endpoints:
     return Endpoints(base + q, base + u, base + s)
 
 
-class Store:
-    """A store: its rdflib view (``graph``) and how data is validated and added to it."""
+class StoreBackend(ABC):
+    """What a store backend provides: the contract :func:`open_store` returns.
+
+    Required:
+
+    ``spec``
+        the ``--store`` value that opened it.
+    ``graph``
+        an rdflib :class:`~rdflib.Graph` view of the data (the default graph).
+    :meth:`load`
+        ``load(triples, files, extra_check) -> ValidationReport``: add ``triples`` (an rdflib
+        Graph) and the RDF ``files`` (``.nt``, ``.ttl``, ``.nq``, ``.trig``) if the union
+        conforms to the shapes (and ``extra_check()``, when given, conforms too); when it
+        does not, or anything fails, the store is as it was.
+    :meth:`query`
+        ``query(sparql, init_ns, bindings) -> rdflib Result`` over the data.
+    :meth:`run_checked`
+        ``run_checked(text, parsed, init_ns, kind) -> rdflib Result``: run a public query
+        that the guard judged (``parsed`` is rdflib's parse of ``text``), with no dataset
+        clause, exactly as judged.
+    :meth:`count`, :meth:`close`
+        how many triples it holds; release it, harmlessly twice (the defaults use ``graph``).
+
+    Optional capabilities are ``None`` here; a backend that has one defines the method, and
+    callers test it with ``getattr(store, name, None) is not None``:
+
+    ``native_select(sparql, prefixes) -> (variable names, solutions)``
+        a SELECT run by the engine itself, without rdflib terms in between (Oxigraph).
+    ``query_connection(timeout) -> connection``
+        a connection to the query endpoint opened now, for the sandboxed query worker that
+        may open none (remote stores); ``run_checked`` then takes ``connection=``.
+    """
+
+    spec: str
+    graph: Graph
+    native_select: Callable[[str, dict[str, str]], tuple[list[str], Iterable]] | None = None
+    query_connection: Callable[[float], object] | None = None
+
+    @abstractmethod
+    def load(self, triples: Graph, files: Iterable[Path] = (),
+             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+        """Add ``triples`` and ``files`` if the result conforms; else change nothing."""
+
+    @abstractmethod
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+        """Run SPARQL (with ``init_ns`` prefixes and ``bindings``) over the data."""
+
+    @abstractmethod
+    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+        """Run a judged public query (see the class docstring)."""
+
+    def count(self) -> int:
+        """How many triples the store holds."""
+        return len(self.graph)
+
+    def close(self) -> None:
+        """Release the store (a persistent one is flushed); closing twice is harmless."""
+        if not getattr(self, "_closed", False):
+            self._closed = True
+            self.graph.close()
+
+
+class MemoryStore(StoreBackend):
+    """rdflib's in-memory store: its rdflib view (``graph``), loads validated with pyshacl."""
 
     spec = "memory"
 
@@ -154,12 +229,8 @@ class Store:
         query.algebra["datasetClause"] = None
         return self.graph.query(query)
 
-    def count(self) -> int:
-        """How many triples the store holds."""
-        return len(self.graph)
 
-    def close(self) -> None:
-        self.graph.close()
+Store = MemoryStore  # its former name
 
 
 class StoreBusy(OSError):
@@ -168,7 +239,7 @@ class StoreBusy(OSError):
     store_message = True  # str() is a sentence for the user
 
 
-class OxigraphStore(Store):
+class OxigraphStore(StoreBackend):
     """A persistent Oxigraph store with checkpointed, validated loads (module docstring)."""
 
     def __init__(self, path: str) -> None:
@@ -335,7 +406,7 @@ class OxigraphStore(Store):
         self._open()
 
 
-class RemoteStore(Store):
+class RemoteStore(StoreBackend):
     """A SPARQL 1.1 Protocol + Graph Store Protocol server (module docstring)."""
 
     def __init__(self, spec: str) -> None:
@@ -343,6 +414,7 @@ class RemoteStore(Store):
 
         self.spec = spec
         self.endpoints = endpoints(spec)
+        self._http = None  # the httpx client of loads and updates, made on first use
         store = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="json")
         self.graph = bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
         # CONSTRUCT and DESCRIBE answer RDF, which a JSON-results Accept header refuses
@@ -361,6 +433,12 @@ class RemoteStore(Store):
         The public endpoint opens it before forking a query worker; the worker, which may
         open no connection itself (``dealgraph.api.sandbox``), sends its query over it.
         """
+        # http.client, not httpx, on this one path: httpx has no public way to open a
+        # connection without sending a request, or to be handed a connected socket (its
+        # pool connects when a request is sent). Here the connection must be open before the
+        # fork and the request sent after it, from a worker where connect() fails; an httpx
+        # client inherited by the worker would try to connect there (or share a pooled
+        # socket with the parent). Loads and updates (:meth:`_post`) use httpx.
         import http.client
 
         url = urllib.parse.urlsplit(self.endpoints.query)
@@ -401,12 +479,38 @@ class RemoteStore(Store):
     def _rows(self, sparql: str) -> list[tuple]:
         return [tuple(r) for r in self.graph.store.query(sparql, {}, {}, "__UNION__")]
 
+    @property
+    def http(self):
+        """The store's one ``httpx.Client`` (connections kept alive and reused)."""
+        if self._http is None:
+            try:
+                import httpx
+            except ImportError:
+                raise ValueError("the remote store needs httpx: pip install httpx") from None
+            # connecting is quick or hopeless; a bulk load or an ADD may take long
+            self._http = httpx.Client(timeout=httpx.Timeout(3600.0, connect=HTTP_CONNECT_TIMEOUT),
+                                      follow_redirects=False)
+        return self._http
+
     def _post(self, url: str, body: bytes, content_type: str) -> None:
-        req = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": content_type})
-        with urllib.request.urlopen(req, timeout=3600) as resp:  # noqa: S310 - the user's store
-            if resp.status >= 300:
-                raise OSError(f"store answered {resp.status} at {url}")
+        """POST ``body``; an answer of 300 or more raises ``urllib.error.HTTPError`` (with the
+        status as ``code`` and the body readable), a failed connection ``URLError`` (both
+        OSErrors): the load and the command line tell them apart by those types."""
+        import httpx
+
+        try:
+            resp = self.http.post(url, content=body, headers={"Content-Type": content_type})
+        except httpx.TransportError as exc:
+            raise urllib.error.URLError(str(exc) or type(exc).__name__) from None
+        if resp.status_code >= 300:
+            raise urllib.error.HTTPError(url, resp.status_code, resp.reason_phrase,
+                                         resp.headers, io.BytesIO(resp.content))  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+        super().close()
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL Update to the server."""
@@ -574,16 +678,26 @@ def _touch_atomically(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def open_store(spec: str = "memory") -> Store:
-    """The store ``spec`` names (see the module docstring)."""
-    if spec == "memory":
-        return Store()
-    if spec.startswith("oxigraph:"):
-        path = spec.removeprefix("oxigraph:")
-        if not path:
-            raise ValueError("oxigraph store needs a path: oxigraph:PATH")
-        return OxigraphStore(path)
-    if is_remote(spec):
-        return RemoteStore(spec)
-    raise ValueError(f"unknown store {spec!r}: use memory, oxigraph:PATH or "
-                     "http://HOST:PORT[/PATH][#LAYOUT]")
+def open_store(spec: str = "memory") -> StoreBackend:
+    """The store ``spec`` names: the registered plugin of its scheme opens it."""
+    return store_plugin(spec).factory(spec)
+
+
+def _open_oxigraph(spec: str) -> OxigraphStore:
+    path = spec.removeprefix("oxigraph").removeprefix(":")
+    if not path:
+        raise ValueError("oxigraph store needs a path: oxigraph:PATH")
+    return OxigraphStore(path)
+
+
+def _open_memory(spec: str) -> MemoryStore:
+    return MemoryStore()
+
+
+# the built-in stores (also entry points of the group dealgraph.stores in pyproject.toml)
+MEMORY = register_store("memory", _open_memory, help="default")
+OXIGRAPH = register_store("oxigraph", _open_oxigraph, usage="oxigraph:PATH",
+                          help="persistent, on disk")
+REMOTE = register_store("http", RemoteStore, usage="http://HOST:PORT[/PATH][#LAYOUT]",
+                        help="a SPARQL server; LAYOUT is " + ", ".join(list(LAYOUTS)[:-1])
+                        + f" or {list(LAYOUTS)[-1]}", aliases=("https",))
