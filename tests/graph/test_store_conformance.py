@@ -155,3 +155,39 @@ def test_close_releases_the_store(store, valid):
             assert again.count() == n
     finally:
         again.close()
+
+
+def test_remote_loads_go_over_one_httpx_client_with_timeouts(oxigraph_servers, tmp_path, valid):
+    pytest.importorskip("httpx")
+    from dealgraph.graph.stores import HTTP_CONNECT_TIMEOUT, RemoteStore
+
+    store = open_store(oxigraph_servers.clear("conformance"))
+    assert isinstance(store, RemoteStore)
+    sent = []
+    client = store.http
+    client.event_hooks["request"].append(lambda request: sent.append(request.url.path))
+    assert client.timeout.connect == HTTP_CONNECT_TIMEOUT and client.timeout.read >= 60
+    assert store.load(valid).conforms
+    assert not store.load(_invalid()).conforms
+    assert store.http is client  # reused: one client (and its kept-alive connections)
+    assert {"/store", "/update"} <= set(sent)
+    store.close()
+    assert client.is_closed
+
+
+def test_remote_refusal_and_unreachable_server_are_os_errors(oxigraph_servers, tmp_path):
+    import urllib.error
+
+    store = open_store(oxigraph_servers.clear("conformance"))
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle\n")
+    with pytest.raises(DataError, match="the store refused it"):
+        store.load(Graph(), [bad])
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        store.update("NOT AN UPDATE")
+    assert refused.value.code == 400
+    store.close()
+    gone = open_store("http://127.0.0.1:9")  # nothing listens on the discard port
+    with pytest.raises(urllib.error.URLError):
+        gone.update("CLEAR DEFAULT")
+    gone.close()
