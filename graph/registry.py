@@ -129,13 +129,14 @@ def _ensure_loaded() -> None:
     """Import the built-in modules and the entry points' plugins (once)."""
     if _state["loaded"]:
         return
+    import importlib
+
+    # outside the lock: a module being imported in another thread registers under the lock
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)
     with _lock:
         if _state["loaded"]:
             return
-        import importlib
-
-        for module in _BUILTIN_MODULES:
-            importlib.import_module(module)
         for group, table, kind in ((STORE_GROUP, _stores, StorePlugin),
                                    (EXPORT_GROUP, _exports, ExportFormat)):
             for ep in entry_points(group=group):
