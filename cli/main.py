@@ -489,11 +489,12 @@ def _load_into(kg, files: list[Path]) -> int:
     import tempfile
 
     from dealgraph.graph.stores import BULK_SUFFIXES
-    from dealgraph.loaders import load_files, write_ntriples
+    from dealgraph.loaders import file_origins, load_files, write_ntriples
 
     bulk = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
     if kg.store != "memory" and len(bulk) == len(files):
-        return kg.load(files=bulk)  # RDF files only: the store's bulk loader reads them
+        # RDF files only: the store's bulk loader reads them
+        return kg.load(files=bulk, origins=file_origins(bulk))
     if kg.store == "memory":
         return kg.load(load_files(files, known_entities=kg.entity_ids()))
     # YAML/CSV, checked record by record, written as N-Triples for the bulk loader (RDF
@@ -502,7 +503,34 @@ def _load_into(kg, files: list[Path]) -> int:
         nt = Path(tmp) / "batch.nt"
         with open(nt, "w", encoding="utf-8") as fh:
             origins = write_ntriples(files, fh, known_entities=kg.entity_ids())
-        return kg.load(origins=origins, files=[nt])
+        try:
+            return kg.load(origins=origins, files=[nt])
+        except DataError as exc:
+            raise _blame_sources(exc, nt, origins) from None
+
+
+def _blame_sources(exc: DataError, nt: Path, origins) -> DataError:
+    """Problems the store found in the batch file, told at the user's file and line.
+
+    (The store's parser is stricter than rdflib's in places, e.g. on IRIs: a line of the
+    batch it refuses is traced back through the subject it describes.)
+    """
+    import re
+
+    from dealgraph.ontology.errors import Problem
+
+    lines: list[str] | None = None
+    problems = []
+    for p in exc.problems:
+        if p.file == str(nt) and p.line is not None:
+            if lines is None:
+                lines = nt.read_text(encoding="utf-8", errors="replace").split("\n")
+            text = lines[p.line - 1] if p.line <= len(lines) else ""
+            m = re.match(r"\s*<([^>]*)>", text)
+            file, line = origins.get(m.group(1), (None, None)) if m else (None, None)
+            p = Problem(file, line, p.field, f"the store refused it: {p.message}")
+        problems.append(p)
+    return DataError(problems)
 
 
 @app.command("load")

@@ -290,12 +290,16 @@ class OxigraphStore(StoreBackend):
         """The pyoxigraph Store behind the rdflib view."""
         return self.graph.store._inner
 
-    def recover(self) -> bool:
-        """Undo a load that did not finish (the process died); True if one was undone."""
+    def recover(self, *, ours: bool = False) -> bool:
+        """Undo a load that did not finish (the process died); True if one was undone.
+
+        ``ours``: the unfinished load is this object's own (a failed check), so no other
+        process can be running it.
+        """
         if not (self.marker.exists() or self.checkpoint.exists()):
             return False
-        # a load in another process leaves the same files: never undo a load still running
-        self._check_not_in_use()
+        if not ours:  # a load in another process leaves the same files: never undo it
+            self._check_not_in_use()
         if self.marker.exists() and self.checkpoint.exists():
             # the load had begun: the checkpoint is the truth
             shutil.rmtree(self.path, ignore_errors=True)
@@ -402,7 +406,7 @@ class OxigraphStore(StoreBackend):
     def _restore(self) -> None:
         self.graph.close()
         gc.collect()  # the last reference to the pyoxigraph store releases its lock
-        self.recover()
+        self.recover(ours=True)
         self._open()
 
 
@@ -637,7 +641,7 @@ def _write_default_graph(f: Path, out: Path) -> None:
             raise DataError([Problem(str(f), line + 1 if isinstance(line, int) else None, None,
                                      " ".join(str(exc).split()))]) from None
         plain = Graph()
-        for g in ds.contexts():
+        for g in ds.graphs():
             if g.identifier in (DATASET_DEFAULT_GRAPH_ID, DATA_GRAPH):
                 for t in g:
                     plain.add(t)
@@ -656,16 +660,31 @@ def _write_default_graph(f: Path, out: Path) -> None:
                                  "data: export without --with-ontology")])
 
 
+def _uchar(iri: str, hexes: str) -> str:
+    """``iri`` with its characters outside printable ASCII written as \\uXXXX escapes."""
+    return re.sub(r"[^\x21-\x7e]", lambda m: "\\u" + hexes.format(ord(m.group())), iri)
+
+
 def _first_line_naming(f: Path, iri: str) -> int | None:
     """The first line of ``f`` naming ``iri`` in full or as a prefixed name (a streaming scan)."""
-    forms = [f"<{iri}>", iri if iri.startswith("_:") else None]
+    forms = [f"<{iri}>", iri if iri.startswith("_:") else None,
+             *(f"<{_uchar(iri, hexes)}>" for hexes in ("{:04X}", "{:04x}"))]
     with open(f, encoding="utf-8", errors="replace") as fh:
         for n, line in enumerate(fh, 1):
             m = re.match(r"\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", line, re.I)
             if m and iri.startswith(m.group(2)) and len(iri) > len(m.group(2)):
-                forms.append(f"{m.group(1)}:{iri[len(m.group(2)):]}")
+                local = iri[len(m.group(2)):]
+                escaped = re.sub(r"([~.!$&'()*+,;=/?#@%-])", r"\\\1", local)  # graph\/data
+                forms += [f"{m.group(1)}:{local}", f"{m.group(1)}:{escaped}"]
             if any(form and form in line for form in forms):
                 return n
+    # an IRI broken across lines or by control characters: its longest plain stretches
+    parts = sorted(set(re.split(r"[^\x21-\x7e]|[\\/<>]", iri)), key=len, reverse=True)
+    for part in [p for p in parts if len(p) >= 4][:3]:
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                if part in line:
+                    return n
     return None
 
 

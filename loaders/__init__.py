@@ -11,16 +11,18 @@ True
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dealgraph.loaders.csv_loader import read_csv_file
 from dealgraph.loaders.dataset import Dataset
 from dealgraph.loaders.rdf_builder import LoadedData, build_graph, build_ntriples
-from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, graph_line, read_rdf_file
+from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
 from dealgraph.loaders.yaml_loader import read_yaml_dataset
 from dealgraph.ontology.errors import DataError, Problem
 
-__all__ = ["LoadedData", "load_directory", "load_files", "write_ntriples", "DataError", "Problem"]
+__all__ = ["LoadedData", "load_directory", "load_files", "write_ntriples", "file_origins",
+           "DataError", "Problem"]
 
 
 def load_files(paths: list[str | Path], known_entities: set[str] | None = None) -> LoadedData:
@@ -64,13 +66,12 @@ class _Origins(dict):
     """Where each record's node came from; nodes of RDF files are looked up on demand.
 
     ``get`` of a node no YAML/CSV record made finds the first line of the RDF files that
-    names it (errors are rare; reading the files again then costs little).
+    names it, reading them again line by line (errors are rare).
     """
 
     def __init__(self, records: dict, rdf_files: list[Path]) -> None:
         super().__init__(records)
         self._files = rdf_files
-        self._texts: list[tuple[str, str]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self._files) or len(self) > 0
@@ -78,15 +79,33 @@ class _Origins(dict):
     def get(self, key, default=None):
         if key in self:
             return self[key]
-        if self._texts is None:
-            from dealgraph.loaders.text import read_text
-
-            self._texts = [(str(f), read_text(f)) for f in self._files]
-        for name, text in self._texts:
-            line = graph_line(text, str(key))
+        for f in self._files:
+            line = self._search(f, lambda lines: line_naming(lines, str(key)))
             if line is not None:
-                return name, line
+                return str(f), line
+        # written some other way (escapes, a broken IRI): its last segment, its longest ones
+        segments = [s for s in re.split(r"[^\x21-\x7e]|[\\/#<>]", str(key)) if len(s) >= 4]
+        for part in segments[-1:] + sorted(segments, key=len, reverse=True)[:2]:
+            for f in self._files:
+                line = self._search(f, lambda lines, part=part: next(
+                    (n for n, x in enumerate(lines, 1) if part in x), None))
+                if line is not None:
+                    return str(f), line
         return default
+
+    @staticmethod
+    def _search(f: Path, find) -> int | None:
+        try:
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                return find(fh)
+        except OSError:
+            return None
+
+
+def file_origins(files: list[str | Path]):
+    """A mapping from a node to the file and first line naming it, for RDF files loaded as
+    they are (``KnowledgeGraph.load(files=..., origins=file_origins(files))``)."""
+    return _Origins({}, [Path(f) for f in files])
 
 
 def _rdf_files(paths: list[str | Path]) -> list[Path]:

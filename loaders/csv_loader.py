@@ -24,12 +24,14 @@ Decimal('5000000000')
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
 from dealgraph.loaders.models import Entity, SourceFile
+from dealgraph.loaders.text import read_text
 from dealgraph.ontology.errors import DataError, Problem
 
 __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
@@ -46,16 +48,18 @@ _SOURCE_FIELDS = {"document": "document", "title": "title", "publisher": "publis
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = read_text(path)  # a byte that is not UTF-8 is reported with its line
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows, last = [], 0  # last: the line the previous record ended on
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            rows, last = [], 1
-            for row in reader:
-                rows.append((last + 1, row))
-                last = reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError([Problem(str(path), None, None, f"cannot read CSV: {exc}")]) from None
+        header = list(reader.fieldnames or [])
+        last = 1
+        for row in reader:
+            rows.append((last + 1, row))
+            last = reader.line_num
+    except csv.Error as exc:  # a field over the size limit, ...
+        raise DataError([Problem(str(path), last + 1, None,
+                                 f"cannot read CSV: {exc}")]) from None
     return header, rows
 
 

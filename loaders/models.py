@@ -49,7 +49,36 @@ __all__ = [
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 RelationshipId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+--[a-z0-9-]+--[a-z0-9-]+$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Control characters (other than tab and line breaks) and lone surrogates are not text:
+# they break terminals and serializers alike.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _plain_text(v: str) -> str:
+    m = _NOT_TEXT.search(v)
+    if m:
+        what = "a lone surrogate" if "\ud800" <= m.group() <= "\udfff" else "a control character"
+        raise ValueError(f"contains {what} ({m.group()!r} at position {m.start()})")
+    return v
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_plain_text)]
+
+# A document's file name becomes part of its source's IRI: only characters an IRI path
+# segment holds as they are.
+_DOCUMENT = re.compile(r"(?=.*\w)[\w.~!$&'()*+,;=:@-]+")
+
+
+def _document(v: str) -> str:
+    if not _DOCUMENT.fullmatch(v):
+        raise ValueError(f"{v[:80]!r} is not a usable document name: a file name of letters, "
+                         "digits and . _ - ~ ! $ & ' ( ) * + , ; = : @ (no spaces, slashes or "
+                         "other characters an IRI cannot hold)")
+    return v
+
+
+DocumentName = Annotated[Text, AfterValidator(_document)]
 Date = Annotated[DateValue, BeforeValidator(parse_date)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
@@ -142,7 +171,7 @@ class EntitiesFile(Strict):
 class Source(Strict):
     """The document a source file describes."""
 
-    document: Text
+    document: DocumentName
     title: Text
     publisher: Text | None = None
     published: Date | None = None

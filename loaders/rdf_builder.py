@@ -83,8 +83,24 @@ class NTriplesSink:
 
     def add(self, triple) -> None:
         s, p, o = triple
-        self.fh.write(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+        self.fh.write(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n")
         self.count += 1
+
+
+def _nt_object(o) -> str:
+    """An object in N-Triples (rdflib's ``n3()`` writes a literal with a line break as a
+    Turtle long string, which N-Triples does not have).
+
+    >>> print(_nt_object(Literal('two\\nlines, "quoted"')))
+    "two\\nlines, \\"quoted\\""
+    """
+    if not isinstance(o, Literal):
+        return o.n3()
+    text = ('"' + str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r") + '"')
+    if o.language:
+        return f"{text}@{o.language}"
+    return f"{text}^^<{o.datatype}>" if o.datatype else text
 
 
 class _Builder:
@@ -92,20 +108,27 @@ class _Builder:
         self.ds = ds
         self.g = bind_prefixes(Graph()) if sink is None else sink
         self.origins: dict[str, tuple[str, int | None]] = {}
+        self.quoted: set[URIRef] = set()  # evidence nodes written (with their quote)
 
     def origin(self, node: URIRef, item: Located) -> None:
         self.origins.setdefault(str(node), (item.file, item.line))
 
-    def evidence(self, node: URIRef, document: str, ev: Evidence | str) -> None:
+    def evidence(self, node: URIRef, document: str, ev: Evidence | str,
+                 where: tuple[str, int | None] | None = None) -> None:
         quote = ev if isinstance(ev, str) else ev.quote
         e = evidence_iri(document, quote)
         g = self.g
         g.add((node, DG.evidence, e))
+        if where is not None:
+            self.origins.setdefault(str(e), where)
+        if not isinstance(ev, str) and ev.note:
+            g.add((e, DG.note, Literal(ev.note)))
+        if e in self.quoted:  # the same quote again, perhaps spaced differently: one node
+            return
+        self.quoted.add(e)
         g.add((e, RDF.type, DG.Evidence))
         g.add((e, DG.source, source_iri(document)))
         g.add((e, DG.quote, Literal(quote)))
-        if not isinstance(ev, str) and ev.note:
-            g.add((e, DG.note, Literal(ev.note)))
 
     def build(self) -> LoadedData:
         for item in self.ds.sources.values():
@@ -149,7 +172,8 @@ class _Builder:
         if e.subsidiary_of:
             g.add((node, DG.subsidiaryOf, entity_iri(e.subsidiary_of)))
 
-    def quantity(self, deal_node: URIRef, document: str, q: Amount | Capacity, kind: str) -> URIRef:
+    def quantity(self, deal_node: URIRef, document: str, q: Amount | Capacity, kind: str,
+                 where: tuple[str, int | None] | None = None) -> URIRef:
         node = URIRef(f"{deal_node}/{kind}-{_hash(document, q.value, q.upper, q.bound, q.quote)}")
         g = self.g
         g.add((node, RDF.type, DG.MonetaryAmount if kind == "amount" else DG.Quantity))
@@ -165,7 +189,7 @@ class _Builder:
                 g.add((node, DG["term"], Literal(q.term, datatype=XSD.duration)))
         else:
             g.add((node, DG.unit, Literal(q.unit)))
-        self.evidence(node, document, q.quote)
+        self.evidence(node, document, q.quote, where)
         return node
 
     def deal(self, mentions: list[Located]) -> None:
@@ -203,15 +227,17 @@ class _Builder:
             if d.note:
                 g.add((node, DG.note, Literal(d.note)))
             if d.capacity is not None:
-                q = self.quantity(node, doc, d.capacity, "capacity")
+                where = (item.file, item.locate(("capacity",))[0])
+                q = self.quantity(node, doc, d.capacity, "capacity", where)
                 g.add((node, DG.capacity, q))
-                self.origins.setdefault(str(q), (item.file, item.locate(("capacity",))[0]))
+                self.origins.setdefault(str(q), where)
             for i, amount in enumerate(d.amounts):
-                q = self.quantity(node, doc, amount, "amount")
+                where = (item.file, item.locate(("amounts", i))[0])
+                q = self.quantity(node, doc, amount, "amount", where)
                 g.add((node, DG.amount, q))
-                self.origins.setdefault(str(q), (item.file, item.locate(("amounts", i))[0]))
-            for ev in d.evidence:
-                self.evidence(node, doc, ev)
+                self.origins.setdefault(str(q), where)
+            for i, ev in enumerate(d.evidence):
+                self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
 
     def observation(self, item: Located) -> None:
         o, doc = item.record, item.document
@@ -241,8 +267,8 @@ class _Builder:
                           ("note", o.note)):
             if val:
                 g.add((node, DG[prop], Literal(val)))
-        for ev in o.evidence:
-            self.evidence(node, doc, ev)
+        for i, ev in enumerate(o.evidence):
+            self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
 
     def relationship(self, mentions: list[Located]) -> None:
         g = self.g
@@ -258,8 +284,9 @@ class _Builder:
         for item in mentions:
             if item.record.note:
                 g.add((node, DG.note, Literal(item.record.note)))
-            for ev in item.record.evidence:
-                self.evidence(node, item.document, ev)
+            for i, ev in enumerate(item.record.evidence):
+                self.evidence(node, item.document, ev,
+                              (item.file, item.locate(("evidence", i))[0]))
 
 
 def build_graph(ds: Dataset) -> LoadedData:

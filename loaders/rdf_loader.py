@@ -42,11 +42,11 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.parser import PythonInputSource
 
@@ -55,7 +55,7 @@ from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import ID, bind_prefixes
 
 __all__ = ["RDF_SUFFIXES", "DATA_GRAPH", "FetchRefused", "read_rdf_file", "rdf_format",
-           "no_fetching", "graph_line"]
+           "no_fetching", "graph_line", "line_naming"]
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
                 ".jsonld": "json-ld", ".json-ld": "json-ld"}
@@ -66,6 +66,10 @@ _NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "T
 #: ``dealgraph export trig`` puts the data in. Every other named graph is refused.
 DATA_GRAPH = f"{ID}graph/data"
 _ONTOLOGY_GRAPH = f"{ID}graph/ontology"
+
+# Relative IRIs resolve against this base (not the working directory), so they are found
+# and refused: a data file has no base of its own.
+_BASE = "http://relative.invalid/"
 
 # JSON-LD nested deeper than this is refused (rdflib's parser recurses per level).
 _MAX_DEPTH = 64
@@ -91,9 +95,9 @@ def read_rdf_file(path: str | Path) -> Graph:
         with no_fetching(name), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's ConjunctiveGraph
             if fmt == "json-ld":  # the decoded object, exactly as checked
-                ds.parse(source=PythonInputSource(data), format=fmt)
+                ds.parse(source=PythonInputSource(data), format=fmt, publicID=_BASE)
             else:
-                ds.parse(data=data, format=fmt)
+                ds.parse(data=data, format=fmt, publicID=_BASE)
     except FetchRefused as exc:
         raise DataError([Problem(name, None, None, str(exc))]) from None
     except RecursionError:
@@ -103,15 +107,89 @@ def read_rdf_file(path: str | Path) -> Graph:
         line = _line_from_message(str(exc))
         if line is None and isinstance(getattr(exc, "lines", None), int):
             line = exc.lines + 1  # rdflib's BadSyntax counts lines from 0
+        if line is None and "integer string conversion" in str(exc):  # 5000 digits
+            m = re.search(r"\d{4301,}", text)
+            line = line_at(text, m.start()) if m else None
+        if line is None:
+            line = _syntax_line(text, fmt)
         msg = " ".join(str(exc).split())
+        if len(msg) > 300:
+            msg = msg[:300] + "..."
         raise DataError([Problem(name, line, None, f"{_NAMES[fmt]} syntax: {msg}")]) from None
     return _one_graph(ds, name, text)
+
+
+def _check_iris(g: Graph, name: str, text: str) -> None:
+    """Refuse an IRI a store could not take (rdflib's parsers let some through)."""
+    try:
+        from pyoxigraph import NamedNode as check  # RFC 3987, as the Oxigraph store reads
+    except ImportError:
+        check = None
+    from rdflib.term import _is_valid_uri
+
+    seen: set[str] = set()
+    for triple in g:
+        for term in triple:
+            if isinstance(term, Literal) and _SURROGATE.search(term):
+                raise DataError([Problem(name, _surrogate_line(text), None,
+                                         f"literal {str(term)[:60]!r} holds a lone surrogate "
+                                         "(not Unicode text)")])
+            iri = (str(term) if isinstance(term, URIRef)
+                   else str(term.datatype) if isinstance(term, Literal) and term.datatype
+                   else None)
+            if iri is None or iri in seen:
+                continue
+            seen.add(iri)
+            why = None
+            if iri.startswith(_BASE):
+                why = (f"relative IRI <{iri[len(_BASE):]}> (a data file has no base to "
+                       "resolve it against: write absolute IRIs)")
+            elif check is not None:
+                try:
+                    check(iri)
+                except ValueError as exc:
+                    why = str(exc)
+            elif not _is_valid_uri(iri) or ":" not in iri:
+                why = "not an absolute IRI"
+            if why is not None:
+                line = graph_line(text, iri) or _line_with_part(text, shown_iri(iri))
+                raise DataError([Problem(name, line, None,
+                                         f"{shown_iri(iri)!r} is not an IRI: {why}")])
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def shown_iri(iri: str) -> str:
+    """An IRI as the file wrote it (relative ones without the stand-in base)."""
+    return iri[len(_BASE):] if iri.startswith(_BASE) else iri
+
+
+def _line_with_part(text: str, iri: str) -> int | None:
+    """The first line holding the longest plain stretch of a broken IRI (it may have been
+    written with escapes, or across lines)."""
+    parts = sorted(re.split(r"[^\x21-\x7e]|\\", iri), key=len, reverse=True)
+    parts += sorted(re.split(r"[^\x21-\x7e]|[\\/]", iri), key=len, reverse=True)
+    lines = text.split("\n")
+    for part in parts:
+        if len(part) < 4:
+            continue
+        found = next((n for n, x in enumerate(lines, 1) if part in x), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _surrogate_line(text: str) -> int | None:
+    """The line of the first escape that makes a lone surrogate (\\uD800 in any format)."""
+    m = re.search(r"\\[uU]0{0,4}[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+    return line_at(text, m.start()) if m else None
 
 
 def _one_graph(ds: Dataset, name: str, text: str) -> Graph:
     """The default graph, with the data graph of a dealgraph TriG export merged into it."""
     default = ds.graph(DATASET_DEFAULT_GRAPH_ID)
-    for g in list(ds.contexts()):
+    for g in list(ds.graphs()):
         iri = str(g.identifier)
         if g.identifier == DATASET_DEFAULT_GRAPH_ID or not len(g):
             continue
@@ -121,6 +199,7 @@ def _one_graph(ds: Dataset, name: str, text: str) -> Graph:
         for t in g:
             default.add(t)
         ds.remove_graph(g)
+    _check_iris(default, name, text)
     return bind_prefixes(default)
 
 
@@ -133,14 +212,60 @@ def named_graph_message(iri: str) -> str:
             f"in the default graph (or in <{DATA_GRAPH}>, as dealgraph export trig does)")
 
 
+_PREFIX = re.compile(r"(?i)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>")
+
+
 def graph_line(text: str, iri: str) -> int | None:
     """The first line of ``text`` that names ``iri`` (in full, or as a prefixed name)."""
-    forms = [f"<{iri}>", json.dumps(iri)]
-    for m in re.finditer(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text):
-        if iri.startswith(m.group(2)) and len(iri) > len(m.group(2)):
-            forms.append(f"{m.group(1)}:{iri[len(m.group(2)):]}")
-    found = [i for i in (text.find(f) for f in forms) if i >= 0]
-    return line_at(text, min(found)) if found else None
+    return line_naming(text.split("\n"), iri)
+
+
+def line_naming(lines: Iterable[str], iri: str) -> int | None:
+    """The number of the first of ``lines`` naming ``iri`` as ``<iri>``, ``"iri"`` (JSON-LD)
+    or a prefixed name declared before it (Turtle, TriG); the lines may be a file."""
+    iris = [iri, iri[len(_BASE):]] if iri.startswith(_BASE) else [iri]  # as written
+    iris += [re.sub(r"[^\x21-\x7e]", lambda m, h=h: "\\u" + h.format(ord(m.group())), i)
+             for i in list(iris) for h in ("{:04X}", "{:04x}")]  # with \\uXXXX escapes
+    forms = [f for i in iris for f in (f"<{i}>", json.dumps(i))]
+    names: list[re.Pattern] = []
+    for n, line in enumerate(lines, 1):
+        m = _PREFIX.match(line)
+        for i in iris:
+            if m and i.startswith(m.group(2)) and len(i) > len(m.group(2)):
+                local = i[len(m.group(2)):]
+                names += [re.compile(r"(?<![\w.:-])" + re.escape(f"{m.group(1)}:{name}")
+                                     + r"(?![\w.:%\\-])") for name in (local, _escaped(local))]
+        if any(f in line for f in forms) or any(p.search(line) for p in names):
+            return n
+    return None
+
+
+def _escaped(local: str) -> str:
+    """A Turtle local name with its reserved characters escaped (graph\\/data)."""
+    return re.sub(r"([~.!$&'()*+,;=/?#@%-])", r"\\\1", local)
+
+
+def _syntax_line(text: str, fmt: str) -> int | None:
+    """The line of the first syntax error, where rdflib's parser does not say."""
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        ox = None
+    if ox is not None and fmt != "json-ld":
+        form = {"nt": "N_QUADS", "nquads": "N_QUADS", "turtle": "TRIG", "trig": "TRIG"}[fmt]
+        try:
+            for _ in ox.parse(text, format=getattr(ox.RdfFormat, form), base_iri=_BASE):
+                pass
+        except SyntaxError as exc:
+            return exc.lineno
+    if fmt not in ("nt", "nquads"):
+        return None
+    for n, line in enumerate(text.split("\n"), 1):  # one statement a line: find it
+        try:
+            Dataset().parse(data=line, format=fmt, publicID=_BASE)
+        except Exception:  # noqa: BLE001 - any failure marks the line
+            return n
+    return None
 
 
 def _line_from_message(msg: str) -> int | None:

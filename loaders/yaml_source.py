@@ -14,12 +14,13 @@ bad.yaml:2: YAML syntax: while parsing a flow node
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from dealgraph.loaders.text import read_text
 from dealgraph.ontology.errors import DataError, Problem
 
 __all__ = ["LineDict", "LineList", "read_yaml", "read_yaml_text", "line_of", "field_path"]
@@ -50,6 +51,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable) or isinstance(key, (LineDict, LineList)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping",
+                key_node.start_mark)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -66,6 +71,13 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = F
     return result
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than Python converts: the model judges the figure
+        return loader.construct_scalar(node)
+
+
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -76,6 +88,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_yaml_text(text: str, name: str) -> Any:
@@ -87,15 +100,38 @@ def read_yaml_text(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else None
         what = exc.context or exc.problem or "invalid YAML"
         raise DataError([Problem(name, line, None, f"YAML syntax: {what}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        what = (f"character {chr(exc.character)!r} is not allowed in YAML"
+                if isinstance(exc.character, int) else exc.reason)
+        raise DataError([Problem(name, line, None, f"YAML syntax: {what}")]) from None
+    except RecursionError:
+        raise DataError([Problem(name, _too_deep(text), None,
+                                 f"YAML nested more than {_MAX_DEPTH} levels deep")]) from None
+
+
+_MAX_DEPTH = 100
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where YAML first nests deeper than ``_MAX_DEPTH`` (the parser is iterative)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def read_yaml(path: Path) -> Any:
     """Read a YAML file (see :func:`read_yaml_text`)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(str(path), None, None, f"cannot read: {exc}")]) from None
-    return read_yaml_text(text, str(path))
+    return read_yaml_text(read_text(path), str(path))
 
 
 def line_of(doc: Any, loc: Sequence[Any]) -> int | None:

@@ -339,3 +339,17 @@ def test_an_unreachable_remote_store(mini_dir):
 
     line = _one_line_error(run("load", mini_dir, "--store", f"http://127.0.0.1:{_free_port()}"))
     assert "Connection refused" in line
+
+
+# -- found by the property tests ------------------------------------------------------------
+
+
+def test_a_multiline_note_loads_through_the_bulk_path(oxigraph_store, mini_dir):
+    """rdflib writes such a literal as a Turtle long string, which N-Triples does not allow."""
+    f = mini_dir / "sources" / "doc-b.yaml"
+    f.write_text(f.read_text().replace('  - quote: "up to $2 billion in Lab B"\n',
+                                       '  - quote: "up to $2 billion in Lab B"\n'
+                                       '    note: "first line\\nsecond line\\r\\nthird"\n'))
+    result = run("load", mini_dir, "--store", oxigraph_store, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == 1

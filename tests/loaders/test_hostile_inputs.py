@@ -196,3 +196,55 @@ def test_an_impossible_deal_date_names_its_field(mini_dir):
         load_files([mini_dir])
     [p] = exc.value.problems
     assert (p.line, p.field) == (12, "deals[0].date")
+
+
+# -- found by the property tests (test_hostile_properties.py): each a clear error -----------
+
+_NT = ('<https://w3id.org/dealgraph/id/entity/x> '
+       '<http://www.w3.org/2000/01/rdf-schema#label> "X" .\n')
+FOUND = {  # name: (file name, contents, line of the error)
+    "yaml nested 3000 deep": ("entities.yaml", "entities: " + "[" * 3000 + "]" * 3000, 1),
+    "yaml control character": ("entities.yaml", "entities:\n  - {id: a\x01b}\n", 2),
+    "yaml list as a key": ("entities.yaml", "entities:\n  ? [a, b]\n  : c\n", 2),
+    "yaml 5000 digits": ("sources/doc-c.yaml",
+                         "source: {document: doc-c.txt, title: C}\nobservations:\n"
+                         "  - {id: o, subject: lab-a, metric: users, unit: count, as_of: 2026,\n"
+                         "     value: " + "9" * 5000 + ", evidence: [{quote: q}]}\n", 4),
+    "yaml not utf-8": ("entities.yaml", b"entities:\n  - {id: caf\xe9}\n", 2),
+    "csv not utf-8": ("deals.csv", b"id,kind,payer,payee\nx,\xff,a,b\n", 2),
+    "csv field too large": ("deals.csv", "id,kind,payer,payee\nx,\"" + "a" * 200_000 + "\",a,b\n",
+                            2),
+    "json-ld nested 3000 deep": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": '
+                                 + "[" * 3000 + "]" * 3000 + "}", 2),
+    "json-ld NaN": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": NaN}', 2),
+    "json-ld 1e400": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": 1e400}', 2),
+    "json-ld duplicate key": ("x.jsonld", '{"@id": "urn:x",\n "@id": "urn:y"}', 2),
+    "json-ld IRI with a backslash": ("x.jsonld",
+                                     '{"@id": "urn:x",\n "urn:p": {"@id": "http://a/b\\\\c"}}', 2),
+    "n-quads syntax": ("x.nq", _NT + "<urn:a <urn:b> <urn:c> .\n", 2),
+    "turtle relative IRI": ("x.ttl", _NT + "<relative> <urn:b> <urn:c> .\n", 2),
+    "turtle lone surrogate": ("x.ttl", _NT + '<urn:a> <urn:b> "x\\uD800" .\n', 2),
+    "turtle 5000 digits": ("x.ttl", _NT + "<urn:a> <urn:b> " + "9" * 5000 + " .\n", 2),
+    "document name with a space": ("sources/doc c.yaml",
+                                   "source: {document: doc c.txt, title: C}\n", 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOUND))
+def test_what_the_property_tests_found(mini_dir, case):
+    name, body, line = FOUND[case]
+    f = mini_dir / name
+    (f.write_bytes if isinstance(body, bytes) else f.write_text)(body)
+    with pytest.raises(DataError) as exc:
+        load_files([mini_dir])
+    [p] = exc.value.problems
+    assert (p.file, p.line) == (str(f), line), p
+
+
+def test_a_quote_spaced_differently_is_one_piece_of_evidence(mini_dir):
+    f = mini_dir / "sources" / "doc-a.yaml"
+    f.write_text(f.read_text().replace('      - quote: "BigCo invests $10 billion in Lab A"',
+                                       '      - quote: "BigCo invests  $10 billion in Lab A"'))
+    from dealgraph.graph import KnowledgeGraph
+
+    KnowledgeGraph().load(load_files([mini_dir]))  # one evidence node, one quote
