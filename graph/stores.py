@@ -354,7 +354,8 @@ class OxigraphStore(StoreBackend):
             try:
                 store.bulk_load(path=str(f), format=getattr(ox.RdfFormat, BULK_SUFFIXES[f.suffix]))
             except SyntaxError as exc:
-                raise DataError([Problem(_original(f), exc.lineno, None, str(exc.msg))]) from None
+                raise DataError([Problem(_original(f), _line_of_original(f, exc.lineno), None,
+                                         str(exc.msg))]) from None
         store.flush()
         report = validate_with_sparql(store.query, workers=min(4, os.cpu_count() or 1))
         if report.conforms and extra_check is not None:
@@ -541,7 +542,9 @@ class RemoteStore(StoreBackend):
                         if exc.code != 400:
                             raise
                         why = exc.read().decode("utf-8", "replace").strip()
-                        raise DataError([Problem(_original(f), None, None,
+                        m = re.search(r"\bline (\d+)", why)
+                        line = _line_of_original(f, int(m.group(1))) if m else None
+                        raise DataError([Problem(_original(f), line, None,
                                                  f"the store refused it: {why}")]) from None
             report = validate_with_sparql(self._rows, staging_graph=staging, workers=4)
             if report.conforms:
@@ -574,6 +577,17 @@ _ORIGINAL: dict[str, str] = {}  # converted file -> the user's file, for message
 
 def _original(f: Path) -> str:
     return _ORIGINAL.get(str(f), str(f))
+
+
+def _line_of_original(f: Path, line: int | None) -> int | None:
+    """``line`` of ``f``, or for a rewritten quads file the line of the user's file that
+    names the subject of that triple."""
+    if line is None or str(f) not in _ORIGINAL:
+        return line
+    with open(f, encoding="utf-8", errors="replace") as fh:
+        text = next((x for n, x in enumerate(fh, 1) if n == line), "")
+    m = re.match(r"\s*<([^>]*)>", text)
+    return _first_line_naming(Path(_ORIGINAL[str(f)]), m.group(1)) if m else None
 
 
 @contextlib.contextmanager

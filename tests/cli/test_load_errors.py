@@ -353,3 +353,12 @@ def test_a_multiline_note_loads_through_the_bulk_path(oxigraph_store, mini_dir):
     result = run("load", mini_dir, "--store", oxigraph_store, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["added"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".nq"])
+def test_a_syntax_error_names_its_line_on_every_store(store, tmp_path, suffix):
+    f = tmp_path / f"bad{suffix}"
+    f.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n<urn:a> <urn:b .\n")
+    result = run("load", f, "--store", store)
+    assert result.exit_code == 1, result.output
+    assert f"{f}:3: " in result.output, result.output

@@ -182,13 +182,15 @@ def yaml_edit(draw, text: str) -> bytes:
 
 
 class Stores:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, servers) -> None:
         self.root = root
+        self.servers = servers
         self.kgs: dict[str, KnowledgeGraph] = {}
 
     def get(self, kind: str) -> KnowledgeGraph:
         if kind not in self.kgs:
-            spec = "memory" if kind == "memory" else f"oxigraph:{self.root / kind}"
+            spec = ("memory" if kind == "memory" else f"oxigraph:{self.root / kind}"
+                    if kind == "oxigraph" else self.servers.clear("hostile"))
             kg = KnowledgeGraph(spec)
             kg.load(load_directory(MINI))
             self.kgs[kind] = kg
@@ -200,7 +202,7 @@ class Stores:
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory):
+def stores(tmp_path_factory, oxigraph_servers):
     pytest.importorskip("pyoxigraph")
     # rdflib logs each literal it cannot read (an impossible date) with its traceback, and
     # pytest keeps log records until the test ends: their frames would hold the Oxigraph
@@ -208,7 +210,7 @@ def stores(tmp_path_factory):
     term_log = logging.getLogger("rdflib.term")
     level = term_log.level
     term_log.setLevel(logging.ERROR)
-    s = Stores(tmp_path_factory.mktemp("hostile-stores"))
+    s = Stores(tmp_path_factory.mktemp("hostile-stores"), oxigraph_servers)
     yield s
     s.close()
     term_log.setLevel(level)
@@ -281,6 +283,17 @@ def test_hostile_rdf(stores, data, kind):
     with tempfile.TemporaryDirectory() as tmp:
         files = _write(Path(tmp), {f"data{suffix}": body})
         _load(stores.get(kind), files, {str(f) for f in files})
+
+
+@examples(12)
+@given(data=st.data())
+def test_hostile_rdf_on_a_remote_store(stores, data):
+    """Fewer examples (each goes over HTTP): the staging graph is dropped on refusal."""
+    suffix = data.draw(st.sampled_from([".nt", ".ttl", ".nq", ".trig"]), label="format")
+    body = data.draw(mutated(RDF[suffix]), label="contents")
+    with tempfile.TemporaryDirectory() as tmp:
+        files = _write(Path(tmp), {f"data{suffix}": body})
+        _load(stores.get("remote"), files, {str(f) for f in files})
 
 
 def test_the_unmutated_inputs_load(stores):
