@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 
-from dealgraph.graph.registry import register_export
+from dealgraph.graph.registry import ExportFormat
 from dealgraph.ontology.namespace import ID, bind_prefixes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,13 +73,16 @@ def _renderer(fmt: str):
     return render
 
 
-# the built-in RDF formats (also entry points of the group dealgraph.exports)
+# the built-in RDF formats: the registry takes PLUGINS (they are also the entry points
+# of the group dealgraph.exports in pyproject.toml)
 _RDF = {"options": ("with_ontology",)}
-TURTLE = register_export("turtle", _renderer("turtle"), "text/turtle", ".ttl",
-                         "RDF Turtle, provenance included", aliases=("ttl",), **_RDF)
-JSONLD = register_export("jsonld", _renderer("jsonld"), "application/ld+json", ".jsonld",
-                         "RDF JSON-LD", aliases=("json-ld",), **_RDF)
-NTRIPLES = register_export("ntriples", _renderer("ntriples"), "application/n-triples", ".nt",
-                           "RDF N-Triples", aliases=("nt",), **_RDF)
-TRIG = register_export("trig", _renderer("trig"), "application/trig", ".trig",
-                       "RDF TriG: the data in its named graph (the ontology in another)", **_RDF)
+TURTLE = ExportFormat("turtle", _renderer("turtle"), "text/turtle", ".ttl",
+                      "RDF Turtle, provenance included", aliases=("ttl",), **_RDF)
+JSONLD = ExportFormat("jsonld", _renderer("jsonld"), "application/ld+json", ".jsonld",
+                      "RDF JSON-LD", aliases=("json-ld",), **_RDF)
+NTRIPLES = ExportFormat("ntriples", _renderer("ntriples"), "application/n-triples", ".nt",
+                        "RDF N-Triples", aliases=("nt",), **_RDF)
+TRIG = ExportFormat("trig", _renderer("trig"), "application/trig", ".trig",
+                    "RDF TriG: the data in its named graph (the ontology in another)", **_RDF)
+
+PLUGINS = (TURTLE, JSONLD, NTRIPLES, TRIG)

@@ -13,8 +13,8 @@ Display text follows one rule everywhere (:func:`clean_text`): CR LF and CR beco
 characters XML 1.0 cannot carry become U+FFFD. A flow whose amount is not a finite number is
 left out, with a note in ``graph["notes"]``.
 
-Each format is a plugin of :mod:`dealgraph.graph.registry` (registered at the end of this
-module, and declared as an entry point of the group ``dealgraph.exports``): :func:`render`
+Each format is a plugin of :mod:`dealgraph.graph.registry` (:data:`PLUGINS`, at the end of
+this module, also declared as entry points of the group ``dealgraph.exports``): :func:`render`
 and :func:`render_bytes` look the name up there, so a format registered elsewhere (RDF in
 :mod:`dealgraph.graph.export_rdf`, or a third-party one) renders through them too.
 
@@ -40,7 +40,7 @@ import networkx as nx
 
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.money import bucket, countable
-from dealgraph.graph.registry import export_format, register_export
+from dealgraph.graph.registry import ExportFormat, export_format
 
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
@@ -395,28 +395,29 @@ def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -
     return render_sankey(kg, as_of=as_of)
 
 
-# the built-in graph formats (also entry points of the group dealgraph.exports)
-GRAPHML = register_export("graphml", render_graphml, "application/graphml+xml", ".graphml",
-                          "GraphML for yEd, Gephi and Cytoscape desktop")
-GEXF = register_export("gexf", render_gexf, "application/xml", ".gexf",
-                       "GEXF for Gephi, colours and sizes included")
-CYTOSCAPE = register_export("cytoscape", render_cytoscape, "application/json", ".cyjs",
-                            "Cytoscape.js JSON")
-D3 = register_export("d3", render_d3, "application/json", ".json", "D3 node-link JSON")
-DOT = register_export("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT")
-MERMAID = register_export("mermaid", render_mermaid, "text/plain", ".mmd",
-                          "a Mermaid flowchart (GitHub Markdown)")
-SVG = register_export("svg", render_svg, "image/svg+xml", ".svg",
-                      "an SVG picture with a legend (Graphviz)")
-PNG = register_export("png", render_png, "image/png", ".png",
-                      "a PNG picture with a legend (Graphviz)", binary=True)
-HTML = register_export("html", render_page, "text/html", ".html",
-                       "a self-contained interactive page (Cytoscape.js, no CDN)")
-SANKEY = register_export("sankey", render_sankey_page, "text/html", ".html",
-                         "a self-contained SVG Sankey of money flows", options=("as_of",))
+# the built-in graph formats: the registry takes PLUGINS (they are also the entry
+# points of the group dealgraph.exports in pyproject.toml)
+GRAPHML = ExportFormat("graphml", render_graphml, "application/graphml+xml", ".graphml",
+                       "GraphML for yEd, Gephi and Cytoscape desktop")
+GEXF = ExportFormat("gexf", render_gexf, "application/xml", ".gexf",
+                    "GEXF for Gephi, colours and sizes included")
+CYTOSCAPE = ExportFormat("cytoscape", render_cytoscape, "application/json", ".cyjs",
+                         "Cytoscape.js JSON")
+D3 = ExportFormat("d3", render_d3, "application/json", ".json", "D3 node-link JSON")
+DOT = ExportFormat("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT")
+MERMAID = ExportFormat("mermaid", render_mermaid, "text/plain", ".mmd",
+                       "a Mermaid flowchart (GitHub Markdown)")
+SVG = ExportFormat("svg", render_svg, "image/svg+xml", ".svg",
+                   "an SVG picture with a legend (Graphviz)")
+PNG = ExportFormat("png", render_png, "image/png", ".png",
+                   "a PNG picture with a legend (Graphviz)", binary=True)
+HTML = ExportFormat("html", render_page, "text/html", ".html",
+                    "a self-contained interactive page (Cytoscape.js, no CDN)")
+SANKEY = ExportFormat("sankey", render_sankey_page, "text/html", ".html",
+                      "a self-contained SVG Sankey of money flows", options=("as_of",))
 
-GRAPH_FORMATS = tuple(f.name for f in (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG,
-                                       HTML, SANKEY))
+PLUGINS = (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG, HTML, SANKEY)
+
+GRAPH_FORMATS = tuple(f.name for f in PLUGINS)
 #: formats whose output is bytes (the others are text)
-BINARY_FORMATS = tuple(f.name for f in (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG,
-                                        HTML, SANKEY) if f.binary)
+BINARY_FORMATS = tuple(f.name for f in PLUGINS if f.binary)

@@ -1,10 +1,11 @@
 """Named plugins: stores and export formats, as in rdflib's plugin registry.
 
-A store or an export format is one module and one registration. The built-in ones register
-themselves when their module is imported (:mod:`dealgraph.graph.stores`,
-:mod:`dealgraph.graph.exports`, :mod:`dealgraph.graph.export_rdf`) and are also declared as
-Python entry points in ``pyproject.toml``. A third-party package declares its own under the
-entry point groups ``dealgraph.stores`` and ``dealgraph.exports``; each names a
+A store or an export format is one module and one registration. The built-in ones are the
+``PLUGINS`` of :mod:`dealgraph.graph.stores`, :mod:`dealgraph.graph.export_rdf` and
+:mod:`dealgraph.graph.exports` (taken in code, so every install mode has them), and are also
+declared as Python entry points in ``pyproject.toml`` (a test holds the two equal). A
+third-party package declares its own under the entry point groups ``dealgraph.stores`` and
+``dealgraph.exports``; each names a
 :class:`StorePlugin` or :class:`ExportFormat` object, and is loaded the first time a
 registry is read (once)::
 
@@ -126,44 +127,49 @@ def unregister(name: str) -> None:
 
 
 def _ensure_loaded() -> None:
-    """Import the built-in modules and the entry points' plugins (once)."""
+    """Take the built-in plugins and the entry points' plugins (once).
+
+    Order: the built-ins (each module's ``PLUGINS``, in :data:`_BUILTIN_MODULES` order),
+    then the entry points; a plugin registered in code replaces one of the same name.
+    """
     if _state["loaded"]:
         return
     import importlib
 
-    # outside the lock: a module being imported in another thread registers under the lock
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
+    # outside the lock: a plugin module imported in another thread may be registering
+    builtins = [p for m in _BUILTIN_MODULES for p in importlib.import_module(m).PLUGINS]
     with _lock:
         if _state["loaded"]:
             return
-        for group, table, kind in ((STORE_GROUP, _stores, StorePlugin),
-                                   (EXPORT_GROUP, _exports, ExportFormat)):
-            for ep in entry_points(group=group):
-                if ep.value.startswith("dealgraph."):
-                    continue  # a built-in: registered by its module above
-                try:
-                    obj = ep.load()
-                except Exception as exc:  # noqa: BLE001 - a broken plugin must not break us
-                    warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) failed to load: "
-                                  f"{exc}", RuntimeWarning, stacklevel=2)
-                    continue
-                if not isinstance(obj, kind):
-                    warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) is not a "
-                                  f"{kind.__name__}", RuntimeWarning, stacklevel=2)
-                    continue
-                table.setdefault(ep.name, obj)
-        # built-ins first, in a fixed order, whatever module happened to be imported first
-        for table, attr in ((_stores, "factory"), (_exports, "render")):
-            items = sorted(table.items(), key=lambda kv, attr=attr: _rank(getattr(kv[1], attr)))
+        for table, kind, group in ((_stores, StorePlugin, STORE_GROUP),
+                                   (_exports, ExportFormat, EXPORT_GROUP)):
+            found = {p.name: p for p in builtins if isinstance(p, kind)}
+            for name, obj in _discover(group, kind):
+                found.setdefault(name, obj)
+            found.update(table)  # registered in code
             table.clear()
-            table.update(items)
+            table.update(found)
         _state["loaded"] = True
 
 
-def _rank(obj: Any) -> int:
-    module = getattr(obj, "__module__", "")
-    return _BUILTIN_MODULES.index(module) if module in _BUILTIN_MODULES else len(_BUILTIN_MODULES)
+def _discover(group: str, kind: type) -> list[tuple[str, Any]]:
+    """The third-party plugins of an entry point group (a broken one is a warning)."""
+    out = []
+    for ep in entry_points(group=group):
+        if ep.value.startswith("dealgraph."):
+            continue  # a built-in: taken from its module's PLUGINS
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break us
+            warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) failed to load: {exc}",
+                          RuntimeWarning, stacklevel=3)
+            continue
+        if not isinstance(obj, kind):
+            warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) is not a "
+                          f"{kind.__name__}", RuntimeWarning, stacklevel=3)
+            continue
+        out.append((ep.name, obj))
+    return out
 
 
 # -- stores --------------------------------------------------------------------------------

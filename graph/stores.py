@@ -17,8 +17,8 @@
     moved into the default graph by one SPARQL Update (``ADD``); a failed check drops the
     staging graph.
 
-Each is a plugin of :mod:`dealgraph.graph.registry` (registered at the end of this module,
-and declared as an entry point of the group ``dealgraph.stores``); :func:`open_store` looks
+Each is a plugin of :mod:`dealgraph.graph.registry` (:data:`PLUGINS`, at the end of this
+module, also declared as entry points of the group ``dealgraph.stores``); :func:`open_store` looks
 the spec up there. What a backend must provide is :class:`StoreBackend`.
 
 >>> open_store("memory").spec
@@ -53,7 +53,7 @@ from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from dealgraph.graph.parsing import PARSE_LOCK, parse_query, prepare_query
-from dealgraph.graph.registry import register_store, store_help, store_plugin
+from dealgraph.graph.registry import StorePlugin, store_help, store_plugin
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import bind_prefixes
 from dealgraph.ontology.shacl import ValidationReport, validate
@@ -727,10 +727,12 @@ def _open_memory(spec: str) -> MemoryStore:
     return MemoryStore()
 
 
-# the built-in stores (also entry points of the group dealgraph.stores in pyproject.toml)
-MEMORY = register_store("memory", _open_memory, help="default")
-OXIGRAPH = register_store("oxigraph", _open_oxigraph, usage="oxigraph:PATH",
-                          help="persistent, on disk")
-REMOTE = register_store("http", RemoteStore, usage="http://HOST:PORT[/PATH][#LAYOUT]",
-                        help="a SPARQL server; LAYOUT is " + ", ".join(list(LAYOUTS)[:-1])
-                        + f" or {list(LAYOUTS)[-1]}", aliases=("https",))
+# the built-in stores: the registry takes PLUGINS (they are also the entry points of the
+# group dealgraph.stores in pyproject.toml)
+MEMORY = StorePlugin("memory", _open_memory, help="default")
+OXIGRAPH = StorePlugin("oxigraph", _open_oxigraph, usage="oxigraph:PATH",
+                       help="persistent, on disk")
+REMOTE = StorePlugin("http", RemoteStore, usage="http://HOST:PORT[/PATH][#LAYOUT]",
+                     help="a SPARQL server; LAYOUT is " + ", ".join(list(LAYOUTS)[:-1])
+                     + f" or {list(LAYOUTS)[-1]}", aliases=("https",))
+PLUGINS = (MEMORY, OXIGRAPH, REMOTE)
