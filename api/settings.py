@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dealgraph.graph.registry import store_help
+
 __all__ = ["Settings"]
 
 
@@ -20,8 +22,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DEALGRAPH_", extra="ignore")
 
     data: Path | None = Field(None, description="Data directory (default: the bundled data set).")
-    store: str = Field("memory", description="Where the graph lives: memory, oxigraph:PATH or "
-                       "http://HOST:PORT[/PATH][#LAYOUT] (a SPARQL server).")
+    store: str = Field("memory", description=store_help())
     query_timeout: float = Field(10.0, gt=0, description="Seconds a SPARQL query may run.")
     max_rows: int = Field(10_000, gt=0, description="Most result rows (or triples) returned.")
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted.")

@@ -22,7 +22,8 @@ def test_csv_deals_and_entities_load(mini_dir, tmp_path):
     kg.load(load_files([mini_dir, tmp_path / "entities.csv", tmp_path / "deals.csv"]))
     [f] = flows(kg, payee="lab-c")
     assert (f["amount"], f["date"], f["date_precision"]) == (3_000_000_000, "2026-02-01", "month")
-    assert f["sources"] == [{"document": "doc-c.txt", "quote": "BigCo puts $3 billion into Lab C"}]
+    assert [s.model_dump() for s in f.sources] == [
+        {"document": "doc-c.txt", "quote": "BigCo puts $3 billion into Lab C"}]
     assert kg.entity("lab-c")["aliases"] == ["LC", "Lab Cee"]
 
 
