@@ -251,7 +251,7 @@ def _write(tmp: Path, files: dict[str, bytes]) -> list[Path]:
 STORE_KINDS = st.sampled_from(["memory", "oxigraph"])
 
 
-@examples(40)
+@examples(80)
 @given(data=st.data(), kind=STORE_KINDS)
 def test_hostile_yaml(stores, data, kind):
     name = data.draw(st.sampled_from(sorted(YAML)), label="file")
@@ -265,7 +265,7 @@ def test_hostile_yaml(stores, data, kind):
         _load(stores.get(kind), [root], own)
 
 
-@examples(30)
+@examples(50)
 @given(data=st.data(), kind=STORE_KINDS)
 def test_hostile_csv(stores, data, kind):
     name = data.draw(st.sampled_from(sorted(CSV)), label="file")
@@ -275,7 +275,7 @@ def test_hostile_csv(stores, data, kind):
         _load(stores.get(kind), files, {str(f) for f in files})
 
 
-@examples(60)
+@examples(120)
 @given(data=st.data(), kind=STORE_KINDS)
 def test_hostile_rdf(stores, data, kind):
     suffix = data.draw(st.sampled_from(sorted(RDF)), label="format")
@@ -285,7 +285,7 @@ def test_hostile_rdf(stores, data, kind):
         _load(stores.get(kind), files, {str(f) for f in files})
 
 
-@examples(12)
+@examples(20)
 @given(data=st.data())
 def test_hostile_rdf_on_a_remote_store(stores, data):
     """Fewer examples (each goes over HTTP): the staging graph is dropped on refusal."""
