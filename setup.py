@@ -32,19 +32,25 @@ def _packages(package_dir: dict[str, str]) -> dict[str, Path]:
     found = {}
     for name, folder in package_dir.items():
         found[name] = ROOT / folder
-        for sub in find_namespace_packages(str(ROOT / folder),
-                                           exclude=["__pycache__", "*.__pycache__"]):
+        for sub in find_namespace_packages(str(ROOT / folder), exclude=["__pycache__", "*.__pycache__"]):
             found[f"{name}.{sub}"] = ROOT / folder / sub.replace(".", "/")
     return found
 
 
 def _data_files(folder: Path) -> list[str]:
     """The files of ``folder`` (not its subfolders) that are neither Python nor hidden."""
-    return sorted(glob.escape(p.name) for p in folder.iterdir()
-                  if p.is_file() and p.suffix not in SKIP_SUFFIXES
-                  and not p.name.startswith(".") and not p.name.endswith("~"))
+    return sorted(
+        glob.escape(p.name)
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix not in SKIP_SUFFIXES
+        and not p.name.startswith(".")
+        and not p.name.endswith("~")
+    )
 
 
 PACKAGES = _packages(_package_dir())
-setup(packages=sorted(PACKAGES),
-      package_data={name: files for name, folder in PACKAGES.items() if (files := _data_files(folder))})
+setup(
+    packages=sorted(PACKAGES),
+    package_data={name: files for name, folder in PACKAGES.items() if (files := _data_files(folder))},
+)

@@ -26,16 +26,24 @@ async def get_settings(request: Request) -> Settings:
 
 GraphDep = Annotated[KnowledgeGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
 def _real_date(v: str | None) -> str | None:
     if v is not None:
         dt.date.fromisoformat(v)  # ValueError -> 422
     return v
 
 
-AsOf = Annotated[str | None, AfterValidator(_real_date),
-                 Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
-                       description="Only what was known on this date (YYYY-MM-DD).",
-                       examples=["2026-01-01"])]
+AsOf = Annotated[
+    str | None,
+    AfterValidator(_real_date),
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="Only what was known on this date (YYYY-MM-DD).",
+        examples=["2026-01-01"],
+    ),
+]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size.")]
 
@@ -49,5 +57,4 @@ def require_entity(kg: KnowledgeGraph, entity_id: str) -> None:
 
 def page(items: list, offset: int, limit: int | None, settings: Settings) -> dict:
     size = limit or settings.page_size
-    return {"items": items[offset:offset + size], "total": len(items), "offset": offset,
-            "limit": size}
+    return {"items": items[offset : offset + size], "total": len(items), "offset": offset, "limit": size}

@@ -19,8 +19,7 @@ _log = logging.getLogger("dealgraph.api")
 class ApiError(Exception):
     """An error with an HTTP status, a message and optional details (e.g. suggestions)."""
 
-    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None,
-                 **details: Any):
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None, **details: Any):
         self.status = status
         self.message = message
         self.headers = headers
@@ -28,10 +27,10 @@ class ApiError(Exception):
         super().__init__(message)
 
 
-def error_response(status: int, message: str, headers: dict | None = None,
-                   **details: Any) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "message": message, **details}},
-                        status_code=status, headers=headers)
+def error_response(status: int, message: str, headers: dict | None = None, **details: Any) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"status": status, "message": message, **details}}, status_code=status, headers=headers
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -53,10 +52,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                    for e in exc.errors()]
-        return error_response(422, "invalid request: " + "; ".join(
-            f"{p['field']}: {p['message']}" for p in problems), problems=problems)
+        problems = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        return error_response(
+            422,
+            "invalid request: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems),
+            problems=problems,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover

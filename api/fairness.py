@@ -48,8 +48,13 @@ WINDOW = 60.0
 class ClientBudgets:
     """Concurrent-query and query-time limits per client (thread-safe)."""
 
-    def __init__(self, max_concurrent: int, seconds_per_minute: float, max_total: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_concurrent: int,
+        seconds_per_minute: float,
+        max_total: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_concurrent = max_concurrent
         self.seconds_per_minute = seconds_per_minute
         self.max_total = max_total
@@ -94,18 +99,26 @@ class ClientBudgets:
             now = self.clock()
             used = self._used(client, now)
             if used >= self.seconds_per_minute:
-                raise ApiError(429, f"query time budget used up: {used:.1f} of "
-                                    f"{self.seconds_per_minute:g} s in the last minute",
-                               headers={"Retry-After": str(self._retry_after(client, now, used))},
-                               budget_seconds_per_minute=self.seconds_per_minute)
+                raise ApiError(
+                    429,
+                    f"query time budget used up: {used:.1f} of "
+                    f"{self.seconds_per_minute:g} s in the last minute",
+                    headers={"Retry-After": str(self._retry_after(client, now, used))},
+                    budget_seconds_per_minute=self.seconds_per_minute,
+                )
             if self._active[client] >= self.max_concurrent:
-                raise ApiError(429, f"too many queries at once: at most {self.max_concurrent} "
-                                    "per client", headers={"Retry-After": "1"},
-                               max_concurrent=self.max_concurrent)
+                raise ApiError(
+                    429,
+                    f"too many queries at once: at most {self.max_concurrent} per client",
+                    headers={"Retry-After": "1"},
+                    max_concurrent=self.max_concurrent,
+                )
             if sum(self._active.values()) >= self.max_total:
-                raise ApiError(503, f"the server is running its most queries at once "
-                                    f"({self.max_total}); try again shortly",
-                               headers={"Retry-After": "1"})
+                raise ApiError(
+                    503,
+                    f"the server is running its most queries at once ({self.max_total}); try again shortly",
+                    headers={"Retry-After": "1"},
+                )
             self._active[client] += 1
 
     def release(self, client: str, seconds: float) -> None:
@@ -143,21 +156,24 @@ class FairShareGate:
         self.delay = delay
 
     async def __call__(self, scope, receive, send):
-        if (scope["type"] == "http" and scope["path"] == "/sparql"
-                and (scope["method"] == "POST" or b"query=" in scope.get("query_string", b""))):
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and (scope["method"] == "POST" or b"query=" in scope.get("query_string", b""))
+        ):
             client = scope["client"][0] if scope.get("client") else "unknown"
             refusal = self.budgets.refusal(client)
             if refusal is not None:
                 await asyncio.sleep(self.delay)
-                body = json.dumps({"error": {"status": refusal.status,
-                                             "message": refusal.message,
-                                             **refusal.details}}).encode()
-                headers = [(b"content-type", b"application/json"),
-                           (b"content-length", str(len(body)).encode())]
-                headers += [(k.lower().encode(), v.encode())
-                            for k, v in (refusal.headers or {}).items()]
-                await send({"type": "http.response.start", "status": refusal.status,
-                            "headers": headers})
+                body = json.dumps(
+                    {"error": {"status": refusal.status, "message": refusal.message, **refusal.details}}
+                ).encode()
+                headers = [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                headers += [(k.lower().encode(), v.encode()) for k, v in (refusal.headers or {}).items()]
+                await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

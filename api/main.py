@@ -41,12 +41,13 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         title="dealgraph",
         version="0.1.0",
         description="The money behind AI: entities, deals, flows, loops, two-sided bets and a "
-                    "read-only SPARQL endpoint. Amounts are in base units (USD).",
+        "read-only SPARQL endpoint. Amounts are in base units (USD).",
     )
     application.state.kg = kg
     application.state.settings = settings
-    application.state.budgets = ClientBudgets(settings.client_max_queries,
-                                              settings.client_query_seconds, settings.max_queries)
+    application.state.budgets = ClientBudgets(
+        settings.client_max_queries, settings.client_query_seconds, settings.max_queries
+    )
     # build the projection and the per-load caches once, before the first request, so a
     # burst of first requests does not compute them many times over
     from dealgraph.graph.cards import observations, relationship_sources
@@ -58,12 +59,20 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         for entity_id in kg.nx().nodes:
             entities.card_json(kg, entity_id)
     install_error_handlers(application)
-    for r in (health.router, entities.router, deals.router, analytics.router, exports.router,
-              sparql.router, explorer.router):
+    for r in (
+        health.router,
+        entities.router,
+        deals.router,
+        analytics.router,
+        exports.router,
+        sparql.router,
+        explorer.router,
+    ):
         application.include_router(r)
     application.add_middleware(FairShareGate, budgets=application.state.budgets)
-    application.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
-                               max_url_length=settings.max_url_length)
+    application.add_middleware(
+        RequestLimits, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length
+    )
     return application
 
 

@@ -109,8 +109,9 @@ def _serialize(result: Result, fmt: str, max_rows: int) -> tuple[bytes, str, boo
     return data, RESULT_TYPES[name], truncated, rows
 
 
-def _child(conn, kg, text: str, negotiate: Callable[[str], str], max_rows: int,
-           timeout: float, connection: Any) -> None:
+def _child(
+    conn, kg, text: str, negotiate: Callable[[str], str], max_rows: int, timeout: float, connection: Any
+) -> None:
     # Never outlive the time limit, even if the server that forked us is killed before it
     # can kill us: the alarm's default action ends this process.
     signal.alarm(int(timeout) + 2)
@@ -150,8 +151,9 @@ def _describe(exc: BaseException) -> str:
     return text[:500]
 
 
-def run_query(kg: Any, text: str, negotiate: Callable[[str], str], *, timeout: float,
-              max_rows: int) -> QueryResult:
+def run_query(
+    kg: Any, text: str, negotiate: Callable[[str], str], *, timeout: float, max_rows: int
+) -> QueryResult:
     """Judge and run ``text``; ``negotiate`` maps the query type to a result format.
 
     Raises :class:`ApiError`: 400/403 from the guard, 406 from ``negotiate``, 504 when the
@@ -163,16 +165,16 @@ def run_query(kg: Any, text: str, negotiate: Callable[[str], str], *, timeout: f
         raise ApiError(503, f"the store's server cannot be reached: {exc.strerror or exc}") from None
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, daemon=True,
-                       args=(child, kg, text, negotiate, max_rows, timeout, connection))
+    proc = ctx.Process(
+        target=_child, daemon=True, args=(child, kg, text, negotiate, max_rows, timeout, connection)
+    )
     proc.start()
     child.close()
     if connection is not None:
         connection.close()  # the worker has its own copy
     try:
         if not parent.poll(timeout):
-            raise ApiError(504, f"query stopped after the {timeout:g} s time limit",
-                           timeout_seconds=timeout)
+            raise ApiError(504, f"query stopped after the {timeout:g} s time limit", timeout_seconds=timeout)
         try:
             message = parent.recv()
         except EOFError:
@@ -187,5 +189,4 @@ def run_query(kg: Any, text: str, negotiate: Callable[[str], str], *, timeout: f
         raise ApiError(status, msg, **details)
     _, qtype, payload = message
     body, media_type, truncated, rows = payload
-    return QueryResult(body=body, media_type=media_type, truncated=truncated, rows=rows,
-                       type=qtype)
+    return QueryResult(body=body, media_type=media_type, truncated=truncated, rows=rows, type=qtype)

@@ -64,21 +64,23 @@ def _program(arch: int, nr_socket: int, nr_connect: int, nr_uring: int) -> bytes
     def stmt(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
         return struct.pack("HBBI", code, jt, jf, k)
 
-    return b"".join([
-        stmt(_BPF_LD_W_ABS, _OFF_ARCH),
-        stmt(_BPF_JEQ_K, arch, 1, 0),            # another ABI (e.g. x32/i386 entry): refuse
-        stmt(_BPF_RET_K, _RET_EPERM),
-        stmt(_BPF_LD_W_ABS, _OFF_NR),
-        stmt(_BPF_JGE_K, 0x40000000, 6, 0),      # x32 syscall numbers on x86_64: refuse
-        stmt(_BPF_JEQ_K, nr_connect, 5, 0),      # connect(): refuse
-        stmt(_BPF_JEQ_K, nr_uring, 4, 0),        # io_uring_setup(): refuse
-        stmt(_BPF_JEQ_K, nr_socket, 1, 0),       # socket(): look at the family
-        stmt(_BPF_RET_K, _RET_ALLOW),
-        stmt(_BPF_LD_W_ABS, _OFF_ARG0),
-        stmt(_BPF_JEQ_K, _AF_UNIX, 1, 0),        # socket(AF_UNIX, ...) only
-        stmt(_BPF_RET_K, _RET_EPERM),
-        stmt(_BPF_RET_K, _RET_ALLOW),
-    ])
+    return b"".join(
+        [
+            stmt(_BPF_LD_W_ABS, _OFF_ARCH),
+            stmt(_BPF_JEQ_K, arch, 1, 0),  # another ABI (e.g. x32/i386 entry): refuse
+            stmt(_BPF_RET_K, _RET_EPERM),
+            stmt(_BPF_LD_W_ABS, _OFF_NR),
+            stmt(_BPF_JGE_K, 0x40000000, 6, 0),  # x32 syscall numbers on x86_64: refuse
+            stmt(_BPF_JEQ_K, nr_connect, 5, 0),  # connect(): refuse
+            stmt(_BPF_JEQ_K, nr_uring, 4, 0),  # io_uring_setup(): refuse
+            stmt(_BPF_JEQ_K, nr_socket, 1, 0),  # socket(): look at the family
+            stmt(_BPF_RET_K, _RET_ALLOW),
+            stmt(_BPF_LD_W_ABS, _OFF_ARG0),
+            stmt(_BPF_JEQ_K, _AF_UNIX, 1, 0),  # socket(AF_UNIX, ...) only
+            stmt(_BPF_RET_K, _RET_EPERM),
+            stmt(_BPF_RET_K, _RET_ALLOW),
+        ]
+    )
 
 
 def forbid_network() -> None:
@@ -97,8 +99,7 @@ def forbid_network() -> None:
 
     prog = _Prog(count, ctypes.cast(buf, ctypes.c_void_p))
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
-                           ctypes.c_ulong]
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SandboxError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0) != 0:

@@ -14,10 +14,13 @@ class Health(BaseModel):
 
     status: str = Field(description="Always 'ok' when the server answers.")
     triples: int = Field(description="Triples in the store (counted once per load).")
-    query_sandbox: bool = Field(description="Whether SPARQL workers run without network "
-                                            "access (Linux x86_64/aarch64).")
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"status": "ok", "triples": 6021, "query_sandbox": True}]})
+    query_sandbox: bool = Field(
+        description="Whether SPARQL workers run without network access (Linux x86_64/aarch64)."
+    )
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "ok", "triples": 6021, "query_sandbox": True}]},
+    )
 
 
 class ErrorBody(BaseModel):

@@ -115,8 +115,11 @@ def check_query(text: str) -> CheckedQuery:
         if name == "ServiceGraphPattern":
             raise ApiError(400, "SERVICE is not allowed: the endpoint never calls other services")
         if name == "DatasetClause":
-            raise ApiError(400, "FROM and FROM NAMED are not allowed: queries run over this "
-                                "dataset only and never load other graphs")
+            raise ApiError(
+                400,
+                "FROM and FROM NAMED are not allowed: queries run over this "
+                "dataset only and never load other graphs",
+            )
     if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         raise ApiError(400, f"unsupported query form {qtype!r}")
     return CheckedQuery(text=text, type=kind, parsed=parsed)

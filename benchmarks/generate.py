@@ -83,19 +83,19 @@ def generate(n_deals: int, seed: int = 42, loops: int | None = None) -> Syntheti
         g.vendors += [investor, *subs]
         g.parents[subs[0]] = investor
         lab = g.labs[k % len(g.labs)]
-        g.deals.append((f"loop{k}-invest", "equity-investment", investor, lab,
-                        rng.randint(1, 100) * 10**9))
+        g.deals.append((f"loop{k}-invest", "equity-investment", investor, lab, rng.randint(1, 100) * 10**9))
         if k % 2 == 0:  # two hops: lab -> investor's subsidiary
-            g.deals.append((f"loop{k}-back", "compute-commitment", lab, rng.choice(subs),
-                            rng.randint(1, 100) * 10**9))
+            g.deals.append(
+                (f"loop{k}-back", "compute-commitment", lab, rng.choice(subs), rng.randint(1, 100) * 10**9)
+            )
             g.planted.append((investor, lab, investor))
         else:  # three hops: lab -> a broker group -> the investor's subsidiary
             middle = f"broker-{k}"
             g.vendors.append(middle)
-            g.deals.append((f"loop{k}-back1", "compute-commitment", lab, middle,
-                            rng.randint(1, 100) * 10**9))
-            g.deals.append((f"loop{k}-back2", "chip-supply", middle, rng.choice(subs),
-                            rng.randint(1, 100) * 10**9))
+            g.deals.append((f"loop{k}-back1", "compute-commitment", lab, middle, rng.randint(1, 100) * 10**9))
+            g.deals.append(
+                (f"loop{k}-back2", "chip-supply", middle, rng.choice(subs), rng.randint(1, 100) * 10**9)
+            )
             g.planted.append((investor, lab, middle, investor))
     return g
 
@@ -103,34 +103,51 @@ def generate(n_deals: int, seed: int = 42, loops: int | None = None) -> Syntheti
 def _lines(g: Synthetic):
     src = f"<{ID}source/synthetic.txt>"
     ev = f"<{ID}evidence/synthetic>"
-    yield from (f"{src} <{RDF_TYPE}> <{DG}Source> .", f'{src} <{DG}document> "synthetic.txt" .',
-                f'{src} <{DG}title> "Synthetic benchmark data" .',
-                f"{ev} <{RDF_TYPE}> <{DG}Evidence> .", f"{ev} <{DG}source> {src} .",
-                f'{ev} <{DG}quote> "synthetic" .')
+    yield from (
+        f"{src} <{RDF_TYPE}> <{DG}Source> .",
+        f'{src} <{DG}document> "synthetic.txt" .',
+        f'{src} <{DG}title> "Synthetic benchmark data" .',
+        f"{ev} <{RDF_TYPE}> <{DG}Evidence> .",
+        f"{ev} <{DG}source> {src} .",
+        f'{ev} <{DG}quote> "synthetic" .',
+    )
     for lab in g.labs:
         e = f"<{ID}entity/{lab}>"
-        yield from (f"{e} <{RDF_TYPE}> <{DG}Organization> .", f"{e} <{RDF_TYPE}> <{DG}AiLab> .",
-                    f'{e} <{LABEL}> "{lab}" .')
+        yield from (
+            f"{e} <{RDF_TYPE}> <{DG}Organization> .",
+            f"{e} <{RDF_TYPE}> <{DG}AiLab> .",
+            f'{e} <{LABEL}> "{lab}" .',
+        )
     for v in g.vendors:
         e = f"<{ID}entity/{v}>"
-        yield from (f"{e} <{RDF_TYPE}> <{DG}Organization> .",
-                    f"{e} <{RDF_TYPE}> <{DG}CloudProvider> .", f'{e} <{LABEL}> "{v}" .')
+        yield from (
+            f"{e} <{RDF_TYPE}> <{DG}Organization> .",
+            f"{e} <{RDF_TYPE}> <{DG}CloudProvider> .",
+            f'{e} <{LABEL}> "{v}" .',
+        )
         if v in g.parents:
             yield f"{e} <{DG}subsidiaryOf> <{ID}entity/{g.parents[v]}> ."
-    camel = {k: "".join(p.capitalize() for p in k.split("-")) for k in
-             ("compute-commitment", "chip-supply", "partnership", "equity-investment",
-              "revenue-share")}
+    camel = {
+        k: "".join(p.capitalize() for p in k.split("-"))
+        for k in ("compute-commitment", "chip-supply", "partnership", "equity-investment", "revenue-share")
+    }
     for did, kind, payer, payee, amount in g.deals:
         d = f"<{ID}deal/{did}>"
         a = f"<{ID}deal/{did}/amount>"
-        yield from (f"{d} <{RDF_TYPE}> <{DG}Deal> .", f"{d} <{DG}kind> <{DG}{camel[kind]}> .",
-                    f"{d} <{DG}status> <{DG}Committed> .",
-                    f"{d} <{DG}payer> <{ID}entity/{payer}> .",
-                    f"{d} <{DG}payee> <{ID}entity/{payee}> .", f"{d} <{DG}evidence> {ev} .",
-                    f"{d} <{DG}amount> {a} .", f"{a} <{RDF_TYPE}> <{DG}MonetaryAmount> .",
-                    f'{a} <{DG}value> "{amount}.0"^^<{XSD}decimal> .',
-                    f'{a} <{DG}currency> "USD" .', f"{a} <{DG}bound> <{DG}Exact> .",
-                    f"{a} <{DG}evidence> {ev} .")
+        yield from (
+            f"{d} <{RDF_TYPE}> <{DG}Deal> .",
+            f"{d} <{DG}kind> <{DG}{camel[kind]}> .",
+            f"{d} <{DG}status> <{DG}Committed> .",
+            f"{d} <{DG}payer> <{ID}entity/{payer}> .",
+            f"{d} <{DG}payee> <{ID}entity/{payee}> .",
+            f"{d} <{DG}evidence> {ev} .",
+            f"{d} <{DG}amount> {a} .",
+            f"{a} <{RDF_TYPE}> <{DG}MonetaryAmount> .",
+            f'{a} <{DG}value> "{amount}.0"^^<{XSD}decimal> .',
+            f'{a} <{DG}currency> "USD" .',
+            f"{a} <{DG}bound> <{DG}Exact> .",
+            f"{a} <{DG}evidence> {ev} .",
+        )
 
 
 def write_ntriples(g: Synthetic, path: Path) -> int:

@@ -72,36 +72,45 @@ def print_card(console: Console, card: EntityCard) -> None:
     if card.group != card.id or len(card.group_members) > 1:
         console.print(f"group: {card.group} ({', '.join(card.group_members)})")
     if card.deals:
-        t = Table("deal", "direction", "counterparty", "kind", "amount", "status", "sources",
-                  title="deals")
+        t = Table("deal", "direction", "counterparty", "kind", "amount", "status", "sources", title="deals")
         for d in card.deals:
-            t.add_row(d.id, "pays" if d.direction == "out" else "receives",
-                      d.counterparty, d.kind, money(d.amount, d.bound, d.rate),
-                      d.status or "", ", ".join(sorted({s.document for s in d.sources})))
+            t.add_row(
+                d.id,
+                "pays" if d.direction == "out" else "receives",
+                d.counterparty,
+                d.kind,
+                money(d.amount, d.bound, d.rate),
+                d.status or "",
+                ", ".join(sorted({s.document for s in d.sources})),
+            )
         console.print(t)
     if card.relationships:
         t = Table("kind", "subject", "object", "sources", title="relationships")
         for r in card.relationships:
-            t.add_row(r.kind, r.subject, r.object,
-                      ", ".join(sorted({s.document for s in r.sources})))
+            t.add_row(r.kind, r.subject, r.object, ", ".join(sorted({s.document for s in r.sources})))
         console.print(t)
     if card.observations:
         t = Table("metric", "value", "when", "note", "source", title="observations")
         for o in card.observations:
             when = o.as_of or o.period or ""
-            extra = ", ".join(x for x in (o.segment, o.basis,
-                                          "forecast" if o.forecast else None,
-                                          o.attributed_to) if x)
-            t.add_row(o.metric, _value(o), str(when), extra,
-                      ", ".join(sorted({s.document for s in o.sources})))
+            extra = ", ".join(
+                x for x in (o.segment, o.basis, "forecast" if o.forecast else None, o.attributed_to) if x
+            )
+            t.add_row(
+                o.metric, _value(o), str(when), extra, ", ".join(sorted({s.document for s in o.sources}))
+            )
         console.print(t)
 
 
 def _tally_text(t: MoneyTotals) -> str:
     parts = []
-    for key, label in (("committed", "committed"), ("contingent", "contingent"),
-                       ("upper_bound", "up to"), ("forecast", "forecast"),
-                       ("aggregate", "reported total")):
+    for key, label in (
+        ("committed", "committed"),
+        ("contingent", "contingent"),
+        ("upper_bound", "up to"),
+        ("forecast", "forecast"),
+        ("aggregate", "reported total"),
+    ):
         if getattr(t, key):
             parts.append(f"{money(getattr(t, key))} {label}")
     if isinstance(t, MoneyTally) and t.unknown_amounts:
@@ -110,13 +119,16 @@ def _tally_text(t: MoneyTotals) -> str:
 
 
 def print_trace(console: Console, result: Trace) -> None:
-    console.print(f"[bold]Money {'from' if result.direction == 'down' else 'into'} "
-                  f"{result.entity}[/] (group: {', '.join(result.start)})")
+    console.print(
+        f"[bold]Money {'from' if result.direction == 'down' else 'into'} "
+        f"{result.entity}[/] (group: {', '.join(result.start)})"
+    )
     for hop in result.hops:
         t = Table("deal", "flow", "kind", "amount", "status", title=f"hop {hop.hop}")
         for f in hop.flows:
-            t.add_row(f.id, f"{f.payer} → {f.payee}",
-                      f.kind, money(f.amount, f.bound, f.rate), f.status or "")
+            t.add_row(
+                f.id, f"{f.payer} → {f.payee}", f.kind, money(f.amount, f.bound, f.rate), f.status or ""
+            )
         console.print(t)
     t = Table("entity", "group", "hop", "money arriving", title="reached")
     for r in result.reached.values():
@@ -130,8 +142,13 @@ def print_exposure(console: Console, e: Exposure) -> None:
     t = Table("lab", "money to lab", "money from lab", "ties", "deals")
     for side in e.sides.values():
         ties = ", ".join(f"{x.subject} {x.kind} {x.object}" for x in side.ties)
-        t.add_row(side.lab, _tally_text(side.money_to_lab),
-                  _tally_text(side.money_from_lab), ties, ", ".join(side.deal_ids))
+        t.add_row(
+            side.lab,
+            _tally_text(side.money_to_lab),
+            _tally_text(side.money_from_lab),
+            ties,
+            ", ".join(side.deal_ids),
+        )
     console.print(t)
 
 
@@ -146,8 +163,7 @@ def print_loops(console: Console, loops: list[Loop]) -> None:
             out += f" (+{money(lp.money_out_contingent)} contingent)"
         ratio = "—" if lp.ratio is None else f"{lp.ratio:.2f}"
         back = "unknown" if lp.money_back is None else money(lp.money_back)
-        t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back,
-                  ratio, ", ".join(lp.deal_ids))
+        t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back, ratio, ", ".join(lp.deal_ids))
     console.print(t)
 
 

@@ -32,8 +32,13 @@ err = Console(stderr=True)
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Data directory to load instead of the bundled data set.",
-                 exists=True, file_okay=False, dir_okay=True),
+    typer.Option(
+        "--data",
+        help="Data directory to load instead of the bundled data set.",
+        exists=True,
+        file_okay=False,
+        dir_okay=True,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -41,8 +46,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 def _live_help(info: Any, text: Any) -> Any:
     """``info`` (a typer Option or Argument) whose help is ``text()``, read each time the
     command line is built, so stores and formats registered by plugins are in it."""
-    info.__class__ = type(f"Live{type(info).__name__}", (type(info),),
-                          {"help": property(lambda self: text(), lambda self, value: None)})
+    info.__class__ = type(
+        f"Live{type(info).__name__}",
+        (type(info),),
+        {"help": property(lambda self: text(), lambda self, value: None)},
+    )
     return info
 
 
@@ -59,10 +67,10 @@ def _format_help() -> str:
     return ", ".join(names[:-1]) + f" or {names[-1]}."
 
 
-StoreOpt = Annotated[str, _live_help(typer.Option("--store", envvar="DEALGRAPH_STORE"),
-                                     _store_help)]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Only what was known on this date "
-                                                             "(YYYY-MM-DD).")]
+StoreOpt = Annotated[str, _live_help(typer.Option("--store", envvar="DEALGRAPH_STORE"), _store_help)]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD).")
+]
 
 
 def _load(data: Path | None, store: str = "memory"):
@@ -87,8 +95,9 @@ def _print_json(obj: Any) -> None:
     try:
         text = json.dumps(obj, indent=2, ensure_ascii=False, default=_jsonable, allow_nan=False)
     except ValueError:
-        _fail("the result holds a number that is not a finite number (Infinity or NaN); "
-              "nothing printed", code=1)
+        _fail(
+            "the result holds a number that is not a finite number (Infinity or NaN); nothing printed", code=1
+        )
     sys.stdout.write(text + "\n")
 
 
@@ -116,8 +125,9 @@ def _os_error(exc: BaseException) -> OSError | None:
     return exc
 
 
-def _store_failed(store: str, exc: OSError,
-                  after: str = "nothing was loaded; the store is as it was") -> None:
+def _store_failed(
+    store: str, exc: OSError, after: str = "nothing was loaded; the store is as it was"
+) -> None:
     """One line saying why the store failed (nothing was changed), then exit 1."""
     import urllib.error
 
@@ -148,10 +158,12 @@ def validate(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt 
     if as_json:
         _print_json({"valid": True, "counts": counts})
     else:
-        console.print(f"[bold green]valid[/]: {counts['triples']} triples, "
-                      f"{counts['entities']} entities, {counts['deals']} deals, "
-                      f"{counts['observations']} observations, "
-                      f"{counts['relationships']} relationships, {counts['sources']} sources")
+        console.print(
+            f"[bold green]valid[/]: {counts['triples']} triples, "
+            f"{counts['entities']} entities, {counts['deals']} deals, "
+            f"{counts['observations']} observations, "
+            f"{counts['relationships']} relationships, {counts['sources']} sources"
+        )
 
 
 @app.command()
@@ -211,9 +223,9 @@ def sources_cmd(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonO
 def flows_cmd(
     payer: Annotated[str | None, typer.Option(help="Only flows from this entity.")] = None,
     payee: Annotated[str | None, typer.Option(help="Only flows to this entity.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only deals of this kind "
-                                                  "(equity-investment, compute-commitment, ...).")
-                    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only deals of this kind (equity-investment, compute-commitment, ...).")
+    ] = None,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
     store: StoreOpt = "memory",
@@ -233,19 +245,26 @@ def flows_cmd(
         return
     table = Table("deal", "payer → payee", "kind", "amount", "status", "date", "sources")
     for f in result:
-        table.add_row(f.id, f"{f.payer} → {f.payee}", f.kind,
-                      money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
-                      f.status or "", f.date or "",
-                      ", ".join(sorted({s.document[:3] for s in f.sources})))
+        table.add_row(
+            f.id,
+            f"{f.payer} → {f.payee}",
+            f.kind,
+            money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
+            f.status or "",
+            f.date or "",
+            ", ".join(sorted({s.document[:3] for s in f.sources})),
+        )
     console.print(table)
 
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(metavar="SPARQL_OR_FILE",
-                                          help="A SPARQL query, or a file holding one.")],
-    fmt: Annotated[str, typer.Option("--format", "-f",
-                                     help="table, json, csv, tsv, xml or turtle.")] = "table",
+    sparql: Annotated[
+        str, typer.Argument(metavar="SPARQL_OR_FILE", help="A SPARQL query, or a file holding one.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv, tsv, xml or turtle.")
+    ] = "table",
     data: DataOpt = None,
     store: StoreOpt = "memory",
 ) -> None:
@@ -281,19 +300,19 @@ def query(
 @app.command()
 def export(
     fmt: Annotated[str, _live_help(typer.Argument(metavar="FORMAT"), _format_help)],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")
-                      ] = None,
-    with_ontology: Annotated[bool, typer.Option("--with-ontology",
-                                                help="RDF formats: include the ontology.")
-                             ] = False,
-    focus: Annotated[str | None, typer.Option(help="Graph formats: only around this entity.")
-                     ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    with_ontology: Annotated[
+        bool, typer.Option("--with-ontology", help="RDF formats: include the ontology.")
+    ] = False,
+    focus: Annotated[str | None, typer.Option(help="Graph formats: only around this entity.")] = None,
     depth: Annotated[int, typer.Option(min=1, max=6, help="Hops around --focus.")] = 1,
-    kind: Annotated[str | None, typer.Option(help="Graph formats: only this deal or "
-                                             "relationship kind.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Graph formats: only this deal or relationship kind.")
+    ] = None,
     as_of: AsOfOpt = None,
-    loops_only: Annotated[bool, typer.Option("--loops-only", help="Graph formats: only the "
-                                             "deals of vendor-financed loops.")] = False,
+    loops_only: Annotated[
+        bool, typer.Option("--loops-only", help="Graph formats: only the deals of vendor-financed loops.")
+    ] = False,
     data: DataOpt = None,
     store: StoreOpt = "memory",
 ) -> None:
@@ -310,9 +329,16 @@ def export(
     if "focus" in plugin.options:
         _entity_or_fail(kg, focus)
     try:
-        body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind,
-                            as_of=_as_of_or_fail(as_of), loops_only=loops_only,
-                            with_ontology=with_ontology)
+        body = render_bytes(
+            kg,
+            fmt,
+            focus=focus,
+            depth=depth,
+            kind=kind,
+            as_of=_as_of_or_fail(as_of),
+            loops_only=loops_only,
+            with_ontology=with_ontology,
+        )
     except RuntimeError as exc:
         _fail(str(exc), code=1)
     if output:
@@ -364,8 +390,9 @@ def trace_cmd(
 
 @app.command("exposure")
 def exposure_cmd(
-    entity_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="One organization; "
-                                                     "omit for every two-sided bet.")] = None,
+    entity_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One organization; omit for every two-sided bet.")
+    ] = None,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
     store: StoreOpt = "memory",
@@ -401,11 +428,15 @@ def paths_cmd(
     a: Annotated[str, typer.Argument(metavar="A")],
     b: Annotated[str, typer.Argument(metavar="B")],
     max_length: Annotated[int, typer.Option(min=1, max=6)] = 3,
-    any_edge: Annotated[bool, typer.Option("--any", help="Follow structural edges too, "
-                                                         "in either direction.")] = False,
-    mode: Annotated[str, typer.Option("--mode", help="money (money edges in their direction) "
-                                                     "or any (as --any), as in the API.")
-                    ] = "money",
+    any_edge: Annotated[
+        bool, typer.Option("--any", help="Follow structural edges too, in either direction.")
+    ] = False,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", help="money (money edges in their direction) or any (as --any), as in the API."
+        ),
+    ] = "money",
     as_of: AsOfOpt = None,
     data: DataOpt = None,
     store: StoreOpt = "memory",
@@ -418,15 +449,24 @@ def paths_cmd(
         _fail(f"unknown mode {mode!r}; choose from money, any")
     kg = _load(data, store)
     _entity_or_fail(kg, a, b)
-    result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else mode,
-                   as_of=_as_of_or_fail(as_of))
+    result = paths(
+        kg, a, b, max_length=max_length, mode="any" if any_edge else mode, as_of=_as_of_or_fail(as_of)
+    )
     if as_json:
         _print_json(result)
         return
     for p in result:
-        console.print(" → ".join([p.steps[0].from_] + [
-            f"[{getattr(s, 'deal', None) or getattr(s, 'relationship', None) or s.kind}] {s.to}"
-            for s in p.steps]), markup=False, highlight=False)
+        console.print(
+            " → ".join(
+                [p.steps[0].from_]
+                + [
+                    f"[{getattr(s, 'deal', None) or getattr(s, 'relationship', None) or s.kind}] {s.to}"
+                    for s in p.steps
+                ]
+            ),
+            markup=False,
+            highlight=False,
+        )
     if not result:
         console.print("no path")
 
@@ -450,13 +490,16 @@ def share_cmd(
         _print_json(result)
         return
     pct = "unknown (no total known)" if result.share is None else f"{result.share:.1%}"
-    console.print(f"{payee} ({result.payee_group} group) gets {money(result.money.committed)}"
-                  f" of {payer}'s {money(result.total)} total commitments: {pct}")
+    console.print(
+        f"{payee} ({result.payee_group} group) gets {money(result.money.committed)}"
+        f" of {payer}'s {money(result.total)} total commitments: {pct}"
+    )
 
 
 @app.command("conflicts")
-def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory",
-                  as_json: JsonOpt = False) -> None:
+def conflicts_cmd(
+    as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False
+) -> None:
     """Figures on which sources disagree, side by side with their sources."""
     from dealgraph.graph.conflicts import conflicts
 
@@ -467,13 +510,13 @@ def conflicts_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt =
     for c in result:
         console.print(f"[bold]{c.what}[/] ({c.id})")
         for f in c.figures:
-            console.print(f"  {money(f.value, f.bound)}  {f.document}: “{f.quote}”",
-                          highlight=False)
+            console.print(f"  {money(f.value, f.bound)}  {f.document}: “{f.quote}”", highlight=False)
 
 
 @app.command("report")
-def report_cmd(as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory",
-               as_json: JsonOpt = False) -> None:
+def report_cmd(
+    as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False
+) -> None:
     """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
     from dealgraph.graph.report import build_report, render_report
 
@@ -535,8 +578,10 @@ def _blame_sources(exc: DataError, nt: Path, origins) -> DataError:
 
 @app.command("load")
 def load_cmd(
-    files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="Data directories, "
-                                                ".yaml, .csv, .ttl, .nt or .jsonld files.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILES...", help="Data directories, .yaml, .csv, .ttl, .nt or .jsonld files."),
+    ],
     store: StoreOpt = "memory",
     as_json: JsonOpt = False,
 ) -> None:
@@ -601,11 +646,18 @@ def serve(
     if data is not None:
         settings = settings.model_copy(update={"data": data})
     kg = _load(settings.data, settings.store)
-    err.print(f"dealgraph: serving {len(kg)} triples on http://{host}:{port} "
-              f"(SPARQL at /sparql, OpenAPI at /docs)")
+    err.print(
+        f"dealgraph: serving {len(kg)} triples on http://{host}:{port} (SPARQL at /sparql, OpenAPI at /docs)"
+    )
     # h11 bounds the request head (httptools would buffer a header of any size)
-    uvicorn.run(create_app(kg, settings), host=host, port=port, log_level="warning",
-                http="h11", h11_max_incomplete_event_size=settings.max_header_bytes)
+    uvicorn.run(
+        create_app(kg, settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        http="h11",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+    )
 
 
 def main() -> None:  # pragma: no cover

@@ -7,5 +7,4 @@ from dealgraph.graph.cards import UnknownEntityError, entity_card, observations,
 from dealgraph.graph.flows import flows
 from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["KnowledgeGraph", "UnknownEntityError", "entity_card", "flows", "observations",
-           "sources"]
+__all__ = ["KnowledgeGraph", "UnknownEntityError", "entity_card", "flows", "observations", "sources"]

@@ -24,8 +24,15 @@ from dealgraph.graph.results import EntityCard, Observation, Source
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["UnknownEntityError", "entity_card", "observations", "sources", "group_of",
-           "group_members", "entity_texts"]
+__all__ = [
+    "UnknownEntityError",
+    "entity_card",
+    "observations",
+    "sources",
+    "group_of",
+    "group_members",
+    "entity_texts",
+]
 
 
 class UnknownEntityError(LookupError):
@@ -76,14 +83,15 @@ def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
     def compute() -> dict[str, list[dict[str, Any]]]:
         by_rel: dict[str, list[dict[str, Any]]] = {}
         for row in kg.rows(RELATIONSHIP_EVIDENCE_QUERY):
-            by_rel.setdefault(row["r"], []).append({
-                "document": str(row["doc"]), "quote": str(row["quote"]),
-                "published": iso(row["published"])})
+            by_rel.setdefault(row["r"], []).append(
+                {"document": str(row["doc"]), "quote": str(row["quote"]), "published": iso(row["published"])}
+            )
         for srcs in by_rel.values():  # a stable order whatever store answered
             srcs.sort(key=lambda x: (x["document"], x["quote"]))
         return by_rel
 
     return kg.memo("relationship_sources", compute)
+
 
 SOURCES_QUERY = """
 SELECT ?s ?doc ?title ?publisher ?published ?precision ?inferred ?url ?note WHERE {
@@ -109,30 +117,46 @@ def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[Observa
     The observations are read once per load and kept (:meth:`KnowledgeGraph.memo`); callers
     get copies they may change.
     """
-    every = kg.memo("observations", lambda: [Observation.model_validate(o)
-                                             for o in _all_observations(kg)])
+    every = kg.memo("observations", lambda: [Observation.model_validate(o) for o in _all_observations(kg)])
     return [o.model_copy(deep=True) for o in every if subject is None or o.subject == subject]
 
 
 def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
     by_id: dict[str, dict[str, Any]] = {}
     for row in kg.rows(OBSERVATION_QUERY):
-        o = by_id.setdefault(row["o"], {
-            "id": row["o"], "subject": row["subject"], "metric": row["metric"],
-            "value": num(row["value"]), "upper": num(row["upper"]), "unit": str(row["unit"]),
-            "bound": row["bound"], "rate": row["rate"], "as_of": iso(row["asOf"]),
-            "as_of_precision": row["asOfPrecision"], "as_of_inferred": bool(row["asOfInferred"]),
-            "period": row["period"], "basis": row["basis"], "forecast": bool(row["forecast"]),
-            "segment": row["segment"], "attributed_to": row["attributedTo"], "note": row["note"],
-            "published": iso(row["published"]), "sources": [],
-        })
+        o = by_id.setdefault(
+            row["o"],
+            {
+                "id": row["o"],
+                "subject": row["subject"],
+                "metric": row["metric"],
+                "value": num(row["value"]),
+                "upper": num(row["upper"]),
+                "unit": str(row["unit"]),
+                "bound": row["bound"],
+                "rate": row["rate"],
+                "as_of": iso(row["asOf"]),
+                "as_of_precision": row["asOfPrecision"],
+                "as_of_inferred": bool(row["asOfInferred"]),
+                "period": row["period"],
+                "basis": row["basis"],
+                "forecast": bool(row["forecast"]),
+                "segment": row["segment"],
+                "attributed_to": row["attributedTo"],
+                "note": row["note"],
+                "published": iso(row["published"]),
+                "sources": [],
+            },
+        )
         src = {"document": str(row["doc"]), "quote": str(row["quote"])}
         if src not in o["sources"]:
             o["sources"].append(src)
     for o in by_id.values():  # a stable order whatever store answered
         o["sources"].sort(key=lambda x: (x["document"], x["quote"]))
-    return sorted(by_id.values(), key=lambda o: (o["subject"], o["metric"],
-                                                 o["as_of"] or str(o["period"] or ""), o["id"]))
+    return sorted(
+        by_id.values(),
+        key=lambda o: (o["subject"], o["metric"], o["as_of"] or str(o["period"] or ""), o["id"]),
+    )
 
 
 def group_of(kg: KnowledgeGraph, entity_id: str) -> str:
@@ -142,6 +166,7 @@ def group_of(kg: KnowledgeGraph, entity_id: str) -> str:
 
 def group_members(kg: KnowledgeGraph, group: str) -> list[str]:
     """Every entity whose corporate group is ``group``."""
+
     def index() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for n, d in kg.nx().nodes(data=True):
@@ -165,6 +190,7 @@ def entity_texts(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
 
     One query, not one per entity: on a remote store each lookup is a round trip.
     """
+
     def read() -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for row in kg.rows(TEXTS_QUERY):
@@ -173,8 +199,7 @@ def entity_texts(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
                 t["aliases"].add(str(row["alias"]))
             if row["description"] is not None:
                 t["description"] = str(row["description"])
-        return {e: {"aliases": sorted(t["aliases"]), "description": t["description"]}
-                for e, t in out.items()}
+        return {e: {"aliases": sorted(t["aliases"]), "description": t["description"]} for e, t in out.items()}
 
     return kg.memo("entity-texts", read)
 
@@ -186,58 +211,70 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
         raise UnknownEntityError(entity_id, sorted(g.nodes))
     node = g.nodes[entity_id]
     texts = entity_texts(kg).get(entity_id, {"aliases": [], "description": None})
-    rel_sources = {r: [{"document": s["document"], "quote": s["quote"]} for s in srcs]
-                   for r, srcs in relationship_sources(kg).items()}
+    rel_sources = {
+        r: [{"document": s["document"], "quote": s["quote"]} for s in srcs]
+        for r, srcs in relationship_sources(kg).items()
+    }
     relationships, deals = [], []
-    for direction, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
-                             ("in", g.in_edges(entity_id, keys=True, data=True))):
+    for direction, edges in (
+        ("out", g.out_edges(entity_id, keys=True, data=True)),
+        ("in", g.in_edges(entity_id, keys=True, data=True)),
+    ):
         for u, v, key, data in edges:
             other = v if direction == "out" else u
             if data["edge"] == "money":
-                deals.append(flow_of_edge(u, v, key, data) | {"direction": direction,
-                                                              "counterparty": other})
+                deals.append(flow_of_edge(u, v, key, data) | {"direction": direction, "counterparty": other})
             else:
-                relationships.append({
-                    "id": data["relationship"], "kind": data["kind"], "direction": direction,
-                    "subject": u, "object": v, "counterparty": other,
-                    "sources": rel_sources.get(data["relationship"], []),
-                })
+                relationships.append(
+                    {
+                        "id": data["relationship"],
+                        "kind": data["kind"],
+                        "direction": direction,
+                        "subject": u,
+                        "object": v,
+                        "counterparty": other,
+                        "sources": rel_sources.get(data["relationship"], []),
+                    }
+                )
     relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
     deals.sort(key=lambda d: (-(d["amount"] or 0), d["id"]))
     group = node["group"]
-    return EntityCard.model_validate({
-        "id": entity_id,
-        "name": node["name"],
-        "type": node["type"],
-        "roles": node["roles"],
-        "aliases": texts["aliases"],
-        "description": texts["description"],
-        "group": group,
-        "group_members": group_members(kg, group),
-        "relationships": relationships,
-        "deals": deals,
-        "observations": observations(kg, entity_id),
-    })
+    return EntityCard.model_validate(
+        {
+            "id": entity_id,
+            "name": node["name"],
+            "type": node["type"],
+            "roles": node["roles"],
+            "aliases": texts["aliases"],
+            "description": texts["description"],
+            "group": group,
+            "group_members": group_members(kg, group),
+            "relationships": relationships,
+            "deals": deals,
+            "observations": observations(kg, entity_id),
+        }
+    )
 
 
 def sources(kg: KnowledgeGraph) -> list[Source]:
     """The source documents, each with the claims (ids and quotes) that rest on it."""
     claims: dict[str, list[dict[str, str]]] = {}
     for row in kg.rows(CLAIMS_QUERY):
-        claims.setdefault(str(row["doc"]), []).append({"id": row["claim"],
-                                                       "quote": str(row["quote"])})
+        claims.setdefault(str(row["doc"]), []).append({"id": row["claim"], "quote": str(row["quote"])})
     out = []
     for row in kg.rows(SOURCES_QUERY):
         doc = str(row["doc"])
-        out.append({
-            "document": doc,
-            "title": str(row["title"]),
-            "publisher": row["publisher"],
-            "published": iso(row["published"]),
-            "published_precision": row["precision"],
-            "published_inferred": bool(row["inferred"]),
-            "url": row["url"],
-            "note": row["note"],
-            "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),
-        })
+        out.append(
+            {
+                "document": doc,
+                "title": str(row["title"]),
+                "publisher": row["publisher"],
+                "published": iso(row["published"]),
+                "published_precision": row["precision"],
+                "published_inferred": bool(row["inferred"]),
+                "url": row["url"],
+                "note": row["note"],
+                "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),
+            }
+        )
     return [Source.model_validate(s) for s in sorted(out, key=lambda s: s["document"])]

@@ -30,17 +30,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["conflicts"]
 
 
-def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None,
-              tolerance: float = 0.25) -> list[Conflict]:
+def conflicts(
+    kg: KnowledgeGraph, as_of: str | dt.date | None = None, tolerance: float = 0.25
+) -> list[Conflict]:
     """Deals and metrics with disagreeing figures (each figure with its source)."""
     out: list[dict[str, Any]] = []
     for f in all_flows(kg, as_of=as_of):
         if f.conflict:
-            out.append({
-                "type": "deal", "id": f.id, "what": f"{f.kind} {f.payer} -> {f.payee}",
-                "figures": [a.model_dump(exclude={"currency"})
-                            for a in f.amounts if a.rate is None],
-            })
+            out.append(
+                {
+                    "type": "deal",
+                    "id": f.id,
+                    "what": f"{f.kind} {f.payer} -> {f.payee}",
+                    "figures": [a.model_dump(exclude={"currency"}) for a in f.amounts if a.rate is None],
+                }
+            )
     cut = None if as_of is None else str(as_of)
     groups: dict[tuple, list[Observation]] = defaultdict(list)
     for o in observations(kg):
@@ -50,15 +54,26 @@ def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None,
         groups[key].append(o)
     for key, obs in groups.items():
         for a, b in _disagreeing_pairs(obs, tolerance):
-            out.append({
-                "type": "observation", "id": f"{a.id}+{b.id}",
-                "what": f"{key[1]} of {key[0]} ({_when(a)} vs {_when(b)})",
-                "figures": [{"value": o.value, "upper": o.upper, "bound": o.bound,
-                             "when": _when(o), "observation": o.id,
-                             "document": o.sources[0].document,
-                             "published": o.published, "quote": o.sources[0].quote}
-                            for o in (a, b)],
-            })
+            out.append(
+                {
+                    "type": "observation",
+                    "id": f"{a.id}+{b.id}",
+                    "what": f"{key[1]} of {key[0]} ({_when(a)} vs {_when(b)})",
+                    "figures": [
+                        {
+                            "value": o.value,
+                            "upper": o.upper,
+                            "bound": o.bound,
+                            "when": _when(o),
+                            "observation": o.id,
+                            "document": o.sources[0].document,
+                            "published": o.published,
+                            "quote": o.sources[0].quote,
+                        }
+                        for o in (a, b)
+                    ],
+                }
+            )
     out.sort(key=lambda c: (c["type"], c["id"]))
     return _CONFLICTS.validate_python(out)
 
@@ -92,7 +107,8 @@ def _parse(text: str) -> tuple[dt.date, str] | None:
             n = int(text[6])
             months = 3 if text[5] == "Q" else 6
             return dt.date(int(text[:4]), months * (n - 1) + 1, 1), (
-                "quarter" if text[5] == "Q" else "half-year")
+                "quarter" if text[5] == "Q" else "half-year"
+            )
         if len(text) == 7:
             return dt.date(int(text[:4]), int(text[5:]), 1), "month"
         if len(text) == 4:
@@ -130,7 +146,7 @@ def _interval(o: Observation) -> tuple[float, float]:
 
 def _disagreeing_pairs(obs: list[Observation], tolerance: float):
     for i, a in enumerate(obs):
-        for b in obs[i + 1:]:
+        for b in obs[i + 1 :]:
             docs_a = {s.document for s in a.sources}
             docs_b = {s.document for s in b.sources}
             if docs_a & docs_b:

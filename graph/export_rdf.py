@@ -24,9 +24,12 @@ __all__ = ["RDF_FORMATS", "serialize", "DATA_GRAPH", "ONTOLOGY_GRAPH"]
 
 #: export name -> rdflib serializer name
 RDF_FORMATS = {
-    "turtle": "turtle", "ttl": "turtle",
-    "ntriples": "nt", "nt": "nt",
-    "jsonld": "json-ld", "json-ld": "json-ld",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "nt": "nt",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
     "trig": "trig",
 }
 DATA_GRAPH = URIRef(f"{ID}graph/data")
@@ -42,8 +45,7 @@ def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> s
     try:
         name = RDF_FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}"
-                         ) from None
+        raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}") from None
     if name == "trig":
         ds = Dataset()
         bind_prefixes(ds)
@@ -76,13 +78,40 @@ def _renderer(fmt: str):
 # the built-in RDF formats: the registry takes PLUGINS (they are also the entry points
 # of the group dealgraph.exports in pyproject.toml)
 _RDF = {"options": ("with_ontology",)}
-TURTLE = ExportFormat("turtle", _renderer("turtle"), "text/turtle", ".ttl",
-                      "RDF Turtle, provenance included", aliases=("ttl",), **_RDF)
-JSONLD = ExportFormat("jsonld", _renderer("jsonld"), "application/ld+json", ".jsonld",
-                      "RDF JSON-LD", aliases=("json-ld",), **_RDF)
-NTRIPLES = ExportFormat("ntriples", _renderer("ntriples"), "application/n-triples", ".nt",
-                        "RDF N-Triples", aliases=("nt",), **_RDF)
-TRIG = ExportFormat("trig", _renderer("trig"), "application/trig", ".trig",
-                    "RDF TriG: the data in its named graph (the ontology in another)", **_RDF)
+TURTLE = ExportFormat(
+    "turtle",
+    _renderer("turtle"),
+    "text/turtle",
+    ".ttl",
+    "RDF Turtle, provenance included",
+    aliases=("ttl",),
+    **_RDF,
+)
+JSONLD = ExportFormat(
+    "jsonld",
+    _renderer("jsonld"),
+    "application/ld+json",
+    ".jsonld",
+    "RDF JSON-LD",
+    aliases=("json-ld",),
+    **_RDF,
+)
+NTRIPLES = ExportFormat(
+    "ntriples",
+    _renderer("ntriples"),
+    "application/n-triples",
+    ".nt",
+    "RDF N-Triples",
+    aliases=("nt",),
+    **_RDF,
+)
+TRIG = ExportFormat(
+    "trig",
+    _renderer("trig"),
+    "application/trig",
+    ".trig",
+    "RDF TriG: the data in its named graph (the ontology in another)",
+    **_RDF,
+)
 
 PLUGINS = (TURTLE, JSONLD, NTRIPLES, TRIG)

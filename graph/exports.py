@@ -45,8 +45,18 @@ from dealgraph.graph.registry import ExportFormat, export_format
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["GRAPH_FORMATS", "BINARY_FORMATS", "ROLE_COLORS", "export_graph", "render",
-           "render_bytes", "clean_text", "dot_quote", "mermaid_text", "SVG_CSP"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "BINARY_FORMATS",
+    "ROLE_COLORS",
+    "export_graph",
+    "render",
+    "render_bytes",
+    "clean_text",
+    "dot_quote",
+    "mermaid_text",
+    "SVG_CSP",
+]
 
 
 #: colour of a node by its first role (or its type), the same in every picture
@@ -65,8 +75,15 @@ ROLE_COLORS = {
     "place": "#dddddd",
     "organization": "#999999",
 }
-_ROLE_ORDER = ("ai-lab", "cloud-provider", "chip-designer", "foundry", "compute-provider",
-               "data-center-operator", "investor")
+_ROLE_ORDER = (
+    "ai-lab",
+    "cloud-provider",
+    "chip-designer",
+    "foundry",
+    "compute-provider",
+    "data-center-operator",
+    "investor",
+)
 LOOP_COLOR = "#d62728"
 
 #: Content-Security-Policy for the SVG pictures: no script, no outside resource
@@ -79,9 +96,20 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 _DOT_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
 # characters written as Mermaid entity codes inside a quoted label
-_MERMAID_CODES = {'"': "#quot;", "#": "#35;", "&": "#38;", "<": "#60;", ">": "#62;",
-                  "`": "#96;", "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;",
-                  "|": "#124;", "%": "#37;"}
+_MERMAID_CODES = {
+    '"': "#quot;",
+    "#": "#35;",
+    "&": "#38;",
+    "<": "#60;",
+    ">": "#62;",
+    "`": "#96;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+    "%": "#37;",
+}
 
 
 def clean_text(text: object) -> str:
@@ -173,29 +201,47 @@ def export_graph(
         if (kind and f["kind"] != kind) or (loops_only and f["id"] not in loop_deals):
             continue
         if f["amount"] is not None and not math.isfinite(f["amount"]):
-            notes.append(f"{clean_text(f['id'])}: the amount is not a finite number; "
-                         "the deal is not drawn")
+            notes.append(f"{clean_text(f['id'])}: the amount is not a finite number; the deal is not drawn")
             continue
         b = bucket(f)
-        g.add_edge(f["payer"], f["payee"], key=f["id"], edge="money", kind=f["kind"],
-                   amount=f["amount"], status=f["status"] or "", bucket=b,
-                   dashed=b in ("contingent", "upper_bound"), in_loop=f["id"] in loop_deals,
-                   label=f"{f['id']}: {_money_text(f['amount'])}",
-                   sources=len(f["sources"]))
+        g.add_edge(
+            f["payer"],
+            f["payee"],
+            key=f["id"],
+            edge="money",
+            kind=f["kind"],
+            amount=f["amount"],
+            status=f["status"] or "",
+            bucket=b,
+            dashed=b in ("contingent", "upper_bound"),
+            in_loop=f["id"] in loop_deals,
+            label=f"{f['id']}: {_money_text(f['amount'])}",
+            sources=len(f["sources"]),
+        )
     if not loops_only:
         for u, v, k, d in base.edges(keys=True, data=True):
             if d["edge"] == "structure" and (kind is None or d["kind"] == kind):
-                g.add_edge(u, v, key=k, edge="structure", kind=d["kind"], amount=None,
-                           status="", bucket="", dashed=False, in_loop=False,
-                           label=d["kind"], sources=0)
+                g.add_edge(
+                    u,
+                    v,
+                    key=k,
+                    edge="structure",
+                    kind=d["kind"],
+                    amount=None,
+                    status="",
+                    bucket="",
+                    dashed=False,
+                    in_loop=False,
+                    label=d["kind"],
+                    sources=0,
+                )
     if focus is not None:
         if focus not in base:
             from dealgraph.graph.cards import UnknownEntityError
 
             raise UnknownEntityError(focus, sorted(base.nodes))
         g.add_node(focus)
-        keep = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus,
-                                                     cutoff=depth)
+        keep = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus, cutoff=depth)
         g = g.subgraph(keep).copy()
     money = {n: 0.0 for n in g.nodes}
     for u, v, d in g.edges(data=True):
@@ -206,15 +252,20 @@ def export_graph(
     for n in g.nodes:
         d = base.nodes[n]
         role = _role(d)
-        g.nodes[n].update(label=clean_text(d["name"]), type=d["type"],
-                          roles=",".join(d["roles"]), group=d["group"], role=role,
-                          color=ROLE_COLORS.get(role, "#999999"), money=money[n],
-                          size=round(10 + 40 * math.sqrt(_share(money[n], top)), 2))
+        g.nodes[n].update(
+            label=clean_text(d["name"]),
+            type=d["type"],
+            roles=",".join(d["roles"]),
+            group=d["group"],
+            role=role,
+            color=ROLE_COLORS.get(role, "#999999"),
+            money=money[n],
+            size=round(10 + 40 * math.sqrt(_share(money[n], top)), 2),
+        )
     for _u, _v, d in g.edges(data=True):
         amount = d["amount"] or 0
         d["width"] = round(1 + 7 * math.sqrt(_share(amount, top)), 2) if amount else 1.0
-        d["color"] = LOOP_COLOR if d["in_loop"] else ("#555555" if d["edge"] == "money"
-                                                      else "#bbbbbb")
+        d["color"] = LOOP_COLOR if d["in_loop"] else ("#555555" if d["edge"] == "money" else "#bbbbbb")
     if notes:
         g.graph["notes"] = notes
     return g
@@ -224,17 +275,21 @@ def _scalar(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all strings, numbers or booleans (GraphML/GEXF need it)."""
     h = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
-        h.add_node(n, **{k: clean_text(v) if isinstance(v, str) else v for k, v in d.items()
-                         if v is not None})
+        h.add_node(
+            n, **{k: clean_text(v) if isinstance(v, str) else v for k, v in d.items() if v is not None}
+        )
     for u, v, k, d in g.edges(keys=True, data=True):
-        h.add_edge(u, v, key=k, **{a: clean_text(b) if isinstance(b, str) else b
-                                   for a, b in d.items() if b is not None})
+        h.add_edge(
+            u,
+            v,
+            key=k,
+            **{a: clean_text(b) if isinstance(b, str) else b for a, b in d.items() if b is not None},
+        )
     return h
 
 
 def _hex_rgb(color: str) -> dict[str, int]:
-    return {"r": int(color[1:3], 16), "g": int(color[3:5], 16), "b": int(color[5:7], 16),
-            "a": 1.0}
+    return {"r": int(color[1:3], 16), "g": int(color[3:5], 16), "b": int(color[5:7], 16), "a": 1.0}
 
 
 def _mermaid(g: nx.MultiDiGraph) -> str:
@@ -243,10 +298,10 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     for n in sorted(g.nodes):
         lines.append(f'    {ids[n]}["{mermaid_text(g.nodes[n]["label"])}"]')
     link_styles = []
-    for i, (u, v, _k, d) in enumerate(sorted(g.edges(keys=True, data=True),
-                                            key=lambda e: (e[0], e[1], e[2]))):
-        text = mermaid_text(f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
-                            else d["kind"])
+    for i, (u, v, _k, d) in enumerate(
+        sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    ):
+        text = mermaid_text(f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money" else d["kind"])
         arrow = "-.->" if d["dashed"] or d["edge"] == "structure" else "-->"
         lines.append(f'    {ids[u]} {arrow}|"{text}"| {ids[v]}')
         style = f"stroke:{d['color']},stroke-width:{max(1, round(d['width']))}px"
@@ -270,33 +325,47 @@ def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
     """
     lines = ["digraph {"]
     if legend:
-        lines += ["rankdir=LR;", "fontname=Helvetica;", 'label="dealgraph";', "labelloc=t;",
-                  "node [fontname=Helvetica, fontsize=11];",
-                  "edge [fontname=Helvetica, fontsize=9];"]
+        lines += [
+            "rankdir=LR;",
+            "fontname=Helvetica;",
+            'label="dealgraph";',
+            "labelloc=t;",
+            "node [fontname=Helvetica, fontsize=11];",
+            "edge [fontname=Helvetica, fontsize=9];",
+        ]
     for n, d in g.nodes(data=True):
-        lines.append(f"{dot_quote(n)} [label={dot_quote(d['label'])}, style=filled, "
-                     f"fillcolor={dot_quote(d['color'])}, fontcolor=white, shape=box];")
+        lines.append(
+            f"{dot_quote(n)} [label={dot_quote(d['label'])}, style=filled, "
+            f"fillcolor={dot_quote(d['color'])}, fontcolor=white, shape=box];"
+        )
     for u, v, k, d in g.edges(keys=True, data=True):
         if legend:
-            text = (f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money"
-                    else d["kind"])
-            style = "dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure"
-                                                  else "solid")
+            text = f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money" else d["kind"]
+            style = "dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure" else "solid")
         else:
             text, style = d["label"], "dashed" if d["dashed"] else "solid"
-        lines.append(f"{dot_quote(u)} -> {dot_quote(v)} [key={dot_quote(k)}, "
-                     f"label={dot_quote(text)}, color={dot_quote(d['color'])}, "
-                     f"penwidth={dot_quote(d['width'])}, style={style}];")
+        lines.append(
+            f"{dot_quote(u)} -> {dot_quote(v)} [key={dot_quote(k)}, "
+            f"label={dot_quote(text)}, color={dot_quote(d['color'])}, "
+            f"penwidth={dot_quote(d['width'])}, style={style}];"
+        )
     if legend:
         roles = sorted({g.nodes[n]["role"] for n in g.nodes})
-        rows = "".join(f'<TR><TD BGCOLOR="{html.escape(ROLE_COLORS.get(r, "#999999"))}"> </TD>'
-                       f'<TD ALIGN="LEFT">{html.escape(r)}</TD></TR>' for r in roles)
-        rows += ('<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
-                 f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop'
-                 '</TD></TR><TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>')
-        lines.append(f'legend [shape=plaintext, label=<<TABLE BORDER="0" CELLBORDER="1" '
-                     f'CELLSPACING="0"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
-                     "</TABLE>>];")
+        rows = "".join(
+            f'<TR><TD BGCOLOR="{html.escape(ROLE_COLORS.get(r, "#999999"))}"> </TD>'
+            f'<TD ALIGN="LEFT">{html.escape(r)}</TD></TR>'
+            for r in roles
+        )
+        rows += (
+            '<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
+            f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop'
+            '</TD></TR><TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>'
+        )
+        lines.append(
+            f'legend [shape=plaintext, label=<<TABLE BORDER="0" CELLBORDER="1" '
+            f'CELLSPACING="0"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{rows}'
+            "</TABLE>>];"
+        )
     return "\n".join(lines) + "\n}\n"
 
 
@@ -306,10 +375,13 @@ def _graphviz(dot: str, fmt: str) -> bytes:
 
     exe = shutil.which("dot")
     if exe is None:
-        raise RuntimeError("Graphviz's `dot` is not installed: run scripts/setup-system.sh "
-                           "(or apt-get install graphviz) to render svg and png")
-    done = subprocess.run([exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True,
-                          timeout=120, check=False)
+        raise RuntimeError(
+            "Graphviz's `dot` is not installed: run scripts/setup-system.sh "
+            "(or apt-get install graphviz) to render svg and png"
+        )
+    done = subprocess.run(
+        [exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, timeout=120, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace')[:500]}")
     return done.stdout
@@ -337,6 +409,7 @@ def render(kg: KnowledgeGraph, fmt: str, **options: Any) -> str:
 
 # -- the formats (one function and one registration each) --------------------------------
 
+
 def render_graphml(kg: KnowledgeGraph, **filters: Any) -> str:
     buf = io.BytesIO()
     nx.write_graphml(_scalar(export_graph(kg, **filters)), buf)
@@ -363,8 +436,9 @@ def render_cytoscape(kg: KnowledgeGraph, **filters: Any) -> str:
 
 
 def render_d3(kg: KnowledgeGraph, **filters: Any) -> str:
-    return json.dumps(nx.node_link_data(export_graph(kg, **filters), edges="links"), indent=2,
-                      allow_nan=False)
+    return json.dumps(
+        nx.node_link_data(export_graph(kg, **filters), edges="links"), indent=2, allow_nan=False
+    )
 
 
 def render_dot(kg: KnowledgeGraph, **filters: Any) -> str:
@@ -397,24 +471,37 @@ def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -
 
 # the built-in graph formats: the registry takes PLUGINS (they are also the entry
 # points of the group dealgraph.exports in pyproject.toml)
-GRAPHML = ExportFormat("graphml", render_graphml, "application/graphml+xml", ".graphml",
-                       "GraphML for yEd, Gephi and Cytoscape desktop")
-GEXF = ExportFormat("gexf", render_gexf, "application/xml", ".gexf",
-                    "GEXF for Gephi, colours and sizes included")
-CYTOSCAPE = ExportFormat("cytoscape", render_cytoscape, "application/json", ".cyjs",
-                         "Cytoscape.js JSON")
+GRAPHML = ExportFormat(
+    "graphml",
+    render_graphml,
+    "application/graphml+xml",
+    ".graphml",
+    "GraphML for yEd, Gephi and Cytoscape desktop",
+)
+GEXF = ExportFormat(
+    "gexf", render_gexf, "application/xml", ".gexf", "GEXF for Gephi, colours and sizes included"
+)
+CYTOSCAPE = ExportFormat("cytoscape", render_cytoscape, "application/json", ".cyjs", "Cytoscape.js JSON")
 D3 = ExportFormat("d3", render_d3, "application/json", ".json", "D3 node-link JSON")
 DOT = ExportFormat("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT")
-MERMAID = ExportFormat("mermaid", render_mermaid, "text/plain", ".mmd",
-                       "a Mermaid flowchart (GitHub Markdown)")
-SVG = ExportFormat("svg", render_svg, "image/svg+xml", ".svg",
-                   "an SVG picture with a legend (Graphviz)")
-PNG = ExportFormat("png", render_png, "image/png", ".png",
-                   "a PNG picture with a legend (Graphviz)", binary=True)
-HTML = ExportFormat("html", render_page, "text/html", ".html",
-                    "a self-contained interactive page (Cytoscape.js, no CDN)")
-SANKEY = ExportFormat("sankey", render_sankey_page, "text/html", ".html",
-                      "a self-contained SVG Sankey of money flows", options=("as_of",))
+MERMAID = ExportFormat(
+    "mermaid", render_mermaid, "text/plain", ".mmd", "a Mermaid flowchart (GitHub Markdown)"
+)
+SVG = ExportFormat("svg", render_svg, "image/svg+xml", ".svg", "an SVG picture with a legend (Graphviz)")
+PNG = ExportFormat(
+    "png", render_png, "image/png", ".png", "a PNG picture with a legend (Graphviz)", binary=True
+)
+HTML = ExportFormat(
+    "html", render_page, "text/html", ".html", "a self-contained interactive page (Cytoscape.js, no CDN)"
+)
+SANKEY = ExportFormat(
+    "sankey",
+    render_sankey_page,
+    "text/html",
+    ".html",
+    "a self-contained SVG Sankey of money flows",
+    options=("as_of",),
+)
 
 PLUGINS = (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG, HTML, SANKEY)
 

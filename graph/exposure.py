@@ -97,36 +97,36 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
             "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
             "money_to_lab": tally(out_f),
             "money_from_lab": tally(in_f),
-            "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in
-                                                               structural.get(lab, [])}),
+            "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in structural.get(lab, [])}),
             "deal_ids": sorted(f.id for f in out_f + in_f),
             "flows": out_f + in_f,
             "ties": structural.get(lab, []),
-            "sources": [s.model_dump() for s in sources_of_flows(out_f + in_f)] + [
-                s | {"relationship": t["relationship"]} for t in structural.get(lab, [])
-                for s in t["sources"]],
+            "sources": [s.model_dump() for s in sources_of_flows(out_f + in_f)]
+            + [
+                s | {"relationship": t["relationship"]} for t in structural.get(lab, []) for s in t["sources"]
+            ],
         }
     rival_pairs = sorted(sorted(p) for p in rivals if p <= set(sides))
     totals = {
         "money_to_labs": {b: sum(s["money_to_lab"][b] for s in sides.values()) for b in BUCKETS},
-        "money_from_labs": {b: sum(s["money_from_lab"][b] for s in sides.values())
-                            for b in BUCKETS},
+        "money_from_labs": {b: sum(s["money_from_lab"][b] for s in sides.values()) for b in BUCKETS},
     }
-    return Exposure.model_validate({
-        "organization": org,
-        "group": group,
-        "sides": sides,
-        "rival_pairs": rival_pairs,
-        "two_sided": bool(rival_pairs),
-        "total": totals,
-    })
+    return Exposure.model_validate(
+        {
+            "organization": org,
+            "group": group,
+            "sides": sides,
+            "rival_pairs": rival_pairs,
+            "two_sided": bool(rival_pairs),
+            "total": totals,
+        }
+    )
 
 
 def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[Exposure]:
     """Every group with ties to at least two labs that compete with each other."""
     groups = group_map(kg)
-    tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True)
-                   if d.get("type") == "organization"})
+    tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True) if d.get("type") == "organization"})
     out = []
     for top in tops:
         e = exposure(kg, top, as_of=as_of)
@@ -136,10 +136,11 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
     return out
 
 
-
 def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
     from dealgraph.graph.cards import relationship_sources
 
-    return [{"document": s["document"], "quote": s["quote"]}
-            for s in relationship_sources(kg).get(rel, [])
-            if cut is None or s["published"] is None or s["published"] <= cut]
+    return [
+        {"document": s["document"], "quote": s["quote"]}
+        for s in relationship_sources(kg).get(rel, [])
+        if cut is None or s["published"] is None or s["published"] <= cut
+    ]

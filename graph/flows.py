@@ -49,8 +49,9 @@ def effective_date(edge: dict[str, Any]) -> str | None:
     return min(dates) if dates else None
 
 
-def flow_of_edge(payer: str, payee: str, key: str, edge: dict[str, Any],
-                 as_of: str | None = None) -> dict[str, Any] | None:
+def flow_of_edge(
+    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: str | None = None
+) -> dict[str, Any] | None:
     """The flow dict of one money edge as known on ``as_of`` (None if not yet known).
 
     The dict has the fields of :class:`~dealgraph.graph.results.Flow`; callers that add
@@ -59,10 +60,12 @@ def flow_of_edge(payer: str, payee: str, key: str, edge: dict[str, Any],
     when = effective_date(edge)
     if as_of is not None and when is not None and when > as_of:
         return None
-    claims = [a for a in edge["amounts"]
-              if as_of is None or a["published"] is None or a["published"] <= as_of]
-    sources = [s for s in edge["sources"]
-               if as_of is None or s["published"] is None or s["published"] <= as_of]
+    claims = [
+        a for a in edge["amounts"] if as_of is None or a["published"] is None or a["published"] <= as_of
+    ]
+    sources = [
+        s for s in edge["sources"] if as_of is None or s["published"] is None or s["published"] <= as_of
+    ]
     head = headline_amount(claims)
     totals = {(a["value"], a["upper"]) for a in claims if a["rate"] is None}
     return {

@@ -34,8 +34,16 @@ from dealgraph.graph.money import bucket, countable
 if TYPE_CHECKING:  # pragma: no cover
     from dealgraph.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["render_html", "render_sankey", "cytoscape_js", "legend_html", "asset",
-           "script_json", "HTML_CSP", "SANKEY_CSP"]
+__all__ = [
+    "render_html",
+    "render_sankey",
+    "cytoscape_js",
+    "legend_html",
+    "asset",
+    "script_json",
+    "HTML_CSP",
+    "SANKEY_CSP",
+]
 
 
 def cytoscape_js() -> str:
@@ -45,8 +53,11 @@ def cytoscape_js() -> str:
 
 def legend_html() -> str:
     """The legend shared by every page: role colours, dashed and loop edges."""
-    items = [f'<span class="sw" style="background:{c}"></span>{html.escape(r)}'
-             for r, c in ROLE_COLORS.items() if r not in ("organization",)]
+    items = [
+        f'<span class="sw" style="background:{c}"></span>{html.escape(r)}'
+        for r, c in ROLE_COLORS.items()
+        if r not in ("organization",)
+    ]
     items.append('<span class="ln"></span>money (width by amount)')
     items.append('<span class="ln dashed"></span>contingent / up to')
     items.append(f'<span class="ln" style="border-color:{LOOP_COLOR}"></span>vendor-financed loop')
@@ -71,11 +82,14 @@ def _sha256(text: str) -> str:
 #: their hashes, never by 'unsafe-inline', and nothing else may run or load. Styles need
 #: 'unsafe-inline' (the page's own <style>, the legend's style attributes and the <style>
 #: element Cytoscape.js adds); the page fetches nothing (connect-src falls back to 'none').
-HTML_CSP = (f"default-src 'none'; script-src {_sha256(cytoscape_js())} {_sha256(_SCRIPT)}; "
-            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+HTML_CSP = (
+    f"default-src 'none'; script-src {_sha256(cytoscape_js())} {_sha256(_SCRIPT)}; "
+    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+)
 #: Content-Security-Policy of the Sankey page: no script at all
-SANKEY_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-              "form-action 'none'")
+SANKEY_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+)
 
 
 def script_json(data: Any) -> str:
@@ -110,13 +124,11 @@ def _csp_meta(policy: str) -> str:
 def _amount_text(f: dict[str, Any]) -> str:
     from dealgraph.graph.exports import _money_text
 
-    prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "",
-                                                                                "")
+    prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "", "")
     return prefix + _money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
 
 
-def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI",
-                **filters: Any) -> str:
+def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI", **filters: Any) -> str:
     """One self-contained interactive page: pan, zoom, click a node for its card with sources,
     filter by kind, loops highlighted. Takes the filters of
     :func:`dealgraph.graph.exports.export_graph`."""
@@ -125,62 +137,115 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
     g = export_graph(kg, **filters)
     elements = []
     for n, d in g.nodes(data=True):
-        elements.append({"data": {"id": n, "label": d["label"], "color": d["color"],
-                                  "size": d["size"], "role": d["role"]}})
+        elements.append(
+            {
+                "data": {
+                    "id": n,
+                    "label": d["label"],
+                    "color": d["color"],
+                    "size": d["size"],
+                    "role": d["role"],
+                }
+            }
+        )
     for u, v, k, d in g.edges(keys=True, data=True):
         from dealgraph.graph.exports import _money_text
 
         short = _money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
-        elements.append({"data": {"id": f"{u}|{v}|{k}", "source": u, "target": v, "deal": k,
-                                  "kind": d["kind"], "edge": d["edge"], "width": d["width"],
-                                  "color": d["color"], "dashed": d["dashed"],
-                                  "in_loop": d["in_loop"], "short": short}})
+        elements.append(
+            {
+                "data": {
+                    "id": f"{u}|{v}|{k}",
+                    "source": u,
+                    "target": v,
+                    "deal": k,
+                    "kind": d["kind"],
+                    "edge": d["edge"],
+                    "width": d["width"],
+                    "color": d["color"],
+                    "dashed": d["dashed"],
+                    "in_loop": d["in_loop"],
+                    "short": short,
+                }
+            }
+        )
     cards = {}
     for n in g.nodes:
         c = entity_card(kg, n).model_dump()  # plain data for the page's JSON
         cards[n] = {
-            "id": n, "name": c["name"], "type": c["type"], "roles": c["roles"],
+            "id": n,
+            "name": c["name"],
+            "type": c["type"],
+            "roles": c["roles"],
             "group": c["group"],
-            "deals": [{"id": d["id"], "payer": d["payer"], "payee": d["payee"],
-                       "kind": d["kind"], "status": d["status"], "amount_text": _amount_text(d),
-                       "sources": d["sources"]} for d in c["deals"]],
-            "relationships": [{k: r[k] for k in ("subject", "kind", "object", "sources")}
-                              for r in c["relationships"]],
-            "observations": [{k: o[k] for k in ("metric", "value", "unit", "as_of", "period",
-                                                "sources")} for o in c["observations"]],
+            "deals": [
+                {
+                    "id": d["id"],
+                    "payer": d["payer"],
+                    "payee": d["payee"],
+                    "kind": d["kind"],
+                    "status": d["status"],
+                    "amount_text": _amount_text(d),
+                    "sources": d["sources"],
+                }
+                for d in c["deals"]
+            ],
+            "relationships": [
+                {k: r[k] for k in ("subject", "kind", "object", "sources")} for r in c["relationships"]
+            ],
+            "observations": [
+                {k: o[k] for k in ("metric", "value", "unit", "as_of", "period", "sources")}
+                for o in c["observations"]
+            ],
         }
     kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
-    boxes = "".join(f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
-                    f"checked> {html.escape(k)}</label>" for k in kinds)
+    boxes = "".join(
+        f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
+        f"checked> {html.escape(k)}</label>"
+        for k in kinds
+    )
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
     payload = script_json(_clean({"elements": elements, "cards": cards}))
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"{_csp_meta(HTML_CSP)}"
-            f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
-            f"<style>{_STYLE}</style></head><body>"
-            f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div>{notes}"
-            f"</header>"
-            f"<main><div id=\"cy\"></div><div id=\"card\"><p>Click an entity to see its deals, "
-            f"relationships and figures, each with its source.</p></div></main>"
-            f"<script type=\"application/json\" id=\"graph-data\">{payload}</script>"
-            f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"{_csp_meta(HTML_CSP)}"
+        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
+        f"<style>{_STYLE}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div>{notes}"
+        f"</header>"
+        f'<main><div id="cy"></div><div id="card"><p>Click an entity to see its deals, '
+        f"relationships and figures, each with its source.</p></div></main>"
+        f'<script type="application/json" id="graph-data">{payload}</script>'
+        f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script></body></html>"
+    )
 
 
-def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
-                  title: str = "Money flows: investors → AI labs → cloud and chip vendors") -> str:
+def render_sankey(
+    kg: KnowledgeGraph,
+    as_of: str | None = None,
+    title: str = "Money flows: investors → AI labs → cloud and chip vendors",
+) -> str:
     """A self-contained Sankey (inline SVG, no script) of investments into labs and the labs'
     compute and chip commitments; contingent and "up to" money is hatched and dashed.
 
     A flow whose amount is not a finite number is not drawn; the page says which."""
-    fl = [f for f in countable(all_flows(kg, as_of=as_of)) if f["amount"]
-          and f["kind"] in ("equity-investment", "compute-commitment", "chip-supply")
-          and bucket(f) != "forecast"]
+    fl = [
+        f
+        for f in countable(all_flows(kg, as_of=as_of))
+        if f["amount"]
+        and f["kind"] in ("equity-investment", "compute-commitment", "chip-supply")
+        and bucket(f) != "forecast"
+    ]
     skipped = [f["id"] for f in fl if not math.isfinite(f["amount"])]
     fl = [f for f in fl if math.isfinite(f["amount"])]
     labs = {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d["roles"]}
     names = {n: clean_text(d["name"]) for n, d in kg.nx().nodes(data=True)}
-    links = [f for f in fl if (f["payee"] in labs and f["kind"] == "equity-investment")
-             or (f["payer"] in labs and f["kind"] != "equity-investment")]
+    links = [
+        f
+        for f in fl
+        if (f["payee"] in labs and f["kind"] == "equity-investment")
+        or (f["payer"] in labs and f["kind"] != "equity-investment")
+    ]
     # a node is (entity, column): an organization that both invests and sells compute
     # (Microsoft) appears on the left as an investor and on the right as a vendor
     cols: dict[tuple[str, int], int] = {}
@@ -200,7 +265,8 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
     weight = {n: max(total_in[n], total_out[n]) for n in cols}
     width, height, pad, node_w = 1100, 700, 14, 18
     scale = (height - 80 - pad * 10) / max(
-        sum(weight[n] for n in cols if cols[n] == c) or 1 for c in range(3))
+        sum(weight[n] for n in cols if cols[n] == c) or 1 for c in range(3)
+    )
     if not math.isfinite(scale) or scale <= 0:  # amounts so large their sum overflows
         raise ValueError("the amounts are too large to draw a Sankey")
     ys: dict[tuple[str, int], float] = {}
@@ -211,12 +277,16 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
         for n in sorted((n for n in cols if cols[n] == c), key=lambda n: -weight[n]):
             h = max(weight[n] * scale, 2)
             ys[n] = y
-            svg.append(f'<rect x="{xs[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
-                       f'fill="#444"><title>{html.escape(names.get(n[0], n[0]))}</title></rect>')
+            svg.append(
+                f'<rect x="{xs[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
+                f'fill="#444"><title>{html.escape(names.get(n[0], n[0]))}</title></rect>'
+            )
             anchor, tx = ("end", xs[c] - 6) if c == 0 else ("start", xs[c] + node_w + 6)
-            svg.append(f'<text class="node-label" x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" '
-                       f'text-anchor="{anchor}" font-size="13">'
-                       f'{html.escape(names.get(n[0], n[0]))}</text>')
+            svg.append(
+                f'<text class="node-label" x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" '
+                f'text-anchor="{anchor}" font-size="13">'
+                f"{html.escape(names.get(n[0], n[0]))}</text>"
+            )
             y += h + pad
     out_off = dict.fromkeys(cols, 0.0)
     in_off = dict.fromkeys(cols, 0.0)
@@ -232,27 +302,38 @@ def render_sankey(kg: KnowledgeGraph, as_of: str | None = None,
         color = "#6a3d9a" if f["kind"] == "equity-investment" else "#ff9900"
         dash = ' stroke-dasharray="6 4"' if contingent else ""
         opacity = 0.25 if contingent else 0.45
-        label = (f"{names.get(u[0], u[0])} → {names.get(v[0], v[0])}: {_amount_text(f)} "
-                 f"({f['id']})")
-        svg.append(f'<path class="link{" contingent" if contingent else ""}" '
-                   f'd="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},'
-                   f'{y1:.1f}" stroke="{color}" stroke-opacity="{opacity}" '
-                   f'stroke-width="{max(t, 1.5):.1f}" fill="none"{dash}>'
-                   f"<title>{html.escape(label)}</title></path>")
-        svg.append(f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 2:.1f}" font-size="10" '
-                   f'text-anchor="middle" fill="#333">{html.escape(_amount_text(f))}</text>')
-    legend = ('<div class="legend"><span><span class="ln" style="border-color:#6a3d9a"></span>'
-              'investment</span> <span><span class="ln" style="border-color:#ff9900"></span>'
-              'compute / chip commitment</span> <span><span class="ln dashed"></span>'
-              'contingent or "up to" (not added to committed money)</span></div>')
+        label = f"{names.get(u[0], u[0])} → {names.get(v[0], v[0])}: {_amount_text(f)} ({f['id']})"
+        svg.append(
+            f'<path class="link{" contingent" if contingent else ""}" '
+            f'd="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},'
+            f'{y1:.1f}" stroke="{color}" stroke-opacity="{opacity}" '
+            f'stroke-width="{max(t, 1.5):.1f}" fill="none"{dash}>'
+            f"<title>{html.escape(label)}</title></path>"
+        )
+        svg.append(
+            f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 2:.1f}" font-size="10" '
+            f'text-anchor="middle" fill="#333">{html.escape(_amount_text(f))}</text>'
+        )
+    legend = (
+        '<div class="legend"><span><span class="ln" style="border-color:#6a3d9a"></span>'
+        'investment</span> <span><span class="ln" style="border-color:#ff9900"></span>'
+        'compute / chip commitment</span> <span><span class="ln dashed"></span>'
+        'contingent or "up to" (not added to committed money)</span></div>'
+    )
     if skipped:
-        legend += ('<p class="note">' + html.escape(
-            "not drawn (the amount is not a finite number): "
-            + ", ".join(clean_text(i) for i in skipped)) + "</p>")
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"{_csp_meta(SANKEY_CSP)}"
-            f"<title>{html.escape(title)}</title><link rel=\"icon\" href=\"data:,\">"
-            f"<style>{_STYLE}</style></head><body>"
-            f"<header><h1>{html.escape(title)}</h1>{legend}</header>"
-            f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" "
-            f"viewBox=\"0 0 {width} {height}\">{''.join(svg)}</svg></body></html>")
+        legend += (
+            '<p class="note">'
+            + html.escape(
+                "not drawn (the amount is not a finite number): " + ", ".join(clean_text(i) for i in skipped)
+            )
+            + "</p>"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"{_csp_meta(SANKEY_CSP)}"
+        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
+        f"<style>{_STYLE}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1>{legend}</header>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{"".join(svg)}</svg></body></html>'
+    )

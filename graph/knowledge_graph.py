@@ -68,9 +68,12 @@ class KnowledgeGraph:
 
     # -- loading --------------------------------------------------------------------------
 
-    def load(self, data: Any = None,
-             origins: Mapping[str, tuple[str, int | None]] | None = None,
-             files: Sequence[str | Path] = ()) -> int:
+    def load(
+        self,
+        data: Any = None,
+        origins: Mapping[str, tuple[str, int | None]] | None = None,
+        files: Sequence[str | Path] = (),
+    ) -> int:
         """Validate and add triples; return how many triples the store gained.
 
         ``data`` is an rdflib Graph or a loader result with ``.graph`` and ``.origins``;
@@ -93,7 +96,7 @@ class KnowledgeGraph:
                     file, line = self._origin_of_part(v.focus, origins)
                 if file is None:
                     file, line = _find_in_files(v.focus, paths)
-                field = (local_id(v.path).split("#")[-1] if v.path else None)
+                field = local_id(v.path).split("#")[-1] if v.path else None
                 what = f"{_short(v.focus)}: {v.message}"
                 if v.value and v.value != v.focus:
                     what += f" (value: {_short(v.value)})"
@@ -133,8 +136,7 @@ class KnowledgeGraph:
             bind_prefixes(graph)
         return graph.query(prepare_query(sparql, _INIT_NS), **kwargs)
 
-    def run_checked(self, text: str, parsed: Any, kind: str | None = None,
-                    connection: Any = None) -> Result:
+    def run_checked(self, text: str, parsed: Any, kind: str | None = None, connection: Any = None) -> Result:
         """Run a query a guard has judged (``parsed`` is rdflib's parse of ``text``).
 
         The in-memory store evaluates ``parsed`` itself; Oxigraph and remote stores run
@@ -211,9 +213,9 @@ def _find_in_files(iri: str, files: Sequence[Path]) -> tuple[str | None, int | N
 def _short(iri: str) -> str:
     s = str(iri)
     if s.startswith(str(ID)):
-        return s[len(str(ID)):]
+        return s[len(str(ID)) :]
     if s.startswith(str(DG)):
-        return "dg:" + s[len(str(DG)):]
+        return "dg:" + s[len(str(DG)) :]
     return s
 
 
@@ -252,4 +254,3 @@ def _py_ox(v: Any) -> Any:
 _XSD_STRING = str(XSD.string)
 _INIT_NS = {p: ns for p, ns in bind_prefixes(Graph()).namespaces()}
 _PREFIXES = {p: str(ns) for p, ns in _INIT_NS.items()}
-

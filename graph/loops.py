@@ -136,22 +136,23 @@ def vendor_financed_loops(
         money_back = min(leg_committed) if leg_committed and all(leg_committed) else None
         money_out = out_tally["committed"]
         used = out_flows + [f for leg in back_legs for f in leg]
-        loops.append({
-            "members": path[:-1],
-            "investor": a,
-            "investee": b,
-            "flows": used,
-            "money_out": money_out,
-            "money_out_contingent": out_tally["contingent"],
-            "money_out_upper_bound": out_tally["upper_bound"],
-            "money_back": money_back,
-            "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
-            "deal_ids": [f.id for f in used],
-            "out_deal_ids": [f.id for f in out_flows],
-            "back_deal_ids": [f.id for leg in back_legs for f in leg],
-            "dates": sorted({f.effective_date for f in used if f.effective_date}),
-            "sources": sources_of_flows(used),
-        })
+        loops.append(
+            {
+                "members": path[:-1],
+                "investor": a,
+                "investee": b,
+                "flows": used,
+                "money_out": money_out,
+                "money_out_contingent": out_tally["contingent"],
+                "money_out_upper_bound": out_tally["upper_bound"],
+                "money_back": money_back,
+                "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
+                "deal_ids": [f.id for f in used],
+                "out_deal_ids": [f.id for f in out_flows],
+                "back_deal_ids": [f.id for leg in back_legs for f in leg],
+                "dates": sorted({f.effective_date for f in used if f.effective_date}),
+                "sources": sources_of_flows(used),
+            }
+        )
     loops.sort(key=lambda lp: (len(lp["members"]), -lp["money_out"], lp["members"]))
     return [Loop.model_validate(lp) for lp in loops]
-

@@ -29,8 +29,9 @@ from rdflib.plugins.sparql.sparql import Query
 __all__ = ["parse_query", "parse_update", "prepare_query", "PARSE_LOCK"]
 
 PARSE_LOCK = threading.RLock()
-os.register_at_fork(before=PARSE_LOCK.acquire, after_in_parent=PARSE_LOCK.release,
-                    after_in_child=PARSE_LOCK.release)
+os.register_at_fork(
+    before=PARSE_LOCK.acquire, after_in_parent=PARSE_LOCK.release, after_in_child=PARSE_LOCK.release
+)
 
 
 def parse_query(text: str) -> ParseResults:

@@ -71,13 +71,24 @@ def paths(
             other = v if u == node else u
             if "flow" in d:
                 f = d["flow"]
-                steps.append({"from": node, "to": other, "deal": f.id, "kind": f.kind,
-                              "payer": f.payer, "payee": f.payee, "amount": f.amount,
-                              "status": f.status, "sources": f.sources})
+                steps.append(
+                    {
+                        "from": node,
+                        "to": other,
+                        "deal": f.id,
+                        "kind": f.kind,
+                        "payer": f.payer,
+                        "payee": f.payee,
+                        "amount": f.amount,
+                        "status": f.status,
+                        "sources": f.sources,
+                    }
+                )
             else:
                 s = d["structure"]
-                steps.append({"from": node, "to": other, "relationship": s["relationship"],
-                              "kind": s["kind"]})
+                steps.append(
+                    {"from": node, "to": other, "relationship": s["relationship"], "kind": s["kind"]}
+                )
             node = other
         out.append({"length": len(steps), "steps": steps})
     out.sort(key=_path_key)
@@ -91,13 +102,17 @@ def _path_key(p: dict[str, Any]) -> tuple:
     sorts after the named ones and the step's kind and ends break ties: a total order that
     never compares None with a string.
     """
-    return (p["length"], [(label is None, label or "", s["kind"], s["from"], s["to"])
-                          for s in p["steps"]
-                          for label in [s.get("deal") or s.get("relationship")]])
+    return (
+        p["length"],
+        [
+            (label is None, label or "", s["kind"], s["from"], s["to"])
+            for s in p["steps"]
+            for label in [s.get("deal") or s.get("relationship")]
+        ],
+    )
 
 
-def share(kg: KnowledgeGraph, payer: str, payee: str,
-          as_of: str | dt.date | None = None) -> Share:
+def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: str | dt.date | None = None) -> Share:
     """``payee``'s group's share of ``payer``'s total commitments, when a total is known.
 
     The total is the latest ``total-commitments`` observation of the payer (as of the date);
@@ -113,17 +128,28 @@ def share(kg: KnowledgeGraph, payer: str, payee: str,
     groups = group_map(kg)
     target = groups.get(payee, payee)
     cut = None if as_of is None else str(as_of)
-    fl = [f for f in countable(all_flows(kg, payer=payer, as_of=as_of))
-          if groups.get(f.payee, f.payee) == target]
-    totals = [o for o in observations(kg, payer) if o.metric == "total-commitments"
-              and not o.forecast and (cut is None or (o.as_of or "") <= cut)]
+    fl = [
+        f
+        for f in countable(all_flows(kg, payer=payer, as_of=as_of))
+        if groups.get(f.payee, f.payee) == target
+    ]
+    totals = [
+        o
+        for o in observations(kg, payer)
+        if o.metric == "total-commitments" and not o.forecast and (cut is None or (o.as_of or "") <= cut)
+    ]
     total = max(totals, key=lambda o: (o.as_of or "", o.published or ""), default=None)
     money = tally(fl)
-    return Share.model_validate({
-        "payer": payer, "payee": payee, "payee_group": target, "money": money,
-        "deal_ids": [f.id for f in fl],
-        "total": total.value if total else None,
-        "total_observation": total.id if total else None,
-        "share": round(money["committed"] / total.value, 4) if total and total.value else None,
-        "sources": [s for f in fl for s in f.sources] + (total.sources if total else []),
-    })
+    return Share.model_validate(
+        {
+            "payer": payer,
+            "payee": payee,
+            "payee_group": target,
+            "money": money,
+            "deal_ids": [f.id for f in fl],
+            "total": total.value if total else None,
+            "total_observation": total.id if total else None,
+            "share": round(money["committed"] / total.value, 4) if total and total.value else None,
+            "sources": [s for f in fl for s in f.sources] + (total.sources if total else []),
+        }
+    )

@@ -147,40 +147,49 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
     amounts: dict[str, dict[str, dict[str, Any]]] = {}
     for row in kg.rows(AMOUNT_QUERY):
-        claim = amounts.setdefault(row["d"], {}).setdefault(row["a"], {
-            "value": num(row["value"]),
-            "upper": num(row["upper"]),
-            "currency": str(row["currency"]),
-            "bound": row["bound"],
-            "rate": row["rate"],
-            "term": str(row["term"]) if row["term"] is not None else None,
-            "document": str(row["doc"]),
-            "published": iso(row["published"]),
-            "quote": str(row["quote"]),
-        })
+        claim = amounts.setdefault(row["d"], {}).setdefault(
+            row["a"],
+            {
+                "value": num(row["value"]),
+                "upper": num(row["upper"]),
+                "currency": str(row["currency"]),
+                "bound": row["bound"],
+                "rate": row["rate"],
+                "term": str(row["term"]) if row["term"] is not None else None,
+                "document": str(row["doc"]),
+                "published": iso(row["published"]),
+                "quote": str(row["quote"]),
+            },
+        )
         # a claim resting on several documents keeps the earliest publication date
-        if row["published"] is not None and (claim["published"] is None
-                                             or iso(row["published"]) < claim["published"]):
+        if row["published"] is not None and (
+            claim["published"] is None or iso(row["published"]) < claim["published"]
+        ):
             claim.update(document=str(row["doc"]), published=iso(row["published"]))
     evidence: dict[str, list[dict[str, Any]]] = {}
     for row in kg.rows(EVIDENCE_QUERY):
         evidence.setdefault(row["d"], []).append(
-            {"document": str(row["doc"]), "published": iso(row["published"]),
-             "quote": str(row["quote"])})
+            {"document": str(row["doc"]), "published": iso(row["published"]), "quote": str(row["quote"])}
+        )
     includes: dict[str, list[str]] = {}
     for row in kg.rows(INCLUDES_QUERY):
         includes.setdefault(row["d"], []).append(row["part"])
 
     for row in kg.rows(DEAL_QUERY):
         d = row["d"]
-        claims = sorted(amounts.get(d, {}).values(),
-                        key=lambda a: (a["published"] or "", a["document"], a["value"]))
+        claims = sorted(
+            amounts.get(d, {}).values(), key=lambda a: (a["published"] or "", a["document"], a["value"])
+        )
         head = headline_amount(claims)
-        sources = sorted(evidence.get(d, []) + [
-            {"document": a["document"], "published": a["published"], "quote": a["quote"]}
-            for a in claims], key=lambda s: (s["published"] or "", s["document"], s["quote"]))
+        sources = sorted(
+            evidence.get(d, [])
+            + [{"document": a["document"], "published": a["published"], "quote": a["quote"]} for a in claims],
+            key=lambda s: (s["published"] or "", s["document"], s["quote"]),
+        )
         g.add_edge(
-            row["payer"], row["payee"], key=d,
+            row["payer"],
+            row["payee"],
+            key=d,
             edge="money",
             kind=row["kind"],
             status=row["status"],
@@ -201,8 +210,7 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         )
     for row in kg.rows(STRUCTURE_QUERY):
         kind = row["p"]
-        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind,
-                   relationship=row["r"])
+        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind, relationship=row["r"])
     return g
 
 

@@ -36,17 +36,28 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-__all__ = ["StorePlugin", "ExportFormat", "register_store", "register_export", "stores",
-           "store_plugin", "store_help", "exports", "export_format", "export_names",
-           "STORE_GROUP", "EXPORT_GROUP", "GRAPH_FILTERS"]
+__all__ = [
+    "StorePlugin",
+    "ExportFormat",
+    "register_store",
+    "register_export",
+    "stores",
+    "store_plugin",
+    "store_help",
+    "exports",
+    "export_format",
+    "export_names",
+    "STORE_GROUP",
+    "EXPORT_GROUP",
+    "GRAPH_FILTERS",
+]
 
 STORE_GROUP = "dealgraph.stores"
 EXPORT_GROUP = "dealgraph.exports"
 #: the options of the graph formats (the CLI's and the API's filters)
 GRAPH_FILTERS = ("focus", "depth", "kind", "as_of", "loops_only")
 # modules whose import registers the built-in plugins
-_BUILTIN_MODULES = ("dealgraph.graph.stores", "dealgraph.graph.export_rdf",
-                    "dealgraph.graph.exports")
+_BUILTIN_MODULES = ("dealgraph.graph.stores", "dealgraph.graph.export_rdf", "dealgraph.graph.exports")
 
 
 @dataclass(frozen=True)
@@ -93,27 +104,52 @@ _exports: dict[str, ExportFormat] = {}
 _state = {"loaded": False}
 
 
-def register_store(name: str, factory: Callable[[str], Any] | StorePlugin | None = None, *,
-                   usage: str = "", help: str = "",  # noqa: A002 - as in typer/click
-                   aliases: tuple[str, ...] = ()) -> StorePlugin:
+def register_store(
+    name: str,
+    factory: Callable[[str], Any] | StorePlugin | None = None,
+    *,
+    usage: str = "",
+    help: str = "",  # noqa: A002 - as in typer/click
+    aliases: tuple[str, ...] = (),
+) -> StorePlugin:
     """Register a store backend under ``name`` (a scheme such as ``oxigraph``, or a whole
     spec such as ``memory``); a later registration of the same name replaces it."""
-    plugin = factory if isinstance(factory, StorePlugin) else StorePlugin(
-        name, factory, usage, help, tuple(aliases))  # type: ignore[arg-type]
+    plugin = (
+        factory
+        if isinstance(factory, StorePlugin)
+        else StorePlugin(name, factory, usage, help, tuple(aliases))
+    )  # type: ignore[arg-type]
     with _lock:
         _stores[name] = plugin
     return plugin
 
 
-def register_export(name: str, render: Callable[..., str | bytes] | ExportFormat | None = None,
-                    media_type: str = "application/octet-stream", suffix: str = "",
-                    description: str = "", *, binary: bool = False,
-                    options: tuple[str, ...] = GRAPH_FILTERS,
-                    aliases: tuple[str, ...] = ()) -> ExportFormat:
+def register_export(
+    name: str,
+    render: Callable[..., str | bytes] | ExportFormat | None = None,
+    media_type: str = "application/octet-stream",
+    suffix: str = "",
+    description: str = "",
+    *,
+    binary: bool = False,
+    options: tuple[str, ...] = GRAPH_FILTERS,
+    aliases: tuple[str, ...] = (),
+) -> ExportFormat:
     """Register an export format under ``name``; a later registration replaces it."""
-    fmt = render if isinstance(render, ExportFormat) else ExportFormat(
-        name, render, media_type, suffix or f".{name}", description, binary,  # type: ignore[arg-type]
-        tuple(options), tuple(aliases))
+    fmt = (
+        render
+        if isinstance(render, ExportFormat)
+        else ExportFormat(
+            name,
+            render,
+            media_type,
+            suffix or f".{name}",
+            description,
+            binary,  # type: ignore[arg-type]
+            tuple(options),
+            tuple(aliases),
+        )
+    )
     with _lock:
         _exports[name] = fmt
     return fmt
@@ -141,8 +177,10 @@ def _ensure_loaded() -> None:
     with _lock:
         if _state["loaded"]:
             return
-        for table, kind, group in ((_stores, StorePlugin, STORE_GROUP),
-                                   (_exports, ExportFormat, EXPORT_GROUP)):
+        for table, kind, group in (
+            (_stores, StorePlugin, STORE_GROUP),
+            (_exports, ExportFormat, EXPORT_GROUP),
+        ):
             found = {p.name: p for p in builtins if isinstance(p, kind)}
             for name, obj in _discover(group, kind):
                 found.setdefault(name, obj)
@@ -161,18 +199,23 @@ def _discover(group: str, kind: type) -> list[tuple[str, Any]]:
         try:
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break us
-            warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) failed to load: {exc}",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"{group} plugin {ep.name!r} ({ep.value}) failed to load: {exc}", RuntimeWarning, stacklevel=3
+            )
             continue
         if not isinstance(obj, kind):
-            warnings.warn(f"{group} plugin {ep.name!r} ({ep.value}) is not a "
-                          f"{kind.__name__}", RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"{group} plugin {ep.name!r} ({ep.value}) is not a {kind.__name__}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
             continue
         out.append((ep.name, obj))
     return out
 
 
 # -- stores --------------------------------------------------------------------------------
+
 
 def stores() -> list[StorePlugin]:
     """Every registered store, in registration order."""
@@ -203,6 +246,7 @@ def _or(items) -> str:
 
 
 # -- exports -------------------------------------------------------------------------------
+
 
 def exports() -> list[ExportFormat]:
     """Every registered export format, in registration order."""

@@ -30,8 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_report", "render_report"]
 
 
-def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None,
-                 top: int = 10) -> Report:
+def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None, top: int = 10) -> Report:
     """The report's content: each section a list of items with their sources.
 
     >>> from dealgraph import open_graph
@@ -63,8 +62,7 @@ def _money(v: float | int | None, bound: str | None = None, rate: str | None = N
     else:
         text = f"${x:,.0f}"
     prefix = {"about": "about ", "at-least": "at least ", "up-to": "up to "}.get(bound or "", "")
-    suffix = {"per-month": " a month", "per-year": " a year", "per-hour": " an hour"}.get(
-        rate or "", "")
+    suffix = {"per-month": " a month", "per-year": " a year", "per-hour": " an hour"}.get(rate or "", "")
     return prefix + text + suffix
 
 
@@ -76,14 +74,19 @@ def _headline_source(f: Flow) -> AmountClaim | Evidence:
 
 def _cite(src: Evidence | AmountClaim | DealFigure | ObservationFigure, width: int = 88) -> str:
     quote = src.quote if len(src.quote) <= 160 else src.quote[:157] + "..."
-    return textwrap.fill(f"[{src.document}] “{quote}”", width=width,
-                         initial_indent="      ", subsequent_indent="        ")
+    return textwrap.fill(
+        f"[{src.document}] “{quote}”", width=width, initial_indent="      ", subsequent_indent="        "
+    )
 
 
 _KIND = {
-    "equity-investment": "invests in", "compute-commitment": "commits to spend on compute with",
-    "chip-supply": "buys chips from", "acquisition": "acquires", "revenue-share": "shares revenue with",
-    "distribution-rights": "secures distribution rights from", "partnership": "partners with",
+    "equity-investment": "invests in",
+    "compute-commitment": "commits to spend on compute with",
+    "chip-supply": "buys chips from",
+    "acquisition": "acquires",
+    "revenue-share": "shares revenue with",
+    "distribution-rights": "secures distribution rights from",
+    "partnership": "partners with",
     "aggregate": "in total has put into",
 }
 
@@ -102,11 +105,15 @@ def render_report(rep: Report, width: int = 88) -> str:
         title += f" (as of {rep.as_of})"
     w(title)
     w("=" * len(title))
-    w(textwrap.fill(
-        "Who pays whom among AI labs, clouds and chip makers, from the documents in the data "
-        "set. Amounts are as the sources state them; 'up to' and milestone-dependent money is "
-        "never added to committed money. Each line is followed by its source: [document] "
-        "“quote”.", width))
+    w(
+        textwrap.fill(
+            "Who pays whom among AI labs, clouds and chip makers, from the documents in the data "
+            "set. Amounts are as the sources state them; 'up to' and milestone-dependent money is "
+            "never added to committed money. Each line is followed by its source: [document] "
+            "“quote”.",
+            width,
+        )
+    )
     w("")
     w("1. The biggest money flows")
     w("-" * 27)
@@ -114,8 +121,9 @@ def render_report(rep: Report, width: int = 88) -> str:
         verb = _KIND.get(f.kind, f.kind)
         status = f" ({f.status})" if f.status and f.status != "committed" else ""
         extra = " — sources disagree, see section 4" if f.conflict else ""
-        line = (f"{i:>2}. {nm(f.payer)} {verb} {nm(f.payee)}: "
-                f"{_money(f.amount, f.bound, f.rate)}{status}{extra}")
+        line = (
+            f"{i:>2}. {nm(f.payer)} {verb} {nm(f.payee)}: {_money(f.amount, f.bound, f.rate)}{status}{extra}"
+        )
         w(textwrap.fill(line, width, subsequent_indent="    "))
         w(_cite(_headline_source(f), width))
     w("")
@@ -133,26 +141,43 @@ def render_report(rep: Report, width: int = 88) -> str:
             ratio = "no ratio: the investment has no stated figure"
         else:
             ratio = "no ratio: a leg of the way back has no stated figure"
-        w(textwrap.fill(
-            f"* {chain}: {_money(lp.money_out or None)} out, {_money(lp.money_back)} back "
-            f"({ratio})" + (f"; plus {_money(lp.money_out_contingent)} contingent on "
-                            f"milestones" if lp.money_out_contingent else ""),
-            width, subsequent_indent="  "))
+        w(
+            textwrap.fill(
+                f"* {chain}: {_money(lp.money_out or None)} out, {_money(lp.money_back)} back "
+                f"({ratio})"
+                + (
+                    f"; plus {_money(lp.money_out_contingent)} contingent on milestones"
+                    if lp.money_out_contingent
+                    else ""
+                ),
+                width,
+                subsequent_indent="  ",
+            )
+        )
         for f in lp.flows:
             if f.amount is None and f.kind != "equity-investment":
                 continue
-            w(f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} "
-              f"{_money(f.amount, f.bound, f.rate)}")
+            w(f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} {_money(f.amount, f.bound, f.rate)}")
             if f.sources:
                 w(_cite(_headline_source(f), width))
     if unknown:
-        w(textwrap.fill(
-            "Longer loops whose way back has a leg without a stated figure (the deals are "
-            "listed; see `dealgraph loops --json` for each flow and source):", width))
+        w(
+            textwrap.fill(
+                "Longer loops whose way back has a leg without a stated figure (the deals are "
+                "listed; see `dealgraph loops --json` for each flow and source):",
+                width,
+            )
+        )
         for lp in unknown:
             chain = " -> ".join(nm(m) for m in lp.members + [lp.members[0]])
-            w(textwrap.fill(f"  - {chain}: " + ", ".join(lp.deal_ids), width,
-                            subsequent_indent="      ", break_on_hyphens=False))
+            w(
+                textwrap.fill(
+                    f"  - {chain}: " + ", ".join(lp.deal_ids),
+                    width,
+                    subsequent_indent="      ",
+                    break_on_hyphens=False,
+                )
+            )
     w("")
     w("3. Two-sided bets (ties to labs that compete with each other)")
     w("-" * 62)
@@ -169,16 +194,14 @@ def render_report(rep: Report, width: int = 88) -> str:
             if to.committed:
                 bits.append(f"puts in {_money(to.committed)}")
             if to.contingent or to.upper_bound:
-                bits.append(f"up to {_money(to.contingent + to.upper_bound)} more "
-                            "contingent/upper-bound")
+                bits.append(f"up to {_money(to.contingent + to.upper_bound)} more contingent/upper-bound")
             if back.committed:
                 bits.append(f"receives {_money(back.committed)}")
             if side.ties:
                 bits.append(", ".join(f"{t.subject} {t.kind} {t.object}" for t in side.ties))
             if not bits:
                 bits.append("deals without stated figures: " + ", ".join(side.deal_ids))
-            w(textwrap.fill(f"    {nm(side.lab)}: " + "; ".join(bits), width,
-                            subsequent_indent="      "))
+            w(textwrap.fill(f"    {nm(side.lab)}: " + "; ".join(bits), width, subsequent_indent="      "))
             if side.sources:
                 w(_cite(side.sources[0], width))
     w("")

@@ -30,14 +30,53 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "Result", "Evidence", "DatedEvidence", "FlowEvidence", "RelationshipEvidence", "Amount",
-    "AmountClaim", "MoneyTotals", "MoneyTally", "Flow", "CardDeal", "Deal", "CardRelationship",
-    "Observation", "EntityCard", "SourceClaim", "Source", "TraceHop", "Reached", "Trace",
-    "Loop", "Tie", "ExposureSide", "ExposureTotals", "Exposure", "MoneyStep", "StructureStep",
-    "Path", "Share", "DealFigure", "ObservationFigure", "DealConflict", "ObservationConflict",
-    "Conflict", "Report", "EntitySummary", "RelatedDeal", "RelatedRelationship", "RelatedItem",
-    "BetweenDeal", "BetweenRelationship", "Between", "Page", "FlowPage", "EntityPage",
-    "RelatedPage", "Number",
+    "Result",
+    "Evidence",
+    "DatedEvidence",
+    "FlowEvidence",
+    "RelationshipEvidence",
+    "Amount",
+    "AmountClaim",
+    "MoneyTotals",
+    "MoneyTally",
+    "Flow",
+    "CardDeal",
+    "Deal",
+    "CardRelationship",
+    "Observation",
+    "EntityCard",
+    "SourceClaim",
+    "Source",
+    "TraceHop",
+    "Reached",
+    "Trace",
+    "Loop",
+    "Tie",
+    "ExposureSide",
+    "ExposureTotals",
+    "Exposure",
+    "MoneyStep",
+    "StructureStep",
+    "Path",
+    "Share",
+    "DealFigure",
+    "ObservationFigure",
+    "DealConflict",
+    "ObservationConflict",
+    "Conflict",
+    "Report",
+    "EntitySummary",
+    "RelatedDeal",
+    "RelatedRelationship",
+    "RelatedItem",
+    "BetweenDeal",
+    "BetweenRelationship",
+    "Between",
+    "Page",
+    "FlowPage",
+    "EntityPage",
+    "RelatedPage",
+    "Number",
 ]
 
 Number = int | float
@@ -98,8 +137,10 @@ def _example(value: Any) -> ConfigDict:
 
 # --- evidence and amounts ------------------------------------------------------------------
 
-_EVIDENCE = {"document": "001_930f0b1a03446070.txt",
-             "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday"}
+_EVIDENCE = {
+    "document": "001_930f0b1a03446070.txt",
+    "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday",
+}
 
 
 class Evidence(Result):
@@ -128,10 +169,13 @@ class RelationshipEvidence(Evidence):
     """Evidence of a structural relationship, tagged with the relationship's id."""
 
     relationship: str | None = _o("Id of the relationship this evidence supports.")
-    model_config = _example({"document": "001_930f0b1a03446070.txt",
-                             "quote": "The seven-year AWS agreement delivers hundreds of "
-                                      "thousands of Nvidia GPUs immediately",
-                             "relationship": "aws--supplies--openai"})
+    model_config = _example(
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+            "relationship": "aws--supplies--openai",
+        }
+    )
 
 
 class Amount(Result):
@@ -143,13 +187,29 @@ class Amount(Result):
     bound: str = _f("How the figure bounds the amount: exact, about, at-least or up-to.")
     rate: str | None = _o("Recurrence (per-hour, per-month, per-year); null for a total.")
     term: str | None = _o("Duration the amount covers, as the source states it (e.g. P7Y).")
-    model_config = _example({"value": 38000000000, "upper": None, "currency": "USD",
-                             "bound": "exact", "rate": None, "term": "P7Y"})
+    model_config = _example(
+        {
+            "value": 38000000000,
+            "upper": None,
+            "currency": "USD",
+            "bound": "exact",
+            "rate": None,
+            "term": "P7Y",
+        }
+    )
 
 
-_CLAIM = {"value": 38000000000, "upper": None, "currency": "USD", "bound": "exact",
-          "rate": None, "term": "P7Y", "document": "001_930f0b1a03446070.txt",
-          "published": "2025-11-01", "quote": _EVIDENCE["quote"]}
+_CLAIM = {
+    "value": 38000000000,
+    "upper": None,
+    "currency": "USD",
+    "bound": "exact",
+    "rate": None,
+    "term": "P7Y",
+    "document": "001_930f0b1a03446070.txt",
+    "published": "2025-11-01",
+    "quote": _EVIDENCE["quote"],
+}
 
 
 class AmountClaim(Amount):
@@ -169,39 +229,85 @@ class MoneyTotals(Result):
     upper_bound: Number = _f("'Up to' figures that are not contingent.")
     forecast: Number = _f("Projections.")
     aggregate: Number = _f("Totals over several deals, for reference; never added to them.")
-    model_config = _example({"committed": 50000000000, "contingent": 0, "upper_bound": 0,
-                             "forecast": 0, "aggregate": 0})
+    model_config = _example(
+        {"committed": 50000000000, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0}
+    )
 
 
 class MoneyTally(MoneyTotals):
     """Money per bucket, and how many deals had no figure at all."""
 
     unknown_amounts: int = _f("Number of deals counted without a stated figure.")
-    model_config = _example({"committed": 50000000000, "contingent": 0, "upper_bound": 0,
-                             "forecast": 0, "aggregate": 0, "unknown_amounts": 0})
+    model_config = _example(
+        {
+            "committed": 50000000000,
+            "contingent": 0,
+            "upper_bound": 0,
+            "forecast": 0,
+            "aggregate": 0,
+            "unknown_amounts": 0,
+        }
+    )
 
 
 # --- flows and deals -----------------------------------------------------------------------
 
 _FLOW = {
-    "id": "openai-aws-compute-2025", "kind": "compute-commitment", "payer": "openai",
-    "payee": "aws", "amount": 38000000000, "currency": "USD", "bound": "exact", "rate": None,
-    "status": "committed", "date": "2025-11-03", "date_precision": "day",
-    "date_inferred": True, "effective_date": "2025-11-03", "term": "P7Y", "part_of": None,
-    "includes": [], "amounts": [_CLAIM], "conflict": False, "sources": [_EVIDENCE],
+    "id": "openai-aws-compute-2025",
+    "kind": "compute-commitment",
+    "payer": "openai",
+    "payee": "aws",
+    "amount": 38000000000,
+    "currency": "USD",
+    "bound": "exact",
+    "rate": None,
+    "status": "committed",
+    "date": "2025-11-03",
+    "date_precision": "day",
+    "date_inferred": True,
+    "effective_date": "2025-11-03",
+    "term": "P7Y",
+    "part_of": None,
+    "includes": [],
+    "amounts": [_CLAIM],
+    "conflict": False,
+    "sources": [_EVIDENCE],
 }
-_INVESTMENT_EVIDENCE = {"document": "000_f58ffbe10c493a29.txt",
-                        "quote": "in February of this year, Amazon announced a $50 billion "
-                                 "investment in OpenAI"}
+_INVESTMENT_EVIDENCE = {
+    "document": "000_f58ffbe10c493a29.txt",
+    "quote": "in February of this year, Amazon announced a $50 billion investment in OpenAI",
+}
 _INVESTMENT = {
-    "id": "amazon-openai-investment-2026", "kind": "equity-investment", "payer": "amazon",
-    "payee": "openai", "amount": 50000000000, "currency": "USD", "bound": "exact",
-    "rate": None, "status": "announced", "date": "2026-02-01", "date_precision": "month",
-    "date_inferred": True, "effective_date": "2026-02-01", "term": None, "part_of": None,
-    "includes": [], "amounts": [{"value": 50000000000, "upper": None, "currency": "USD",
-                                 "bound": "exact", "rate": None, "term": None,
-                                 "published": "2026-04-14", **_INVESTMENT_EVIDENCE}],
-    "conflict": False, "sources": [_INVESTMENT_EVIDENCE],
+    "id": "amazon-openai-investment-2026",
+    "kind": "equity-investment",
+    "payer": "amazon",
+    "payee": "openai",
+    "amount": 50000000000,
+    "currency": "USD",
+    "bound": "exact",
+    "rate": None,
+    "status": "announced",
+    "date": "2026-02-01",
+    "date_precision": "month",
+    "date_inferred": True,
+    "effective_date": "2026-02-01",
+    "term": None,
+    "part_of": None,
+    "includes": [],
+    "amounts": [
+        {
+            "value": 50000000000,
+            "upper": None,
+            "currency": "USD",
+            "bound": "exact",
+            "rate": None,
+            "term": None,
+            "published": "2026-04-14",
+            **_INVESTMENT_EVIDENCE,
+        }
+    ],
+    "conflict": False,
+    "sources": [_INVESTMENT_EVIDENCE],
 }
 
 
@@ -212,18 +318,19 @@ class Flow(Result):
     kind: str = _f("Deal kind, e.g. equity-investment, compute-commitment, chip-supply.")
     payer: str = _f("Entity id of the party the money leaves.")
     payee: str = _f("Entity id of the party the money reaches.")
-    amount: Number | None = _o("Headline figure in base units (see headline_amount); null when "
-                               "no source states one.")
+    amount: Number | None = _o(
+        "Headline figure in base units (see headline_amount); null when no source states one."
+    )
     currency: str | None = _o("Currency of the headline figure.")
     bound: str | None = _o("Bound of the headline figure: exact, about, at-least or up-to.")
     rate: str | None = _o("Recurrence of the headline figure; null for a total.")
     status: str | None = _o("announced, committed, contingent, completed, aggregate or forecast.")
     date: str | None = _o("Event date of the deal (valid time), YYYY-MM-DD.")
-    date_precision: str | None = _o("Precision of the date: day, month, quarter, half-year, "
-                                    "year.")
+    date_precision: str | None = _o("Precision of the date: day, month, quarter, half-year, year.")
     date_inferred: bool = _f("True when the date was resolved from a relative expression.")
-    effective_date: str | None = _o("When the deal starts to count: its date, else its earliest "
-                                    "source's publication date.")
+    effective_date: str | None = _o(
+        "When the deal starts to count: its date, else its earliest source's publication date."
+    )
     term: str | None = _o("Duration of the deal as the source states it (e.g. P7Y).")
     part_of: str | None = _o("Id of the larger deal this one is a tranche of.")
     includes: list[str] = _f("Ids of deals this deal includes.")
@@ -246,27 +353,53 @@ class Deal(Flow):
 
     tranches: list[str] = _f("Ids of the deals that are part_of this one.")
     all_sources: list[DatedEvidence] = _f("Every piece of evidence, with publication dates.")
-    model_config = _example(_FLOW | {"tranches": [], "all_sources": [
-        _EVIDENCE | {"published": "2025-11-01"}]})
+    model_config = _example(
+        _FLOW | {"tranches": [], "all_sources": [_EVIDENCE | {"published": "2025-11-01"}]}
+    )
 
 
 # --- entity cards and sources --------------------------------------------------------------
 
 _OBSERVATION = {
-    "id": "openai-total-commitments-2025-11-s001", "subject": "openai",
-    "metric": "total-commitments", "value": 1400000000000, "upper": None, "unit": "USD",
-    "bound": "exact", "rate": None, "as_of": "2025-11-01", "as_of_precision": "month",
-    "as_of_inferred": True, "period": None, "basis": None, "forecast": False,
-    "segment": "infrastructure (compute) commitments", "attributed_to": None, "note": None,
+    "id": "openai-total-commitments-2025-11-s001",
+    "subject": "openai",
+    "metric": "total-commitments",
+    "value": 1400000000000,
+    "upper": None,
+    "unit": "USD",
+    "bound": "exact",
+    "rate": None,
+    "as_of": "2025-11-01",
+    "as_of_precision": "month",
+    "as_of_inferred": True,
+    "period": None,
+    "basis": None,
+    "forecast": False,
+    "segment": "infrastructure (compute) commitments",
+    "attributed_to": None,
+    "note": None,
     "published": "2025-11-01",
-    "sources": [{"document": "001_930f0b1a03446070.txt",
-                 "quote": "OpenAI's infrastructure commitments now total $1.4 trillion"}],
+    "sources": [
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
+        }
+    ],
 }
-_SUBSIDIARY = {"id": "aws--subsidiary-of--amazon", "kind": "subsidiary-of", "direction": "out",
-               "subject": "aws", "object": "amazon", "counterparty": "amazon",
-               "sources": [{"document": "002_fce6943532eb5e8c.txt",
-                            "quote": "Anthropic has committed to spend on Amazon Web Services "
-                                     "(AWS) over the next decade."}]}
+_SUBSIDIARY = {
+    "id": "aws--subsidiary-of--amazon",
+    "kind": "subsidiary-of",
+    "direction": "out",
+    "subject": "aws",
+    "object": "amazon",
+    "counterparty": "amazon",
+    "sources": [
+        {
+            "document": "002_fce6943532eb5e8c.txt",
+            "quote": "Anthropic has committed to spend on Amazon Web Services (AWS) over the next decade.",
+        }
+    ],
+}
 
 
 class CardRelationship(Result):
@@ -321,15 +454,21 @@ class EntityCard(Result):
     relationships: list[CardRelationship] = _f("Structural relationships, with evidence.")
     deals: list[CardDeal] = _f("Deals the entity pays or receives, largest first.")
     observations: list[Observation] = _f("Metrics of the entity, with evidence.")
-    model_config = _example({
-        "id": "aws", "name": "Amazon Web Services", "type": "organization",
-        "roles": ["cloud-provider", "compute-provider", "data-center-operator"],
-        "aliases": ["AWS", "AWS Cloud"], "description": "Amazon's cloud computing business.",
-        "group": "amazon", "group_members": ["amazon", "annapurna-labs", "aws"],
-        "relationships": [_SUBSIDIARY],
-        "deals": [_FLOW | {"direction": "in", "counterparty": "openai"}],
-        "observations": [],
-    })
+    model_config = _example(
+        {
+            "id": "aws",
+            "name": "Amazon Web Services",
+            "type": "organization",
+            "roles": ["cloud-provider", "compute-provider", "data-center-operator"],
+            "aliases": ["AWS", "AWS Cloud"],
+            "description": "Amazon's cloud computing business.",
+            "group": "amazon",
+            "group_members": ["amazon", "annapurna-labs", "aws"],
+            "relationships": [_SUBSIDIARY],
+            "deals": [_FLOW | {"direction": "in", "counterparty": "openai"}],
+            "observations": [],
+        }
+    )
 
 
 class SourceClaim(Result):
@@ -352,16 +491,23 @@ class Source(Result):
     url: str | None = _o("Where the document was retrieved.")
     note: str | None = _o("Curator's note.")
     claims: list[SourceClaim] = _f("Claims (ids and quotes) resting on the document.")
-    model_config = _example({
-        "document": "001_930f0b1a03446070.txt",
-        "title": "Anthropic Tried to Absorb OpenAI in 24 Hours",
-        "publisher": "5-minute Silicon Valley AI briefing (newsletter)",
-        "published": "2025-11-01", "published_precision": "month",
-        "published_inferred": True, "url": None, "note": None,
-        "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}]})
+    model_config = _example(
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "title": "Anthropic Tried to Absorb OpenAI in 24 Hours",
+            "publisher": "5-minute Silicon Valley AI briefing (newsletter)",
+            "published": "2025-11-01",
+            "published_precision": "month",
+            "published_inferred": True,
+            "url": None,
+            "note": None,
+            "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}],
+        }
+    )
 
 
 # --- trace, loops, exposure ----------------------------------------------------------------
+
 
 class TraceHop(Result):
     """One hop of a trace: the flows crossed at that distance from the start."""
@@ -371,10 +517,20 @@ class TraceHop(Result):
     model_config = _example({"hop": 1, "flows": [_FLOW]})
 
 
-_REACHED = {"entity": "aws", "group": "amazon", "hop": 1,
-            "money": {"committed": 38000000000, "contingent": 0, "upper_bound": 0,
-                      "forecast": 0, "aggregate": 0, "unknown_amounts": 0},
-            "deal_ids": ["openai-aws-compute-2025"]}
+_REACHED = {
+    "entity": "aws",
+    "group": "amazon",
+    "hop": 1,
+    "money": {
+        "committed": 38000000000,
+        "contingent": 0,
+        "upper_bound": 0,
+        "forecast": 0,
+        "aggregate": 0,
+        "unknown_amounts": 0,
+    },
+    "deal_ids": ["openai-aws-compute-2025"],
+}
 
 
 class Reached(Result):
@@ -398,11 +554,17 @@ class Trace(Result):
     as_of: str | None = _o("As-of date asked (YYYY-MM-DD), else null.")
     hops: list[TraceHop] = _f("The flows crossed, hop by hop.")
     reached: dict[str, Reached] = _f("Entity id -> money arriving there.")
-    model_config = _example({"entity": "openai", "start": ["codex", "frontier", "openai"],
-                             "direction": "down",
-                             "depth": 1, "as_of": "2025-11-30",
-                             "hops": [{"hop": 1, "flows": [_FLOW]}],
-                             "reached": {"aws": _REACHED}})
+    model_config = _example(
+        {
+            "entity": "openai",
+            "start": ["codex", "frontier", "openai"],
+            "direction": "down",
+            "depth": 1,
+            "as_of": "2025-11-30",
+            "hops": [{"hop": 1, "flows": [_FLOW]}],
+            "reached": {"aws": _REACHED},
+        }
+    )
 
 
 class Loop(Result):
@@ -415,29 +577,46 @@ class Loop(Result):
     money_out: Number = _f("Committed investment from investor to investee.")
     money_out_contingent: Number = _f("Contingent investment (not in money_out).")
     money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
-    money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has "
-                                   "no figure.")
+    money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has no figure.")
     ratio: float | None = _o("money_back / money_out, 4 decimals; null when either is unknown.")
     deal_ids: list[str] = _f("Every deal in the loop.")
     out_deal_ids: list[str] = _f("The investment deals.")
     back_deal_ids: list[str] = _f("The deals on the way back.")
     dates: list[str] = _f("Effective dates of the deals, sorted.")
     sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
-    model_config = _example({
-        "members": ["amazon", "openai"], "investor": "amazon", "investee": "openai",
-        "flows": [_INVESTMENT, _FLOW], "money_out": 50000000000, "money_out_contingent": 0,
-        "money_out_upper_bound": 0, "money_back": 38000000000, "ratio": 0.76,
-        "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
-        "out_deal_ids": ["amazon-openai-investment-2026"],
-        "back_deal_ids": ["openai-aws-compute-2025"], "dates": ["2025-11-03", "2026-02-01"],
-        "sources": [_EVIDENCE | {"deal": "openai-aws-compute-2025"}]})
+    model_config = _example(
+        {
+            "members": ["amazon", "openai"],
+            "investor": "amazon",
+            "investee": "openai",
+            "flows": [_INVESTMENT, _FLOW],
+            "money_out": 50000000000,
+            "money_out_contingent": 0,
+            "money_out_upper_bound": 0,
+            "money_back": 38000000000,
+            "ratio": 0.76,
+            "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
+            "out_deal_ids": ["amazon-openai-investment-2026"],
+            "back_deal_ids": ["openai-aws-compute-2025"],
+            "dates": ["2025-11-03", "2026-02-01"],
+            "sources": [_EVIDENCE | {"deal": "openai-aws-compute-2025"}],
+        }
+    )
 
 
-_TIE = {"kind": "supplies", "subject": "aws", "object": "openai",
-        "relationship": "aws--supplies--openai",
-        "sources": [{"document": "001_930f0b1a03446070.txt",
-                     "quote": "The seven-year AWS agreement delivers hundreds of thousands of "
-                              "Nvidia GPUs immediately"}]}
+_TIE = {
+    "kind": "supplies",
+    "subject": "aws",
+    "object": "openai",
+    "relationship": "aws--supplies--openai",
+    "sources": [
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+        }
+    ],
+}
+
 
 class Tie(Result):
     """A structural tie between an organization's group and a lab."""
@@ -450,19 +629,33 @@ class Tie(Result):
     model_config = _example(_TIE)
 
 
-_TALLY0 = {"committed": 0, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0,
-           "unknown_amounts": 0}
-_SIDE = {"lab": "openai", "competes_with": ["anthropic", "google"],
-         "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
-         "money_from_lab": _TALLY0 | {"committed": 38000000000},
-         "kinds": ["compute-commitment", "distributes", "distribution-rights",
-                   "equity-investment", "supplies"],
-         "deal_ids": ["amazon-openai-frontier-distribution", "amazon-openai-investment-2026",
-                      "openai-aws-compute-2025"],
-         "flows": [_INVESTMENT, _FLOW], "ties": [_TIE],
-         "sources": [_INVESTMENT_EVIDENCE | {"deal": "amazon-openai-investment-2026"},
-                     _EVIDENCE | {"deal": "openai-aws-compute-2025"},
-                     _TIE["sources"][0] | {"relationship": "aws--supplies--openai"}]}
+_TALLY0 = {
+    "committed": 0,
+    "contingent": 0,
+    "upper_bound": 0,
+    "forecast": 0,
+    "aggregate": 0,
+    "unknown_amounts": 0,
+}
+_SIDE = {
+    "lab": "openai",
+    "competes_with": ["anthropic", "google"],
+    "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
+    "money_from_lab": _TALLY0 | {"committed": 38000000000},
+    "kinds": ["compute-commitment", "distributes", "distribution-rights", "equity-investment", "supplies"],
+    "deal_ids": [
+        "amazon-openai-frontier-distribution",
+        "amazon-openai-investment-2026",
+        "openai-aws-compute-2025",
+    ],
+    "flows": [_INVESTMENT, _FLOW],
+    "ties": [_TIE],
+    "sources": [
+        _INVESTMENT_EVIDENCE | {"deal": "amazon-openai-investment-2026"},
+        _EVIDENCE | {"deal": "openai-aws-compute-2025"},
+        _TIE["sources"][0] | {"relationship": "aws--supplies--openai"},
+    ],
+}
 
 
 class ExposureSide(Result):
@@ -477,7 +670,8 @@ class ExposureSide(Result):
     flows: list[Flow] = _f("The flows to the lab, then from it.")
     ties: list[Tie] = _f("Structural ties (distribution, supply, partnership).")
     sources: list[FlowEvidence | RelationshipEvidence] = _f(
-        "Evidence of the flows (with deal ids) and of the ties (with relationship ids).")
+        "Evidence of the flows (with deal ids) and of the ties (with relationship ids)."
+    )
     model_config = _example(_SIDE)
 
 
@@ -486,11 +680,24 @@ class ExposureTotals(Result):
 
     money_to_labs: MoneyTotals = _f("Money from the group to every lab.")
     money_from_labs: MoneyTotals = _f("Money from every lab to the group.")
-    model_config = _example({
-        "money_to_labs": {"committed": 63000000000, "contingent": 20000000000,
-                          "upper_bound": 0, "forecast": 0, "aggregate": 0},
-        "money_from_labs": {"committed": 138000000000, "contingent": 0, "upper_bound": 0,
-                            "forecast": 0, "aggregate": 0}})
+    model_config = _example(
+        {
+            "money_to_labs": {
+                "committed": 63000000000,
+                "contingent": 20000000000,
+                "upper_bound": 0,
+                "forecast": 0,
+                "aggregate": 0,
+            },
+            "money_from_labs": {
+                "committed": 138000000000,
+                "contingent": 0,
+                "upper_bound": 0,
+                "forecast": 0,
+                "aggregate": 0,
+            },
+        }
+    )
 
 
 class Exposure(Result):
@@ -502,13 +709,20 @@ class Exposure(Result):
     rival_pairs: list[list[str]] = _f("Pairs of competing labs the group has ties to.")
     two_sided: bool = _f("True when the group has ties to two labs that compete.")
     total: ExposureTotals = _f("Money over all sides.")
-    model_config = _example({
-        "organization": "amazon", "group": "amazon", "sides": {"openai": _SIDE},
-        "rival_pairs": [["anthropic", "openai"]], "two_sided": True,
-        "total": ExposureTotals.model_config["json_schema_extra"]["examples"][0]})
+    model_config = _example(
+        {
+            "organization": "amazon",
+            "group": "amazon",
+            "sides": {"openai": _SIDE},
+            "rival_pairs": [["anthropic", "openai"]],
+            "two_sided": True,
+            "total": ExposureTotals.model_config["json_schema_extra"]["examples"][0],
+        }
+    )
 
 
 # --- paths and shares ----------------------------------------------------------------------
+
 
 class MoneyStep(Result):
     """A step of a path along a money flow."""
@@ -522,10 +736,19 @@ class MoneyStep(Result):
     amount: Number | None = _o("Its headline amount (base units).")
     status: str | None = _o("Its status.")
     sources: list[Evidence] = _f("Its evidence.")
-    model_config = _example({"from": "openai", "to": "aws", "deal": "openai-aws-compute-2025",
-                             "kind": "compute-commitment", "payer": "openai", "payee": "aws",
-                             "amount": 38000000000, "status": "committed",
-                             "sources": [_EVIDENCE]})
+    model_config = _example(
+        {
+            "from": "openai",
+            "to": "aws",
+            "deal": "openai-aws-compute-2025",
+            "kind": "compute-commitment",
+            "payer": "openai",
+            "payee": "aws",
+            "amount": 38000000000,
+            "status": "committed",
+            "sources": [_EVIDENCE],
+        }
+    )
 
 
 class StructureStep(Result):
@@ -535,9 +758,9 @@ class StructureStep(Result):
     to: str = _f("Entity the step reaches.")
     relationship: str | None = _o("The relationship's id (null for a bare subsidiary-of).")
     kind: str = _f("The relationship's kind.")
-    model_config = _example({"from": "aws", "to": "amazon",
-                             "relationship": "aws--subsidiary-of--amazon",
-                             "kind": "subsidiary-of"})
+    model_config = _example(
+        {"from": "aws", "to": "amazon", "relationship": "aws--subsidiary-of--amazon", "kind": "subsidiary-of"}
+    )
 
 
 class Path(Result):
@@ -545,8 +768,9 @@ class Path(Result):
 
     length: int = _f("Number of steps.")
     steps: list[MoneyStep | StructureStep] = _f("The steps, in order.")
-    model_config = _example({"length": 1, "steps": [
-        MoneyStep.model_config["json_schema_extra"]["examples"][0]]})
+    model_config = _example(
+        {"length": 1, "steps": [MoneyStep.model_config["json_schema_extra"]["examples"][0]]}
+    )
 
 
 class Share(Result):
@@ -561,20 +785,33 @@ class Share(Result):
     total_observation: str | None = _o("Id of that observation.")
     share: float | None = _o("committed / total, 4 decimals; null without a total.")
     sources: list[Evidence] = _f("Evidence of the deals and of the total.")
-    model_config = _example({
-        "payer": "openai", "payee": "aws", "payee_group": "amazon",
-        "money": _TALLY0 | {"committed": 38000000000},
-        "deal_ids": ["openai-aws-compute-2025"], "total": 1400000000000,
-        "total_observation": "openai-total-commitments-2025-11-s001", "share": 0.0271,
-        "sources": [_EVIDENCE, _OBSERVATION["sources"][0]]})
+    model_config = _example(
+        {
+            "payer": "openai",
+            "payee": "aws",
+            "payee_group": "amazon",
+            "money": _TALLY0 | {"committed": 38000000000},
+            "deal_ids": ["openai-aws-compute-2025"],
+            "total": 1400000000000,
+            "total_observation": "openai-total-commitments-2025-11-s001",
+            "share": 0.0271,
+            "sources": [_EVIDENCE, _OBSERVATION["sources"][0]],
+        }
+    )
 
 
 # --- conflicts -----------------------------------------------------------------------------
 
-_ORACLE_FIGURE = {"value": 300000000000, "upper": None, "bound": "exact", "rate": None,
-                  "term": None, "document": "001_930f0b1a03446070.txt",
-                  "published": "2025-11-01",
-                  "quote": "Oracle put in cash; OpenAI pledged $300 billion back."}
+_ORACLE_FIGURE = {
+    "value": 300000000000,
+    "upper": None,
+    "bound": "exact",
+    "rate": None,
+    "term": None,
+    "document": "001_930f0b1a03446070.txt",
+    "published": "2025-11-01",
+    "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
+}
 
 
 class DealFigure(Result):
@@ -593,10 +830,16 @@ class DealFigure(Result):
 
 # The bundled data set has no disagreeing observations: this figure is a real observation's
 # (openai-total-commitments-2025-11-s001) as conflicts() would show it.
-_OBS_FIGURE = {"value": 1400000000000, "upper": None, "bound": "exact", "when": "2025-11-01",
-               "observation": "openai-total-commitments-2025-11-s001",
-               "document": "001_930f0b1a03446070.txt", "published": "2025-11-01",
-               "quote": "OpenAI's infrastructure commitments now total $1.4 trillion"}
+_OBS_FIGURE = {
+    "value": 1400000000000,
+    "upper": None,
+    "bound": "exact",
+    "when": "2025-11-01",
+    "observation": "openai-total-commitments-2025-11-s001",
+    "document": "001_930f0b1a03446070.txt",
+    "published": "2025-11-01",
+    "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
+}
 
 
 class ObservationFigure(Result):
@@ -620,13 +863,26 @@ class DealConflict(Result):
     id: str = _f("The deal's id.")
     what: str = _f("What disagrees, in words.")
     figures: list[DealFigure] = _f("Each source's figure, side by side.")
-    model_config = _example({
-        "type": "deal", "id": "openai-oracle-compute",
-        "what": "compute-commitment openai -> oracle",
-        "figures": [_ORACLE_FIGURE, {
-            "value": 30000000000, "upper": None, "bound": "exact", "rate": None,
-            "term": "P5Y", "document": "000_f58ffbe10c493a29.txt", "published": "2026-04-14",
-            "quote": "a $30 billion five-year cloud computing contract with Oracle"}]})
+    model_config = _example(
+        {
+            "type": "deal",
+            "id": "openai-oracle-compute",
+            "what": "compute-commitment openai -> oracle",
+            "figures": [
+                _ORACLE_FIGURE,
+                {
+                    "value": 30000000000,
+                    "upper": None,
+                    "bound": "exact",
+                    "rate": None,
+                    "term": "P5Y",
+                    "document": "000_f58ffbe10c493a29.txt",
+                    "published": "2026-04-14",
+                    "quote": "a $30 billion five-year cloud computing contract with Oracle",
+                },
+            ],
+        }
+    )
 
 
 class ObservationConflict(Result):
@@ -636,11 +892,14 @@ class ObservationConflict(Result):
     id: str = _f("The two observation ids joined by '+'.")
     what: str = _f("What disagrees, in words.")
     figures: list[ObservationFigure] = _f("The two figures, side by side.")
-    model_config = _example({
-        "type": "observation",
-        "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
-        "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
-        "figures": [_OBS_FIGURE]})
+    model_config = _example(
+        {
+            "type": "observation",
+            "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
+            "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
+            "figures": [_OBS_FIGURE],
+        }
+    )
 
 
 Conflict = Annotated[DealConflict | ObservationConflict, Field(discriminator="type")]
@@ -656,13 +915,20 @@ class Report(Result):
     loops: list[Loop] = _f("Vendor-financed loops.")
     two_sided_bets: list[Exposure] = _f("Groups with ties to competing labs.")
     conflicts: list[Conflict] = _f("Figures the sources disagree on.")
-    model_config = _example({"as_of": "2025-11-30", "names": {"openai": "OpenAI",
-                                                              "aws": "Amazon Web Services"},
-                             "biggest_flows": [_FLOW], "loops": [], "two_sided_bets": [],
-                             "conflicts": []})
+    model_config = _example(
+        {
+            "as_of": "2025-11-30",
+            "names": {"openai": "OpenAI", "aws": "Amazon Web Services"},
+            "biggest_flows": [_FLOW],
+            "loops": [],
+            "two_sided_bets": [],
+            "conflicts": [],
+        }
+    )
 
 
 # --- API listings (search, relationships, between) -----------------------------------------
+
 
 class EntitySummary(Result):
     """An entity as listed by search: id, name, type, roles and aliases."""
@@ -672,16 +938,22 @@ class EntitySummary(Result):
     type: str = _f("Entity type.")
     roles: list[str] = _f("Roles of an organization.")
     aliases: list[str] = _f("Other names.")
-    model_config = _example({"id": "amazon", "name": "Amazon", "type": "organization",
-                             "roles": ["cloud-provider", "investor"], "aliases": []})
+    model_config = _example(
+        {
+            "id": "amazon",
+            "name": "Amazon",
+            "type": "organization",
+            "roles": ["cloud-provider", "investor"],
+            "aliases": [],
+        }
+    )
 
 
 class RelatedDeal(CardDeal):
     """A deal in an entity's relationship listing."""
 
     type: Literal["deal"] = _f("Always 'deal'.")
-    model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"}
-                            | _FLOW)
+    model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"} | _FLOW)
 
 
 class RelatedRelationship(Result):
@@ -695,10 +967,18 @@ class RelatedRelationship(Result):
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
     sources: list[Evidence] = _f("Its evidence.")
-    model_config = _example({"type": "relationship", "direction": "out",
-                             "counterparty": "amazon", "id": "aws--subsidiary-of--amazon",
-                             "kind": "subsidiary-of", "subject": "aws", "object": "amazon",
-                             "sources": _SUBSIDIARY["sources"]})
+    model_config = _example(
+        {
+            "type": "relationship",
+            "direction": "out",
+            "counterparty": "amazon",
+            "id": "aws--subsidiary-of--amazon",
+            "kind": "subsidiary-of",
+            "subject": "aws",
+            "object": "amazon",
+            "sources": _SUBSIDIARY["sources"],
+        }
+    )
 
 
 RelatedItem = Annotated[RelatedDeal | RelatedRelationship, Field(discriminator="type")]
@@ -719,8 +999,15 @@ class BetweenRelationship(Result):
     kind: str = _f("Its kind.")
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
-    model_config = _example({"type": "relationship", "id": "aws--subsidiary-of--amazon",
-                             "kind": "subsidiary-of", "subject": "aws", "object": "amazon"})
+    model_config = _example(
+        {
+            "type": "relationship",
+            "id": "aws--subsidiary-of--amazon",
+            "kind": "subsidiary-of",
+            "subject": "aws",
+            "object": "amazon",
+        }
+    )
 
 
 class Between(Result):
@@ -729,7 +1016,8 @@ class Between(Result):
     a: str = _f("First entity.")
     b: str = _f("Second entity.")
     items: list[Annotated[BetweenDeal | BetweenRelationship, Field(discriminator="type")]] = _f(
-        "Deals and relationships, a -> b first.")
+        "Deals and relationships, a -> b first."
+    )
     model_config = _example({"a": "openai", "b": "aws", "items": [{"type": "deal"} | _FLOW]})
 
 
@@ -766,6 +1054,15 @@ class EntityPage(Page[EntitySummary]):
 class RelatedPage(Page[RelatedItem]):  # type: ignore[valid-type]
     """A page of an entity's deals and relationships."""
 
-    model_config = ConfigDict(json_schema_extra=lambda s, c: s.update(examples=[{
-        "items": [RelatedRelationship.model_config["json_schema_extra"]["examples"][0]],
-        "total": 1, "offset": 0, "limit": 50}]))
+    model_config = ConfigDict(
+        json_schema_extra=lambda s, c: s.update(
+            examples=[
+                {
+                    "items": [RelatedRelationship.model_config["json_schema_extra"]["examples"][0]],
+                    "total": 1,
+                    "offset": 0,
+                    "limit": 50,
+                }
+            ]
+        )
+    )

@@ -35,8 +35,8 @@ def named_queries() -> dict[str, str]:
     from importlib import resources
 
     folder = resources.files("dealgraph.ontology") / "queries"
-    return {p.name[:-3]: p.read_text(encoding="utf-8") for p in folder.iterdir()
-            if p.name.endswith(".rq")}
+    return {p.name[:-3]: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(".rq")}
+
 
 FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
 
@@ -66,8 +66,9 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Rows
     if fmt == "table":
         if result.type == "ASK":
             return "true" if result.askAnswer else "false"
-        return Rows([str(v) for v in result.vars],
-                    [["" if v is None else str(v) for v in row] for row in result])
+        return Rows(
+            [str(v) for v in result.vars], [["" if v is None else str(v) for v in row] for row in result]
+        )
     if fmt == "tsv":
         return tsv_results(result)
     data = result.serialize(format=fmt)

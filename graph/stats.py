@@ -32,26 +32,52 @@ def stats(kg: KnowledgeGraph) -> dict[str, Any]:
     from dealgraph.ontology.vocab import term_iri
 
     raw = {str(r.cls): int(r.n) for r in kg.query(_COUNT)}
-    by_class = {t: raw.get(str(term_iri(t)), 0) for t in (
-        "organization", "chip", "facility", "platform", "product", "place", "deal",
-        "observation", "relationship", "source", "evidence", "monetary-amount", "investor",
-        "ai-lab", "cloud-provider", "chip-designer", "foundry", "compute-provider",
-        "data-center-operator")}
+    by_class = {
+        t: raw.get(str(term_iri(t)), 0)
+        for t in (
+            "organization",
+            "chip",
+            "facility",
+            "platform",
+            "product",
+            "place",
+            "deal",
+            "observation",
+            "relationship",
+            "source",
+            "evidence",
+            "monetary-amount",
+            "investor",
+            "ai-lab",
+            "cloud-provider",
+            "chip-designer",
+            "foundry",
+            "compute-provider",
+            "data-center-operator",
+        )
+    }
     types = ("organization", "chip", "facility", "platform", "product", "place")
-    roles = ("investor", "ai-lab", "cloud-provider", "chip-designer", "foundry",
-             "compute-provider", "data-center-operator")
+    roles = (
+        "investor",
+        "ai-lab",
+        "cloud-provider",
+        "chip-designer",
+        "foundry",
+        "compute-provider",
+        "data-center-operator",
+    )
     return {
         "triples": len(kg),
         "entities": len(kg.entity_ids()),
         "entities_by_type": {t: by_class.get(t, 0) for t in types},
         "organizations_by_role": {r: by_class.get(r, 0) for r in roles},
         "deals": by_class.get("deal", 0),
-        "deals_by_kind": {r["k"]: int(r["n"]) for r in sorted(kg.rows(_KINDS),
-                                                              key=lambda r: r["k"])},
+        "deals_by_kind": {r["k"]: int(r["n"]) for r in sorted(kg.rows(_KINDS), key=lambda r: r["k"])},
         "amount_claims": by_class.get("monetary-amount", 0),
         "observations": by_class.get("observation", 0),
-        "observations_by_metric": {r["m"]: int(r["n"]) for r in sorted(kg.rows(_METRICS),
-                                                                       key=lambda r: r["m"])},
+        "observations_by_metric": {
+            r["m"]: int(r["n"]) for r in sorted(kg.rows(_METRICS), key=lambda r: r["m"])
+        },
         "relationships": by_class.get("relationship", 0),
         "sources": by_class.get("source", 0),
         "evidence": by_class.get("evidence", 0),

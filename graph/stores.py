@@ -60,9 +60,19 @@ from dealgraph.ontology.shacl import ValidationReport, validate
 from dealgraph.ontology.shacl_sparql import validate_with_sparql
 
 # (and STORE_HELP, the --store help, read from the registry on access)
-__all__ = ["open_store", "is_remote", "endpoints", "Endpoints", "LAYOUTS",
-           "StoreBackend", "MemoryStore", "OxigraphStore", "RemoteStore", "Store",
-           "BULK_SUFFIXES"]
+__all__ = [
+    "open_store",
+    "is_remote",
+    "endpoints",
+    "Endpoints",
+    "LAYOUTS",
+    "StoreBackend",
+    "MemoryStore",
+    "OxigraphStore",
+    "RemoteStore",
+    "Store",
+    "BULK_SUFFIXES",
+]
 
 
 def __getattr__(name: str) -> str:
@@ -80,11 +90,11 @@ BULK_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".nq": "N_QUADS", ".trig"
 # (query, update, graph store) endpoints relative to the store URL, as each server's
 # documentation lays them out.
 LAYOUTS: dict[str, tuple[str, str, str]] = {
-    "oxigraph": ("/query", "/update", "/store"),          # oxigraph serve
-    "fuseki": ("/query", "/update", "/data"),             # http://host:3030/DATASET
+    "oxigraph": ("/query", "/update", "/store"),  # oxigraph serve
+    "fuseki": ("/query", "/update", "/data"),  # http://host:3030/DATASET
     "graphdb": ("", "/statements", "/rdf-graphs/service"),  # http://host:7200/repositories/REPO
     "virtuoso": ("/sparql", "/sparql", "/sparql-graph-crud"),  # http://host:8890
-    "neptune": ("/sparql", "/sparql", "/sparql/gsp/"),    # https://cluster:8182
+    "neptune": ("/sparql", "/sparql", "/sparql/gsp/"),  # https://cluster:8182
 }
 
 
@@ -162,8 +172,12 @@ class StoreBackend(ABC):
     query_connection: Callable[[float], object] | None = None
 
     @abstractmethod
-    def load(self, triples: Graph, files: Iterable[Path] = (),
-             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+    def load(
+        self,
+        triples: Graph,
+        files: Iterable[Path] = (),
+        extra_check: Callable[[], ValidationReport] | None = None,
+    ) -> ValidationReport:
         """Add ``triples`` and ``files`` if the result conforms; else change nothing."""
 
     @abstractmethod
@@ -193,8 +207,12 @@ class MemoryStore(StoreBackend):
     def __init__(self) -> None:
         self.graph: Graph = bind_prefixes(Graph())
 
-    def load(self, triples: Graph, files: Iterable[Path] = (),
-             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+    def load(
+        self,
+        triples: Graph,
+        files: Iterable[Path] = (),
+        extra_check: Callable[[], ValidationReport] | None = None,
+    ) -> ValidationReport:
         """Add ``triples`` and bulk ``files`` if the union conforms; else change nothing.
 
         Returns the report; the data is kept only when it conforms.
@@ -246,8 +264,9 @@ class OxigraphStore(StoreBackend):
         try:
             import oxrdflib  # noqa: F401  (registers the "Oxigraph" rdflib store plugin)
         except ImportError:
-            raise ValueError("the oxigraph store needs the oxigraph extra: "
-                             "pip install 'dealgraph[oxigraph]'") from None
+            raise ValueError(
+                "the oxigraph store needs the oxigraph extra: pip install 'dealgraph[oxigraph]'"
+            ) from None
         self.spec = f"oxigraph:{path}"
         self.path = Path(path)
         self.checkpoint = self.path.with_name(self.path.name + ".checkpoint")
@@ -268,9 +287,11 @@ class OxigraphStore(StoreBackend):
         """``exc`` as :class:`StoreBusy` when it is RocksDB's lock held by someone else."""
         if "lock" not in str(exc).lower():
             return None
-        return StoreBusy(f"the store {self.path} is in use by another process (an oxigraph "
-                         "server or another dealgraph): stop it, or give that server's URL "
-                         "as --store")
+        return StoreBusy(
+            f"the store {self.path} is in use by another process (an oxigraph "
+            "server or another dealgraph): stop it, or give that server's URL "
+            "as --store"
+        )
 
     def _check_not_in_use(self) -> None:
         """Raise StoreBusy if another process has the store open (before undoing anything)."""
@@ -313,13 +334,18 @@ class OxigraphStore(StoreBackend):
         shutil.rmtree(self.checkpoint, ignore_errors=True)
         return False
 
-    def load(self, triples: Graph, files: Iterable[Path] = (),
-             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+    def load(
+        self,
+        triples: Graph,
+        files: Iterable[Path] = (),
+        extra_check: Callable[[], ValidationReport] | None = None,
+    ) -> ValidationReport:
         with _as_triples(files) as plain:  # named graphs are refused before the store is touched
             return self._load(triples, plain, extra_check)
 
-    def _load(self, triples: Graph, files: list[Path],
-              extra_check: Callable[[], ValidationReport] | None) -> ValidationReport:
+    def _load(
+        self, triples: Graph, files: list[Path], extra_check: Callable[[], ValidationReport] | None
+    ) -> ValidationReport:
         self.inner.flush()
         try:
             self.inner.backup(str(self.checkpoint))
@@ -342,20 +368,21 @@ class OxigraphStore(StoreBackend):
         shutil.rmtree(self.checkpoint, ignore_errors=True)
         return report
 
-    def _fill_and_check(self, triples: Graph, files: Iterable[Path],
-                        extra_check: Callable[[], ValidationReport] | None) -> ValidationReport:
+    def _fill_and_check(
+        self, triples: Graph, files: Iterable[Path], extra_check: Callable[[], ValidationReport] | None
+    ) -> ValidationReport:
         import pyoxigraph as ox
 
         store = self.inner
         if len(triples):
-            store.bulk_load(triples.serialize(format="nt").encode("utf-8"),
-                            format=ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(triples.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         for f in files:
             try:
                 store.bulk_load(path=str(f), format=getattr(ox.RdfFormat, BULK_SUFFIXES[f.suffix]))
             except SyntaxError as exc:
-                raise DataError([Problem(_original(f), _line_of_original(f, exc.lineno), None,
-                                         str(exc.msg))]) from None
+                raise DataError(
+                    [Problem(_original(f), _line_of_original(f, exc.lineno), None, str(exc.msg))]
+                ) from None
         store.flush()
         report = validate_with_sparql(store.query, workers=min(4, os.cpu_count() or 1))
         if report.conforms and extra_check is not None:
@@ -378,17 +405,21 @@ class OxigraphStore(StoreBackend):
         from rdflib.term import Variable
 
         store = self.inner
-        result = store.query(text, prefixes={k: str(v) for k, v in init_ns.items()},
-                             default_graph=ox.DefaultGraph(),
-                             named_graphs=list(store.named_graphs()))
+        result = store.query(
+            text,
+            prefixes={k: str(v) for k, v in init_ns.items()},
+            default_graph=ox.DefaultGraph(),
+            named_graphs=list(store.named_graphs()),
+        )
         if isinstance(result, ox.QueryBoolean):
             out = Result("ASK")
             out.askAnswer = bool(result)
         elif isinstance(result, ox.QuerySolutions):
             out = Result("SELECT")
             out.vars = [Variable(v.value) for v in result.variables]
-            out.bindings = ({v: from_ox(x) for v, x in zip(out.vars, row, strict=True)
-                             if x is not None} for row in result)
+            out.bindings = (
+                {v: from_ox(x) for v, x in zip(out.vars, row, strict=True) if x is not None} for row in result
+            )
         else:
             out = Result("CONSTRUCT")
             out.graph = Graph()
@@ -427,8 +458,7 @@ class RemoteStore(StoreBackend):
 
     def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
         form = parse_query(sparql)[1].name
-        store = (self._graph_queries if form in ("ConstructQuery", "DescribeQuery")
-                 else self.graph.store)
+        store = self._graph_queries if form in ("ConstructQuery", "DescribeQuery") else self.graph.store
         # rdflib would scope the query to a named graph; ask the server's default graph
         return store.query(sparql, init_ns, bindings or {}, "__UNION__")
 
@@ -452,8 +482,7 @@ class RemoteStore(StoreBackend):
         conn.connect()
         return conn
 
-    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None,
-                    connection=None):
+    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None, connection=None):
         """Send a judged public query's canonical ``text`` (of form ``kind``) to the server.
 
         Over ``connection`` (see :meth:`query_connection`) when given, else a new one.
@@ -467,9 +496,12 @@ class RemoteStore(StoreBackend):
         # the prefixes go first, one per line; the judged text follows unchanged
         body = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in init_ns.items()) + text
         path = urllib.parse.urlsplit(self.endpoints.query)
-        connection.request("POST", path.path + (f"?{path.query}" if path.query else ""),
-                           body=body.encode("utf-8"),
-                           headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        connection.request(
+            "POST",
+            path.path + (f"?{path.query}" if path.query else ""),
+            body=body.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
         response = connection.getresponse()
         data = response.read()
         if response.status >= 300:
@@ -493,8 +525,9 @@ class RemoteStore(StoreBackend):
             except ImportError:
                 raise ValueError("the remote store needs httpx: pip install httpx") from None
             # connecting is quick or hopeless; a bulk load or an ADD may take long
-            self._http = httpx.Client(timeout=httpx.Timeout(3600.0, connect=HTTP_CONNECT_TIMEOUT),
-                                      follow_redirects=False)
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(3600.0, connect=HTTP_CONNECT_TIMEOUT), follow_redirects=False
+            )
         return self._http
 
     def _post(self, url: str, body: bytes, content_type: str) -> None:
@@ -508,8 +541,9 @@ class RemoteStore(StoreBackend):
         except httpx.TransportError as exc:
             raise urllib.error.URLError(str(exc) or type(exc).__name__) from None
         if resp.status_code >= 300:
-            raise urllib.error.HTTPError(url, resp.status_code, resp.reason_phrase,
-                                         resp.headers, io.BytesIO(resp.content))  # type: ignore[arg-type]
+            raise urllib.error.HTTPError(
+                url, resp.status_code, resp.reason_phrase, resp.headers, io.BytesIO(resp.content)
+            )  # type: ignore[arg-type]
 
     def close(self) -> None:
         if self._http is not None:
@@ -519,11 +553,18 @@ class RemoteStore(StoreBackend):
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL Update to the server."""
-        self._post(self.endpoints.update, urllib.parse.urlencode({"update": sparql}).encode(),
-                   "application/x-www-form-urlencoded")
+        self._post(
+            self.endpoints.update,
+            urllib.parse.urlencode({"update": sparql}).encode(),
+            "application/x-www-form-urlencoded",
+        )
 
-    def load(self, triples: Graph, files: Iterable[Path] = (),
-             extra_check: Callable[[], ValidationReport] | None = None) -> ValidationReport:
+    def load(
+        self,
+        triples: Graph,
+        files: Iterable[Path] = (),
+        extra_check: Callable[[], ValidationReport] | None = None,
+    ) -> ValidationReport:
         with _as_triples(files) as plain:  # named graphs are refused before anything is sent
             return self._load(triples, plain)
 
@@ -532,8 +573,7 @@ class RemoteStore(StoreBackend):
         target = self.endpoints.store + "?" + urllib.parse.urlencode({"graph": staging})
         try:
             if len(triples):
-                self._post(target, triples.serialize(format="nt").encode("utf-8"),
-                           "application/n-triples")
+                self._post(target, triples.serialize(format="nt").encode("utf-8"), "application/n-triples")
             for f in files:
                 with open(f, "rb") as fh:
                     try:
@@ -544,8 +584,9 @@ class RemoteStore(StoreBackend):
                         why = exc.read().decode("utf-8", "replace").strip()
                         m = re.search(r"\bline (\d+)", why)
                         line = _line_of_original(f, int(m.group(1))) if m else None
-                        raise DataError([Problem(_original(f), line, None,
-                                                 f"the store refused it: {why}")]) from None
+                        raise DataError(
+                            [Problem(_original(f), line, None, f"the store refused it: {why}")]
+                        ) from None
             report = validate_with_sparql(self._rows, staging_graph=staging, workers=4)
             if report.conforms:
                 # one update request: one transaction on the server
@@ -558,8 +599,12 @@ class RemoteStore(StoreBackend):
         return report
 
 
-_MEDIA = {".nt": "application/n-triples", ".ttl": "text/turtle", ".nq": "application/n-quads",
-          ".trig": "application/trig"}
+_MEDIA = {
+    ".nt": "application/n-triples",
+    ".ttl": "text/turtle",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+}
 
 
 def _rdflib_format(path: Path) -> str:
@@ -628,8 +673,9 @@ def _write_default_graph(f: Path, out: Path) -> None:
             nonlocal refused
             for q in ox.parse(path=str(f), format=fmt):
                 g = q.graph_name
-                if isinstance(g, ox.DefaultGraph) or (isinstance(g, ox.NamedNode)
-                                                      and g.value == str(DATA_GRAPH)):
+                if isinstance(g, ox.DefaultGraph) or (
+                    isinstance(g, ox.NamedNode) and g.value == str(DATA_GRAPH)
+                ):
                     yield q.triple
                 else:
                     refused = g.value if isinstance(g, ox.NamedNode) else f"_:{g.value}"
@@ -652,8 +698,13 @@ def _write_default_graph(f: Path, out: Path) -> None:
                 ds.parse(str(f), format=_rdflib_format(f))
         except Exception as exc:  # rdflib's parsers raise many types
             line = getattr(exc, "lines", None)
-            raise DataError([Problem(str(f), line + 1 if isinstance(line, int) else None, None,
-                                     " ".join(str(exc).split()))]) from None
+            raise DataError(
+                [
+                    Problem(
+                        str(f), line + 1 if isinstance(line, int) else None, None, " ".join(str(exc).split())
+                    )
+                ]
+            ) from None
         plain = Graph()
         for g in ds.graphs():
             if g.identifier in (DATASET_DEFAULT_GRAPH_ID, DATA_GRAPH):
@@ -665,13 +716,21 @@ def _write_default_graph(f: Path, out: Path) -> None:
         if refused is None:
             plain.serialize(str(out), format="nt", encoding="utf-8")
     if refused is not None:
-        raise DataError([Problem(str(f), _first_line_naming(f, refused), "graph",
-                                 f"named graph <{refused}> is not loaded: the store holds one "
-                                 f"graph; put the triples in the default graph (or in "
-                                 f"<{DATA_GRAPH}>, as dealgraph export trig does)"
-                                 if refused != f"{DATA_GRAPH[:-4]}ontology" else
-                                 f"named graph <{refused}> holds the ontology, which is not "
-                                 "data: export without --with-ontology")])
+        raise DataError(
+            [
+                Problem(
+                    str(f),
+                    _first_line_naming(f, refused),
+                    "graph",
+                    f"named graph <{refused}> is not loaded: the store holds one "
+                    f"graph; put the triples in the default graph (or in "
+                    f"<{DATA_GRAPH}>, as dealgraph export trig does)"
+                    if refused != f"{DATA_GRAPH[:-4]}ontology"
+                    else f"named graph <{refused}> holds the ontology, which is not "
+                    "data: export without --with-ontology",
+                )
+            ]
+        )
 
 
 def _uchar(iri: str, hexes: str) -> str:
@@ -681,13 +740,16 @@ def _uchar(iri: str, hexes: str) -> str:
 
 def _first_line_naming(f: Path, iri: str) -> int | None:
     """The first line of ``f`` naming ``iri`` in full or as a prefixed name (a streaming scan)."""
-    forms = [f"<{iri}>", iri if iri.startswith("_:") else None,
-             *(f"<{_uchar(iri, hexes)}>" for hexes in ("{:04X}", "{:04x}"))]
+    forms = [
+        f"<{iri}>",
+        iri if iri.startswith("_:") else None,
+        *(f"<{_uchar(iri, hexes)}>" for hexes in ("{:04X}", "{:04x}")),
+    ]
     with open(f, encoding="utf-8", errors="replace") as fh:
         for n, line in enumerate(fh, 1):
             m = re.match(r"\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", line, re.I)
             if m and iri.startswith(m.group(2)) and len(iri) > len(m.group(2)):
-                local = iri[len(m.group(2)):]
+                local = iri[len(m.group(2)) :]
                 escaped = re.sub(r"([~.!$&'()*+,;=/?#@%-])", r"\\\1", local)  # graph\/data
                 forms += [f"{m.group(1)}:{local}", f"{m.group(1)}:{escaped}"]
             if any(form and form in line for form in forms):
@@ -730,9 +792,12 @@ def _open_memory(spec: str) -> MemoryStore:
 # the built-in stores: the registry takes PLUGINS (they are also the entry points of the
 # group dealgraph.stores in pyproject.toml)
 MEMORY = StorePlugin("memory", _open_memory, help="default")
-OXIGRAPH = StorePlugin("oxigraph", _open_oxigraph, usage="oxigraph:PATH",
-                       help="persistent, on disk")
-REMOTE = StorePlugin("http", RemoteStore, usage="http://HOST:PORT[/PATH][#LAYOUT]",
-                     help="a SPARQL server; LAYOUT is " + ", ".join(list(LAYOUTS)[:-1])
-                     + f" or {list(LAYOUTS)[-1]}", aliases=("https",))
+OXIGRAPH = StorePlugin("oxigraph", _open_oxigraph, usage="oxigraph:PATH", help="persistent, on disk")
+REMOTE = StorePlugin(
+    "http",
+    RemoteStore,
+    usage="http://HOST:PORT[/PATH][#LAYOUT]",
+    help="a SPARQL server; LAYOUT is " + ", ".join(list(LAYOUTS)[:-1]) + f" or {list(LAYOUTS)[-1]}",
+    aliases=("https",),
+)
 PLUGINS = (MEMORY, OXIGRAPH, REMOTE)

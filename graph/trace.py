@@ -72,9 +72,21 @@ def trace(
         seen |= nxt
         frontier = nxt
     reached = {
-        n: {"entity": n, "group": groups.get(n, n), "hop": first_hop.get(n, 0),
-            "money": tally(fs), "deal_ids": [f.id for f in fs]}
+        n: {
+            "entity": n,
+            "group": groups.get(n, n),
+            "hop": first_hop.get(n, 0),
+            "money": tally(fs),
+            "deal_ids": [f.id for f in fs],
+        }
         for n, fs in sorted(arriving.items())
     }
-    return Trace(entity=entity, start=sorted(start), direction=direction, depth=depth,
-                 as_of=None if as_of is None else str(as_of), hops=hops, reached=reached)
+    return Trace(
+        entity=entity,
+        start=sorted(start),
+        direction=direction,
+        depth=depth,
+        as_of=None if as_of is None else str(as_of),
+        hops=hops,
+        reached=reached,
+    )

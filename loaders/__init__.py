@@ -21,8 +21,15 @@ from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_fil
 from dealgraph.loaders.yaml_loader import read_yaml_dataset
 from dealgraph.ontology.errors import DataError, Problem
 
-__all__ = ["LoadedData", "load_directory", "load_files", "write_ntriples", "file_origins",
-           "DataError", "Problem"]
+__all__ = [
+    "LoadedData",
+    "load_directory",
+    "load_files",
+    "write_ntriples",
+    "file_origins",
+    "DataError",
+    "Problem",
+]
 
 
 def load_files(paths: list[str | Path], known_entities: set[str] | None = None) -> LoadedData:
@@ -40,8 +47,9 @@ def load_files(paths: list[str | Path], known_entities: set[str] | None = None) 
     return data
 
 
-def write_ntriples(paths: list[str | Path], out, known_entities: set[str] | None = None
-                   ) -> dict[str, tuple[str, int | None]]:
+def write_ntriples(
+    paths: list[str | Path], out, known_entities: set[str] | None = None
+) -> dict[str, tuple[str, int | None]]:
     """Like :func:`load_files`, but write the RDF to the text file ``out`` as N-Triples.
 
     The fast path for big YAML/CSV batches into a store with a bulk loader: records are
@@ -87,8 +95,9 @@ class _Origins(dict):
         segments = [s for s in re.split(r"[^\x21-\x7e]|[\\/#<>]", str(key)) if len(s) >= 4]
         for part in segments[-1:] + sorted(segments, key=len, reverse=True)[:2]:
             for f in self._files:
-                line = self._search(f, lambda lines, part=part: next(
-                    (n for n, x in enumerate(lines, 1) if part in x), None))
+                line = self._search(
+                    f, lambda lines, part=part: next((n for n, x in enumerate(lines, 1) if part in x), None)
+                )
                 if line is not None:
                     return str(f), line
         return default
@@ -138,9 +147,18 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
         elif not p.exists():
             raise DataError([Problem(str(p), None, None, "file not found")])
         else:
-            raise DataError([Problem(str(p), None, None, "unsupported file type "
-                                     "(expected a directory, .yaml, .csv, .ttl, .nt, .nq, .trig "
-                                     "or .jsonld)")])
+            raise DataError(
+                [
+                    Problem(
+                        str(p),
+                        None,
+                        None,
+                        "unsupported file type "
+                        "(expected a directory, .yaml, .csv, .ttl, .nt, .nq, .trig "
+                        "or .jsonld)",
+                    )
+                ]
+            )
     # RDF files may declare entities that YAML/CSV records refer to.
     extra = [read_rdf_file(f) for f in rdf_parts]
     for g in extra:
@@ -160,5 +178,3 @@ def _entity_ids(g) -> set[str]:
 
     prefix = f"{ID}entity/"
     return {local_id(s) for s in g.subjects(RDFS.label, None) if str(s).startswith(prefix)}
-
-

@@ -38,13 +38,38 @@ __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
 
 ENTITY_COLUMNS = ("id", "type", "name", "aliases", "roles", "subsidiary_of", "description")
 DEAL_COLUMNS = (
-    "id", "kind", "payer", "payee", "status", "date", "amount", "currency", "bound", "rate",
-    "term", "part_of", "document", "title", "publisher", "published", "quote",
+    "id",
+    "kind",
+    "payer",
+    "payee",
+    "status",
+    "date",
+    "amount",
+    "currency",
+    "bound",
+    "rate",
+    "term",
+    "part_of",
+    "document",
+    "title",
+    "publisher",
+    "published",
+    "quote",
 )
-_AMOUNT_FIELDS = {"value": "amount", "currency": "currency", "bound": "bound", "rate": "rate",
-                  "term": "term", "quote": "quote"}
-_SOURCE_FIELDS = {"document": "document", "title": "title", "publisher": "publisher",
-                  "published": "published"}
+_AMOUNT_FIELDS = {
+    "value": "amount",
+    "currency": "currency",
+    "bound": "bound",
+    "rate": "rate",
+    "term": "term",
+    "quote": "quote",
+}
+_SOURCE_FIELDS = {
+    "document": "document",
+    "title": "title",
+    "publisher": "publisher",
+    "published": "published",
+}
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -58,8 +83,7 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             rows.append((last + 1, row))
             last = reader.line_num
     except csv.Error as exc:  # a field over the size limit, ...
-        raise DataError([Problem(str(path), last + 1, None,
-                                 f"cannot read CSV: {exc}")]) from None
+        raise DataError([Problem(str(path), last + 1, None, f"cannot read CSV: {exc}")]) from None
     return header, rows
 
 
@@ -78,13 +102,23 @@ def read_csv_file(path: str | Path, ds: Dataset) -> None:
     elif {"type", "name"} <= cols:
         allowed, reader = ENTITY_COLUMNS, _read_entities
     else:
-        raise DataError([Problem(name, 1, None, "CSV header names neither entities "
-                                 "(id,type,name,...) nor deals (id,kind,payer,payee,...)")])
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    1,
+                    None,
+                    "CSV header names neither entities "
+                    "(id,type,name,...) nor deals (id,kind,payer,payee,...)",
+                )
+            ]
+        )
     unknown = [c for c in header if c not in allowed]
     if unknown:
         close = ", ".join(repr(c) for c in unknown)
-        raise DataError([Problem(name, 1, unknown[0],
-                                 f"unknown column(s) {close}; allowed: {', '.join(allowed)}")])
+        raise DataError(
+            [Problem(name, 1, unknown[0], f"unknown column(s) {close}; allowed: {', '.join(allowed)}")]
+        )
     reader(name, rows, ds)
 
 
@@ -121,10 +155,19 @@ def _read_deals(name: str, rows, ds: Dataset) -> None:
         for line, row in doc_rows:
             for k, c in _SOURCE_FIELDS.items():
                 if c in row and row[c] != source.get(k):
-                    ds.problems.append(Problem(name, line, c, f"{c} {row[c]!r} differs from "
-                                               f"{source.get(k)!r} on line {first_line}"))
-            deal = {k: row[k] for k in ("id", "kind", "payer", "payee", "status", "date",
-                                         "term", "part_of") if k in row}
+                    ds.problems.append(
+                        Problem(
+                            name,
+                            line,
+                            c,
+                            f"{c} {row[c]!r} differs from {source.get(k)!r} on line {first_line}",
+                        )
+                    )
+            deal = {
+                k: row[k]
+                for k in ("id", "kind", "payer", "payee", "status", "date", "term", "part_of")
+                if k in row
+            }
             if "quote" in row:
                 deal["evidence"] = [{"quote": row["quote"]}]
             if "amount" in row:

@@ -97,8 +97,9 @@ class Dataset:
         if ent.id in self.entities:
             first = self.entities[ent.id]
             self.problems.append(
-                item.problem(("id",), f"duplicate entity id {ent.id!r} "
-                             f"(first defined at {first.file}:{first.line})")
+                item.problem(
+                    ("id",), f"duplicate entity id {ent.id!r} (first defined at {first.file}:{first.line})"
+                )
             )
             return
         self.entities[ent.id] = item
@@ -108,8 +109,14 @@ class Dataset:
         doc = sf.source.document
         if doc in self.sources:
             first = self.sources[doc]
-            self.problems.append(Problem(file, locate(("source", "document"))[0], "source.document",
-                                         f"document {doc!r} is already described by {first.file}"))
+            self.problems.append(
+                Problem(
+                    file,
+                    locate(("source", "document"))[0],
+                    "source.document",
+                    f"document {doc!r} is already described by {first.file}",
+                )
+            )
             return
         self.sources[doc] = Located(sf.source, file, lambda t: locate(("source", *t)), doc)
 
@@ -122,8 +129,11 @@ class Dataset:
             item = Located(obs, file, sub(("observations", i)), doc)
             if obs.id in self.observations:
                 first = self.observations[obs.id]
-                self.problems.append(item.problem(("id",), f"duplicate observation id {obs.id!r} "
-                                                  f"(first at {first.file}:{first.line})"))
+                self.problems.append(
+                    item.problem(
+                        ("id",), f"duplicate observation id {obs.id!r} (first at {first.file}:{first.line})"
+                    )
+                )
                 continue
             self.observations[obs.id] = item
         for i, rel in enumerate(sf.relationships):
@@ -143,8 +153,7 @@ class Dataset:
 
     def _check_deal_merges(self) -> list[Problem]:
         out = []
-        scalar = ("kind", "payer", "payee", "status", "date", "start", "end", "term", "part_of",
-                  "capacity")
+        scalar = ("kind", "payer", "payee", "status", "date", "start", "end", "term", "part_of", "capacity")
         for mentions in self.deals.values():
             first = mentions[0]
             for other in mentions[1:]:
@@ -152,10 +161,13 @@ class Dataset:
                     a, b = getattr(first.record, name), getattr(other.record, name)
                     if name in ("kind", "payer", "payee") or (a is not None and b is not None):
                         if _comparable(a) != _comparable(b):
-                            out.append(other.problem(
-                                (name,),
-                                f"deal {first.record.id!r}: {name} is {_show(b)} here but "
-                                f"{_show(a)} in {first.file}:{first.line}"))
+                            out.append(
+                                other.problem(
+                                    (name,),
+                                    f"deal {first.record.id!r}: {name} is {_show(b)} here but "
+                                    f"{_show(a)} in {first.file}:{first.line}",
+                                )
+                            )
         return out
 
     def _check_references(self) -> list[Problem]:
@@ -163,16 +175,22 @@ class Dataset:
         entity_ids = set(self.entities) | self.known_entities
         entity_types = {k: v.record.type for k, v in self.entities.items()}
 
-        def need(item: Located, tail: tuple, ref: str | None, what: str = "entity",
-                 types: tuple[str, ...] | None = None) -> None:
+        def need(
+            item: Located,
+            tail: tuple,
+            ref: str | None,
+            what: str = "entity",
+            types: tuple[str, ...] | None = None,
+        ) -> None:
             if ref is None:
                 return
             pool = entity_ids if what == "entity" else set(self.deals)
             if ref not in pool:
                 out.append(item.problem(tail, f"unknown {what} {ref!r}{suggest(ref, pool)}"))
             elif types and ref in entity_types and entity_types[ref] not in types:
-                out.append(item.problem(
-                    tail, f"{ref!r} is a {entity_types[ref]}, expected {' or '.join(types)}"))
+                out.append(
+                    item.problem(tail, f"{ref!r} is a {entity_types[ref]}, expected {' or '.join(types)}")
+                )
 
         for item in self.entities.values():
             need(item, ("subsidiary_of",), item.record.subsidiary_of, types=("organization",))
@@ -205,8 +223,9 @@ class Dataset:
             while node:
                 if node in seen:
                     item = self.entities[start]
-                    out.append(item.problem(("subsidiary_of",),
-                                            f"subsidiary_of forms a cycle through {node!r}"))
+                    out.append(
+                        item.problem(("subsidiary_of",), f"subsidiary_of forms a cycle through {node!r}")
+                    )
                     break
                 seen.add(node)
                 node = parents.get(node)

@@ -62,8 +62,7 @@ def _plain_text(v: str) -> str:
     return v
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
-                 AfterValidator(_plain_text)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)]
 
 # A document's file name becomes part of its source's IRI: only characters an IRI path
 # segment holds as they are.
@@ -72,9 +71,11 @@ _DOCUMENT = re.compile(r"(?=.*\w)[\w.~!$&'()*+,;=:@-]+")
 
 def _document(v: str) -> str:
     if not _DOCUMENT.fullmatch(v):
-        raise ValueError(f"{v[:80]!r} is not a usable document name: a file name of letters, "
-                         "digits and . _ - ~ ! $ & ' ( ) * + , ; = : @ (no spaces, slashes or "
-                         "other characters an IRI cannot hold)")
+        raise ValueError(
+            f"{v[:80]!r} is not a usable document name: a file name of letters, "
+            "digits and . _ - ~ ! $ & ' ( ) * + , ; = : @ (no spaces, slashes or "
+            "other characters an IRI cannot hold)"
+        )
     return v
 
 
@@ -101,8 +102,10 @@ MAX_FIGURE = Decimal(10) ** 15
 def _figure(v: Decimal) -> Decimal:
     if abs(v) > MAX_FIGURE:
         shown = f"{v:.3E}" if abs(v) >= Decimal("1E+20") else str(v)
-        raise ValueError(f"{shown} is above the ceiling of 10^15 (1,000 trillion) for a figure "
-                         "(money is in base units: dollars, not billions)")
+        raise ValueError(
+            f"{shown} is above the ceiling of 10^15 (1,000 trillion) for a figure "
+            "(money is in base units: dollars, not billions)"
+        )
     return v
 
 
@@ -111,30 +114,72 @@ Figure = Annotated[Decimal, AfterValidator(_figure)]
 
 EntityType = Literal["organization", "chip", "facility", "platform", "product", "place"]
 Role = Literal[
-    "investor", "ai-lab", "cloud-provider", "chip-designer", "foundry", "compute-provider",
+    "investor",
+    "ai-lab",
+    "cloud-provider",
+    "chip-designer",
+    "foundry",
+    "compute-provider",
     "data-center-operator",
 ]
 DealKind = Literal[
-    "equity-investment", "compute-commitment", "chip-supply", "distribution-rights",
-    "acquisition", "revenue-share", "partnership", "aggregate",
+    "equity-investment",
+    "compute-commitment",
+    "chip-supply",
+    "distribution-rights",
+    "acquisition",
+    "revenue-share",
+    "partnership",
+    "aggregate",
 ]
 DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
 Bound = Literal["exact", "about", "at-least", "up-to"]
 Rate = Literal["per-hour", "per-month", "per-year"]
 Metric = Literal[
-    "annualized-revenue", "revenue", "revenue-growth", "operating-profit", "operating-margin",
-    "net-loss", "expenses", "valuation", "compute-capacity", "compute-margin", "compute-spend",
-    "capex", "users", "customers", "employees", "compensation", "market-share",
-    "revenue-per-user", "chip-count", "chip-performance", "process-node", "price",
-    "price-performance", "facility-cost", "site-area", "share-price-change", "benchmark-score",
-    "total-commitments", "total-investment",
+    "annualized-revenue",
+    "revenue",
+    "revenue-growth",
+    "operating-profit",
+    "operating-margin",
+    "net-loss",
+    "expenses",
+    "valuation",
+    "compute-capacity",
+    "compute-margin",
+    "compute-spend",
+    "capex",
+    "users",
+    "customers",
+    "employees",
+    "compensation",
+    "market-share",
+    "revenue-per-user",
+    "chip-count",
+    "chip-performance",
+    "process-node",
+    "price",
+    "price-performance",
+    "facility-cost",
+    "site-area",
+    "share-price-change",
+    "benchmark-score",
+    "total-commitments",
+    "total-investment",
 ]
-Unit = Literal[
-    "USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"
-]
+Unit = Literal["USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"]
 RelationshipKind = Literal[
-    "subsidiary-of", "competes-with", "distributes", "offers", "operates", "tenant-of",
-    "designs", "manufactures", "uses-chip", "supplies", "located-in", "partner-of",
+    "subsidiary-of",
+    "competes-with",
+    "distributes",
+    "offers",
+    "operates",
+    "tenant-of",
+    "designs",
+    "manufactures",
+    "uses-chip",
+    "supplies",
+    "located-in",
+    "partner-of",
 ]
 
 

@@ -96,8 +96,9 @@ def _nt_object(o) -> str:
     """
     if not isinstance(o, Literal):
         return o.n3()
-    text = ('"' + str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r") + '"')
+    text = (
+        '"' + str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    )
     if o.language:
         return f"{text}@{o.language}"
     return f"{text}^^<{o.datatype}>" if o.datatype else text
@@ -113,8 +114,9 @@ class _Builder:
     def origin(self, node: URIRef, item: Located) -> None:
         self.origins.setdefault(str(node), (item.file, item.line))
 
-    def evidence(self, node: URIRef, document: str, ev: Evidence | str,
-                 where: tuple[str, int | None] | None = None) -> None:
+    def evidence(
+        self, node: URIRef, document: str, ev: Evidence | str, where: tuple[str, int | None] | None = None
+    ) -> None:
         quote = ev if isinstance(ev, str) else ev.quote
         e = evidence_iri(document, quote)
         g = self.g
@@ -172,8 +174,14 @@ class _Builder:
         if e.subsidiary_of:
             g.add((node, DG.subsidiaryOf, entity_iri(e.subsidiary_of)))
 
-    def quantity(self, deal_node: URIRef, document: str, q: Amount | Capacity, kind: str,
-                 where: tuple[str, int | None] | None = None) -> URIRef:
+    def quantity(
+        self,
+        deal_node: URIRef,
+        document: str,
+        q: Amount | Capacity,
+        kind: str,
+        where: tuple[str, int | None] | None = None,
+    ) -> URIRef:
         node = URIRef(f"{deal_node}/{kind}-{_hash(document, q.value, q.upper, q.bound, q.quote)}")
         g = self.g
         g.add((node, RDF.type, DG.MonetaryAmount if kind == "amount" else DG.Quantity))
@@ -263,8 +271,7 @@ class _Builder:
         if o.basis:
             g.add((node, DG.basis, term_iri(o.basis)))
         g.add((node, DG.forecast, Literal(o.forecast)))
-        for prop, val in (("segment", o.segment), ("attributedTo", o.attributed_to),
-                          ("note", o.note)):
+        for prop, val in (("segment", o.segment), ("attributedTo", o.attributed_to), ("note", o.note)):
             if val:
                 g.add((node, DG[prop], Literal(val)))
         for i, ev in enumerate(o.evidence):
@@ -285,8 +292,7 @@ class _Builder:
             if item.record.note:
                 g.add((node, DG.note, Literal(item.record.note)))
             for i, ev in enumerate(item.record.evidence):
-                self.evidence(node, item.document, ev,
-                              (item.file, item.locate(("evidence", i))[0]))
+                self.evidence(node, item.document, ev, (item.file, item.locate(("evidence", i))[0]))
 
 
 def build_graph(ds: Dataset) -> LoadedData:
@@ -304,5 +310,3 @@ def build_ntriples(ds: Dataset, fh) -> dict[str, tuple[str, int | None]]:
     builder = _Builder(ds, sink=NTriplesSink(fh))
     builder.build()
     return builder.origins
-
-

@@ -54,13 +54,26 @@ from dealgraph.loaders.text import line_at, read_text
 from dealgraph.ontology.errors import DataError, Problem
 from dealgraph.ontology.namespace import ID, bind_prefixes
 
-__all__ = ["RDF_SUFFIXES", "DATA_GRAPH", "FetchRefused", "read_rdf_file", "rdf_format",
-           "no_fetching", "graph_line", "line_naming"]
+__all__ = [
+    "RDF_SUFFIXES",
+    "DATA_GRAPH",
+    "FetchRefused",
+    "read_rdf_file",
+    "rdf_format",
+    "no_fetching",
+    "graph_line",
+    "line_naming",
+]
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
-                ".jsonld": "json-ld", ".json-ld": "json-ld"}
-_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
-          "json-ld": "JSON-LD"}
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json-ld": "json-ld",
+}
+_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG", "json-ld": "JSON-LD"}
 
 #: The one named graph that loads (into the store's default graph): the graph that
 #: ``dealgraph export trig`` puts the data in. Every other named graph is refused.
@@ -79,8 +92,9 @@ def rdf_format(path: Path) -> str:
     try:
         return RDF_SUFFIXES[Path(path).suffix]
     except KeyError:
-        raise DataError([Problem(str(path), None, None,
-                                 "not an RDF file (.ttl, .nt, .nq, .trig, .jsonld)")]) from None
+        raise DataError(
+            [Problem(str(path), None, None, "not an RDF file (.ttl, .nt, .nq, .trig, .jsonld)")]
+        ) from None
 
 
 def read_rdf_file(path: str | Path) -> Graph:
@@ -101,8 +115,9 @@ def read_rdf_file(path: str | Path) -> Graph:
     except FetchRefused as exc:
         raise DataError([Problem(name, None, None, str(exc))]) from None
     except RecursionError:
-        raise DataError([Problem(name, _deepest_line(text), None,
-                                 f"{_NAMES[fmt]} nested too deeply")]) from None
+        raise DataError(
+            [Problem(name, _deepest_line(text), None, f"{_NAMES[fmt]} nested too deeply")]
+        ) from None
     except Exception as exc:  # rdflib raises many parser-specific types
         line = _line_from_message(str(exc))
         if line is None and isinstance(getattr(exc, "lines", None), int):
@@ -131,19 +146,32 @@ def _check_iris(g: Graph, name: str, text: str) -> None:
     for triple in g:
         for term in triple:
             if isinstance(term, Literal) and _SURROGATE.search(term):
-                raise DataError([Problem(name, _surrogate_line(text), None,
-                                         f"literal {str(term)[:60]!r} holds a lone surrogate "
-                                         "(not Unicode text)")])
-            iri = (str(term) if isinstance(term, URIRef)
-                   else str(term.datatype) if isinstance(term, Literal) and term.datatype
-                   else None)
+                raise DataError(
+                    [
+                        Problem(
+                            name,
+                            _surrogate_line(text),
+                            None,
+                            f"literal {str(term)[:60]!r} holds a lone surrogate (not Unicode text)",
+                        )
+                    ]
+                )
+            iri = (
+                str(term)
+                if isinstance(term, URIRef)
+                else str(term.datatype)
+                if isinstance(term, Literal) and term.datatype
+                else None
+            )
             if iri is None or iri in seen:
                 continue
             seen.add(iri)
             why = None
             if iri.startswith(_BASE):
-                why = (f"relative IRI <{iri[len(_BASE):]}> (a data file has no base to "
-                       "resolve it against: write absolute IRIs)")
+                why = (
+                    f"relative IRI <{iri[len(_BASE) :]}> (a data file has no base to "
+                    "resolve it against: write absolute IRIs)"
+                )
             elif check is not None:
                 try:
                     check(iri)
@@ -153,8 +181,7 @@ def _check_iris(g: Graph, name: str, text: str) -> None:
                 why = "not an absolute IRI"
             if why is not None:
                 line = graph_line(text, iri) or _line_with_part(text, shown_iri(iri))
-                raise DataError([Problem(name, line, None,
-                                         f"{shown_iri(iri)!r} is not an IRI: {why}")])
+                raise DataError([Problem(name, line, None, f"{shown_iri(iri)!r} is not an IRI: {why}")])
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -162,7 +189,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def shown_iri(iri: str) -> str:
     """An IRI as the file wrote it (relative ones without the stand-in base)."""
-    return iri[len(_BASE):] if iri.startswith(_BASE) else iri
+    return iri[len(_BASE) :] if iri.startswith(_BASE) else iri
 
 
 def _line_with_part(text: str, iri: str) -> int | None:
@@ -194,8 +221,7 @@ def _one_graph(ds: Dataset, name: str, text: str) -> Graph:
         if g.identifier == DATASET_DEFAULT_GRAPH_ID or not len(g):
             continue
         if iri != DATA_GRAPH:
-            raise DataError([Problem(name, graph_line(text, iri), "graph",
-                                     named_graph_message(iri))])
+            raise DataError([Problem(name, graph_line(text, iri), "graph", named_graph_message(iri))])
         for t in g:
             default.add(t)
         ds.remove_graph(g)
@@ -206,10 +232,11 @@ def _one_graph(ds: Dataset, name: str, text: str) -> Graph:
 def named_graph_message(iri: str) -> str:
     """Why a named graph is refused (shared with the stores' bulk path)."""
     if iri == _ONTOLOGY_GRAPH:
-        return (f"named graph <{iri}> holds the ontology, which is not data: "
-                "export without --with-ontology")
-    return (f"named graph <{iri}> is not loaded: the store holds one graph; put the triples "
-            f"in the default graph (or in <{DATA_GRAPH}>, as dealgraph export trig does)")
+        return f"named graph <{iri}> holds the ontology, which is not data: export without --with-ontology"
+    return (
+        f"named graph <{iri}> is not loaded: the store holds one graph; put the triples "
+        f"in the default graph (or in <{DATA_GRAPH}>, as dealgraph export trig does)"
+    )
 
 
 _PREFIX = re.compile(r"(?i)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>")
@@ -223,18 +250,23 @@ def graph_line(text: str, iri: str) -> int | None:
 def line_naming(lines: Iterable[str], iri: str) -> int | None:
     """The number of the first of ``lines`` naming ``iri`` as ``<iri>``, ``"iri"`` (JSON-LD)
     or a prefixed name declared before it (Turtle, TriG); the lines may be a file."""
-    iris = [iri, iri[len(_BASE):]] if iri.startswith(_BASE) else [iri]  # as written
-    iris += [re.sub(r"[^\x21-\x7e]", lambda m, h=h: "\\u" + h.format(ord(m.group())), i)
-             for i in list(iris) for h in ("{:04X}", "{:04x}")]  # with \\uXXXX escapes
+    iris = [iri, iri[len(_BASE) :]] if iri.startswith(_BASE) else [iri]  # as written
+    iris += [
+        re.sub(r"[^\x21-\x7e]", lambda m, h=h: "\\u" + h.format(ord(m.group())), i)
+        for i in list(iris)
+        for h in ("{:04X}", "{:04x}")
+    ]  # with \\uXXXX escapes
     forms = [f for i in iris for f in (f"<{i}>", json.dumps(i))]
     names: list[re.Pattern] = []
     for n, line in enumerate(lines, 1):
         m = _PREFIX.match(line)
         for i in iris:
             if m and i.startswith(m.group(2)) and len(i) > len(m.group(2)):
-                local = i[len(m.group(2)):]
-                names += [re.compile(r"(?<![\w.:-])" + re.escape(f"{m.group(1)}:{name}")
-                                     + r"(?![\w.:%\\-])") for name in (local, _escaped(local))]
+                local = i[len(m.group(2)) :]
+                names += [
+                    re.compile(r"(?<![\w.:-])" + re.escape(f"{m.group(1)}:{name}") + r"(?![\w.:%\\-])")
+                    for name in (local, _escaped(local))
+                ]
         if any(f in line for f in forms) or any(p.search(line) for p in names):
             return n
     return None
@@ -280,13 +312,21 @@ class FetchRefused(PermissionError):
     """Reading a data file tried to reach the network or another file."""
 
 
-_READING: contextvars.ContextVar[str | None] = contextvars.ContextVar("dealgraph_reading",
-                                                                      default=None)
-_NETWORK = {"urllib.Request", "http.client.connect", "socket.connect", "socket.getaddrinfo",
-            "socket.gethostbyname", "ftplib.connect", "smtplib.connect"}
+_READING: contextvars.ContextVar[str | None] = contextvars.ContextVar("dealgraph_reading", default=None)
+_NETWORK = {
+    "urllib.Request",
+    "http.client.connect",
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "ftplib.connect",
+    "smtplib.connect",
+}
 # files a parse may open: Python's own (imports, warnings reading source lines)
-_LIBRARY = tuple({os.path.realpath(p).rstrip(os.sep) + os.sep
-                  for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)} - {os.sep})
+_LIBRARY = tuple(
+    {os.path.realpath(p).rstrip(os.sep) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    - {os.sep}
+)
 _CODE = (".py", ".pyc", ".so", ".pyd")
 
 
@@ -295,15 +335,19 @@ def _audit(event: str, args: tuple) -> None:
     if reading is None:
         return
     if event in _NETWORK:
-        raise FetchRefused(f"reading {reading} tried to reach {args[0]!r}: data files never "
-                           "fetch anything (write JSON-LD contexts inline)")
+        raise FetchRefused(
+            f"reading {reading} tried to reach {args[0]!r}: data files never "
+            "fetch anything (write JSON-LD contexts inline)"
+        )
     if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
         opened = os.fsdecode(args[0])
         real = os.path.realpath(opened)
         if real == reading or opened.endswith(_CODE) or real.startswith(_LIBRARY):
             return
-        raise FetchRefused(f"reading {reading} tried to open {opened!r}: data files never "
-                           "read other files (write JSON-LD contexts inline)")
+        raise FetchRefused(
+            f"reading {reading} tried to open {opened!r}: data files never "
+            "read other files (write JSON-LD contexts inline)"
+        )
 
 
 sys.addaudithook(_audit)  # once per process; it does nothing outside no_fetching()
@@ -367,20 +411,29 @@ def _decode_json_ld(text: str, name: str) -> Any:
     """Decode JSON-LD text and refuse contexts by reference, ``@import``, odd numbers."""
     deep = _deepest_line(text)
     if deep is not None:
-        raise DataError([Problem(name, deep, None,
-                                 f"JSON nested more than {_MAX_DEPTH} levels deep")])
+        raise DataError([Problem(name, deep, None, f"JSON nested more than {_MAX_DEPTH} levels deep")])
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_float=_float, parse_int=_int,
-                          parse_constant=_constant)
+        data = json.loads(
+            text, object_pairs_hook=_pairs, parse_float=_float, parse_int=_int, parse_constant=_constant
+        )
     except json.JSONDecodeError as exc:
-        raise DataError([Problem(name, exc.lineno, None,
-                                 f"JSON-LD syntax: {exc.msg} (column {exc.colno})")]) from None
+        raise DataError(
+            [Problem(name, exc.lineno, None, f"JSON-LD syntax: {exc.msg} (column {exc.colno})")]
+        ) from None
     except _BadNumber as exc:
-        raise DataError([Problem(name, _token_line(text, exc.token), None,
-                                 f"number {exc.token[:40]!r} is not a finite number Python "
-                                 "can hold")]) from None
-    problems = [Problem(name, _line_of_path(text, path), _field(path), msg)
-                for path, msg in _from_elsewhere(data)]
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    _token_line(text, exc.token),
+                    None,
+                    f"number {exc.token[:40]!r} is not a finite number Python can hold",
+                )
+            ]
+        ) from None
+    problems = [
+        Problem(name, _line_of_path(text, path), _field(path), msg) for path, msg in _from_elsewhere(data)
+    ]
     if problems:
         raise DataError(problems)
     return data
@@ -400,15 +453,19 @@ def _from_elsewhere(data: Any) -> Iterator[tuple[tuple, str]]:
             yield (*path, key), f"key {key!r} appears twice in one object"
         for key, value in node.items():
             if key == "@import":
-                yield (*path, key), (f"@import of {value!r} is never fetched: write the "
-                                     "context inline")
+                yield (*path, key), (f"@import of {value!r} is never fetched: write the context inline")
             elif key == "@context":
                 refs = value if isinstance(value, list) else [value]
                 for i, ref in enumerate(refs):
                     if isinstance(ref, str):
                         where = (*path, key, i) if isinstance(value, list) else (*path, key)
-                        yield where, (f"remote @context {ref!r} is never fetched (nor any "
-                                      "URL, file or relative reference): write it inline")
+                        yield (
+                            where,
+                            (
+                                f"remote @context {ref!r} is never fetched (nor any "
+                                "URL, file or relative reference): write it inline"
+                            ),
+                        )
         stack.extend(((*path, k), v) for k, v in reversed(list(node.items())))
 
 

@@ -26,17 +26,23 @@ def read_text(path: str | Path) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise DataError([Problem(str(path), None, None,
-                                 f"cannot read: {exc.strerror or exc}")]) from None
+        raise DataError([Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError([Problem(str(path), line, None,
-                                 f"not UTF-8 text: byte {data[exc.start]:#04x} at column "
-                                 f"{exc.start - line_start + 1} (save the file as UTF-8)")]
-                        ) from None
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    None,
+                    f"not UTF-8 text: byte {data[exc.start]:#04x} at column "
+                    f"{exc.start - line_start + 1} (save the file as UTF-8)",
+                )
+            ]
+        ) from None
     return text.removeprefix("\ufeff")
 
 

@@ -50,8 +50,14 @@ def read_source_file(path: Path, ds: Dataset) -> None:
         return
     expected = Path(parsed.source.document).stem
     if Path(path).stem != expected:
-        ds.problems.append(Problem(name, line_of(doc, ("source", "document")), "source.document",
-                                   f"file should be named {expected}.yaml after its document"))
+        ds.problems.append(
+            Problem(
+                name,
+                line_of(doc, ("source", "document")),
+                "source.document",
+                f"file should be named {expected}.yaml after its document",
+            )
+        )
     ds.add_source_file(parsed, name, locate)
 
 

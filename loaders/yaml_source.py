@@ -53,12 +53,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable) or isinstance(key, (LineDict, LineList)):
             raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain value, not a list or mapping",
-                key_node.start_mark)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
             )
+        if key in result:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -102,12 +100,16 @@ def read_yaml_text(text: str, name: str) -> Any:
         raise DataError([Problem(name, line, None, f"YAML syntax: {what}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text.count("\n", 0, max(0, exc.position)) + 1
-        what = (f"character {chr(exc.character)!r} is not allowed in YAML"
-                if isinstance(exc.character, int) else exc.reason)
+        what = (
+            f"character {chr(exc.character)!r} is not allowed in YAML"
+            if isinstance(exc.character, int)
+            else exc.reason
+        )
         raise DataError([Problem(name, line, None, f"YAML syntax: {what}")]) from None
     except RecursionError:
-        raise DataError([Problem(name, _too_deep(text), None,
-                                 f"YAML nested more than {_MAX_DEPTH} levels deep")]) from None
+        raise DataError(
+            [Problem(name, _too_deep(text), None, f"YAML nested more than {_MAX_DEPTH} levels deep")]
+        ) from None
 
 
 _MAX_DEPTH = 100

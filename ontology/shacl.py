@@ -58,8 +58,11 @@ def validate(data: Graph) -> ValidationReport:
                 focus=str(report.value(result, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else None,
                 message=str(msg) if msg is not None else "violates a SHACL constraint",
-                value=(str(report.value(result, SH.value))
-                       if report.value(result, SH.value) is not None else None),
+                value=(
+                    str(report.value(result, SH.value))
+                    if report.value(result, SH.value) is not None
+                    else None
+                ),
             )
         )
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))

@@ -43,16 +43,12 @@ from rdflib.term import Identifier
 from dealgraph.ontology import ontology_graph, shapes_graph
 from dealgraph.ontology.shacl import ValidationReport, Violation
 
-__all__ = ["Check", "UnsupportedShape", "compile_checks", "validate_with_sparql",
-           "union_pattern"]
+__all__ = ["Check", "UnsupportedShape", "compile_checks", "validate_with_sparql", "union_pattern"]
 
 # what a property shape may say besides its constraints
-_ANNOTATIONS = {SH.path, SH.message, SH.name, SH.description, RDFS.comment, RDF.type,
-                SH.severity}
-_NODE_ANNOTATIONS = {SH.targetClass, SH.property, RDFS.comment, RDF.type, SH.message,
-                     RDFS.label}
-_SUPPORTED = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.flags,
-              SH.minLength}
+_ANNOTATIONS = {SH.path, SH.message, SH.name, SH.description, RDFS.comment, RDF.type, SH.severity}
+_NODE_ANNOTATIONS = {SH.targetClass, SH.property, RDFS.comment, RDF.type, SH.message, RDFS.label}
+_SUPPORTED = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.flags, SH.minLength}
 
 
 class UnsupportedShape(ValueError):
@@ -116,8 +112,17 @@ def compile_checks(staging_graph: str | None = None) -> list[Check]:
     return list(_compiled(staging_graph))
 
 
-def _add_check(checks: list[Check], node: str, path: str, own, component: str,
-               default: str, where: str, *, select: str = "?focus ?value") -> None:
+def _add_check(
+    checks: list[Check],
+    node: str,
+    path: str,
+    own,
+    component: str,
+    default: str,
+    where: str,
+    *,
+    select: str = "?focus ?value",
+) -> None:
     sparql = f"SELECT DISTINCT {select} WHERE {{ {where} }}"
     checks.append(Check(node, path, component, str(own) if own is not None else default, sparql))
 
@@ -135,16 +140,18 @@ def _compile(shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str]) -> l
         targets = [t for c in shapes.objects(node, SH.targetClass) for t in _subclasses(ont, c)]
         if not targets:
             raise UnsupportedShape(f"{node}: only sh:targetClass targets are compiled")
-        focus = (tp("?focus", "a", targets[0].n3()) if len(targets) == 1
-                 else f"{tp('?focus', 'a', '?target')} {_values('?target', targets)}")
+        focus = (
+            tp("?focus", "a", targets[0].n3())
+            if len(targets) == 1
+            else f"{tp('?focus', 'a', '?target')} {_values('?target', targets)}"
+        )
         for prop in shapes.objects(node, SH.property):
             path = shapes.value(prop, SH.path)
             if not isinstance(path, URIRef):
                 raise UnsupportedShape(f"{node}: only IRI paths are compiled")
             preds = set(shapes.predicates(prop, None)) - _ANNOTATIONS
             if preds - _SUPPORTED:
-                raise UnsupportedShape(f"{node} {path}: {sorted(map(str, preds - _SUPPORTED))} "
-                                       "not compiled")
+                raise UnsupportedShape(f"{node} {path}: {sorted(map(str, preds - _SUPPORTED))} not compiled")
             add = partial(_add_check, checks, str(node), str(path), shapes.value(prop, SH.message))
             p = path.n3()
             values = tp("?focus", p, "?value")
@@ -156,47 +163,70 @@ def _compile(shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str]) -> l
             lo = shapes.value(prop, SH.minCount)
             hi = shapes.value(prop, SH.maxCount)
             if lo is not None and int(lo) == 1:
-                add("minCount", f"needs a value for {path}",
-                    f"{focus} MINUS {{ {tp('?focus', p, '?any')} }}", select="?focus")
+                add(
+                    "minCount",
+                    f"needs a value for {path}",
+                    f"{focus} MINUS {{ {tp('?focus', p, '?any')} }}",
+                    select="?focus",
+                )
             elif lo is not None and int(lo) > 1:
-                add("minCount", f"needs at least {int(lo)} values for {path}",
+                add(
+                    "minCount",
+                    f"needs at least {int(lo)} values for {path}",
                     f"{{ SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {values} }} }} GROUP BY ?focus "
-                    f"HAVING (COUNT(DISTINCT ?value) < {int(lo)}) }}", select="?focus")
+                    f"HAVING (COUNT(DISTINCT ?value) < {int(lo)}) }}",
+                    select="?focus",
+                )
             if hi is not None:
                 # the values are distinct terms (sameTerm), as SHACL counts value nodes
-                add("maxCount", f"has more than {int(hi)} values for {path}",
+                add(
+                    "maxCount",
+                    f"has more than {int(hi)} values for {path}",
                     f"{{ SELECT ?focus WHERE {{ {values} }} GROUP BY ?focus "
-                    f"HAVING (COUNT(DISTINCT ?value) > {int(hi)}) }} {focus}", select="?focus")
+                    f"HAVING (COUNT(DISTINCT ?value) > {int(hi)}) }} {focus}",
+                    select="?focus",
+                )
             cls = shapes.value(prop, SH["class"])
             if cls is not None:
                 subs = _subclasses(ont, cls)
                 known = _individuals(ont, subs)
-                allowed = (f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))"
-                           if known else "")
-                add("class", f"values of {path} must be instances of {cls}",
-                    bad_values(f"MINUS {{ {tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}"
-                               f"{allowed}"))
+                allowed = f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))" if known else ""
+                add(
+                    "class",
+                    f"values of {path} must be instances of {cls}",
+                    bad_values(f"MINUS {{ {tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}{allowed}"),
+                )
             dt = shapes.value(prop, SH.datatype)
             if dt is not None:
-                add("datatype", f"values of {path} must be {dt} literals",
-                    bad_values(f"FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} "
-                               "|| lang(?value) != \"\")"))
+                add(
+                    "datatype",
+                    f"values of {path} must be {dt} literals",
+                    bad_values(
+                        f'FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} || lang(?value) != "")'
+                    ),
+                )
             pat = shapes.value(prop, SH.pattern)
             if pat is not None:
                 flags = shapes.value(prop, SH.flags)
                 fl = f", {_literal(str(flags))}" if flags is not None else ""
-                add("pattern", f"values of {path} must match {pat}",
-                    bad_values(f"FILTER (isBlank(?value) || "
-                               f"!REGEX(STR(?value), {_literal(str(pat))}{fl}))"))
+                add(
+                    "pattern",
+                    f"values of {path} must match {pat}",
+                    bad_values(f"FILTER (isBlank(?value) || !REGEX(STR(?value), {_literal(str(pat))}{fl}))"),
+                )
             ml = shapes.value(prop, SH.minLength)
             if ml is not None:
-                add("minLength", f"values of {path} must be at least {int(ml)} characters",
-                    bad_values(f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(ml)})"))
+                add(
+                    "minLength",
+                    f"values of {path} must be at least {int(ml)} characters",
+                    bad_values(f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(ml)})"),
+                )
     return checks
 
 
-def validate_with_sparql(run: Callable[[str], Iterable], *, staging_graph: str | None = None,
-                         workers: int = 1) -> ValidationReport:
+def validate_with_sparql(
+    run: Callable[[str], Iterable], *, staging_graph: str | None = None, workers: int = 1
+) -> ValidationReport:
     """Run every check through ``run`` (a function taking SPARQL, returning result rows).
 
     Rows are indexable by position (rdflib rows, pyoxigraph solutions, tuples). With
@@ -207,9 +237,15 @@ def validate_with_sparql(run: Callable[[str], Iterable], *, staging_graph: str |
 
     def answer(check: Check) -> list[Violation]:
         with_value = check.sparql.startswith("SELECT DISTINCT ?focus ?value")
-        return [Violation(focus=_text(row[0]), path=check.path, message=check.message,
-                          value=_text(row[1]) if with_value else None)
-                for row in run(check.sparql)]
+        return [
+            Violation(
+                focus=_text(row[0]),
+                path=check.path,
+                message=check.message,
+                value=_text(row[1]) if with_value else None,
+            )
+            for row in run(check.sparql)
+        ]
 
     if workers > 1:
         from concurrent.futures import ThreadPoolExecutor

@@ -135,8 +135,17 @@ _REVERSE: dict[str, str] = {}
 def token_of(iri: URIRef | str) -> str:
     """The kebab-case token of a vocabulary IRI (inverse of :func:`term_iri`/:func:`property_iri`)."""
     if not _REVERSE:
-        for group in (ENTITY_TYPES, ROLES, DEAL_KINDS, DEAL_STATUSES, BOUNDS, RATES, PRECISIONS,
-                      METRICS, BASES):
+        for group in (
+            ENTITY_TYPES,
+            ROLES,
+            DEAL_KINDS,
+            DEAL_STATUSES,
+            BOUNDS,
+            RATES,
+            PRECISIONS,
+            METRICS,
+            BASES,
+        ):
             for t in group:
                 _REVERSE[str(term_iri(t))] = t
         for t in RELATIONSHIP_KINDS:

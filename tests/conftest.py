@@ -34,9 +34,11 @@ class OxigraphServers:
             if not Path(OXIGRAPH).exists():
                 pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
             port = _free_port()
-            proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(self.root / name),
-                                     "--bind", f"127.0.0.1:{port}"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                [OXIGRAPH, "serve", "--location", str(self.root / name), "--bind", f"127.0.0.1:{port}"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             base = f"http://127.0.0.1:{port}"
             for _ in range(200):
                 try:
@@ -50,8 +52,12 @@ class OxigraphServers:
     def clear(self, name: str) -> str:
         """The server ``name``, emptied (every graph dropped)."""
         base = self.url(name)
-        req = urllib.request.Request(base + "/update", data=b"update=DROP%20ALL", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        req = urllib.request.Request(
+            base + "/update",
+            data=b"update=DROP%20ALL",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         urllib.request.urlopen(req, timeout=30).read()
         return base
 
@@ -130,12 +136,19 @@ def start_server(data_dir: Path | None = None, env: dict | None = None):
     import urllib.request
 
     port = _free_port()
-    args = [str(Path(sys.executable).parent / "dealgraph"), "serve", "--host", "127.0.0.1",
-            "--port", str(port)]
+    args = [
+        str(Path(sys.executable).parent / "dealgraph"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     if data_dir is not None:
         args += ["--data", str(data_dir)]
-    proc = subprocess.Popen(args, env=dict(os.environ, **(env or {})),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        args, env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

@@ -55,6 +55,5 @@ def test_readme_has_the_commands():
 
 
 def test_readme_python_api_block_runs():
-    block = next(b for b in re.findall(r"```python\n(.*?)```", README, flags=re.S)
-                 if "open_graph()" in b)
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README, flags=re.S) if "open_graph()" in b)
     exec(compile(block, "README.md", "exec"), {})

@@ -33,14 +33,18 @@ TIMEOUT = 120
 
 def _env() -> dict[str, str]:
     """The environment without anything that could point Python or dealgraph elsewhere."""
-    return {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH",
-                         "VIRTUAL_ENV") and not k.startswith("DEALGRAPH_")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "VIRTUAL_ENV")
+        and not k.startswith("DEALGRAPH_")
+    }
 
 
 def _run(args: list, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in args], cwd=cwd, env=env or _env(), text=True,
-                          capture_output=True, timeout=TIMEOUT)
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env or _env(), text=True, capture_output=True, timeout=TIMEOUT
+    )
 
 
 def _mapped_folders() -> dict[str, str]:
@@ -64,11 +68,27 @@ def wheel(tmp_path_factory) -> Path:
     """The wheel, built from a copy of the checkout (no build/ or egg-info left in it)."""
     work = tmp_path_factory.mktemp("wheel-build")
     src = work / "src"
-    top = {".git", ".venv", "venv", "build", "dist", ".hypothesis", ".pytest_cache",
-           ".ruff_cache", "artifacts", "node_modules"}
-    shutil.copytree(ROOT, src, ignore=lambda d, names: {
-        n for n in names if n == "__pycache__" or (Path(d) == ROOT and (
-            n in top or n.endswith(".egg-info")))})
+    top = {
+        ".git",
+        ".venv",
+        "venv",
+        "build",
+        "dist",
+        ".hypothesis",
+        ".pytest_cache",
+        ".ruff_cache",
+        "artifacts",
+        "node_modules",
+    }
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=lambda d, names: {
+            n
+            for n in names
+            if n == "__pycache__" or (Path(d) == ROOT and (n in top or n.endswith(".egg-info")))
+        },
+    )
     # What a later change might add: a subpackage, and an asset in a subfolder.
     (src / "api" / "wheelprobe").mkdir()
     (src / "api" / "wheelprobe" / "__init__.py").write_text("")
@@ -78,14 +98,22 @@ def wheel(tmp_path_factory) -> Path:
     # else pip takes it from the configured index or links, failing fast when unreachable.
     env = dict(_env(), PIP_RETRIES="0", PIP_DEFAULT_TIMEOUT="20")
     isolation = [] if _setuptools_major() < 77 else ["--no-build-isolation"]
-    r = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation,
-              "--wheel-dir", work / "dist", src], cwd=work, env=env)
+    r = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "--wheel-dir", work / "dist", src],
+        cwd=work,
+        env=env,
+    )
     if r.returncode != 0:
         out = r.stdout + r.stderr
-        if re.search(r"No matching distribution found for setuptools|Could not find a version "
-                     r"that satisfies the requirement setuptools", out):
-            pytest.skip("cannot build the wheel offline: no setuptools>=77 (the build backend) "
-                        "in the configured package index or find-links")
+        if re.search(
+            r"No matching distribution found for setuptools|Could not find a version "
+            r"that satisfies the requirement setuptools",
+            out,
+        ):
+            pytest.skip(
+                "cannot build the wheel offline: no setuptools>=77 (the build backend) "
+                "in the configured package index or find-links"
+            )
         pytest.fail(f"building the wheel failed:\n{out[-4000:]}")
     (whl,) = (work / "dist").glob("dealgraph-*.whl")
     return whl
@@ -99,16 +127,30 @@ def venv(wheel, tmp_path_factory) -> Path:
     r = _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=root)
     assert r.returncode == 0, r.stderr
     py = venv / "bin" / "python"
-    site = Path(_run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                     cwd=root).stdout.strip())
+    site = Path(
+        _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=root).stdout.strip()
+    )
     # This environment's site directories (and any it chains to), never the checkout itself.
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]} | {
-        p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")}
+        p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")
+    }
     (site / "_dealgraph_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
     # --ignore-installed: the test environment's own (editable) dealgraph is visible through
     # the .pth and must be neither taken as "already satisfied" nor uninstalled.
-    r = _run([py, "-m", "pip", "install", "--no-index", "--no-deps", "--ignore-installed",
-              "--disable-pip-version-check", wheel], cwd=root)
+    r = _run(
+        [
+            py,
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--no-deps",
+            "--ignore-installed",
+            "--disable-pip-version-check",
+            wheel,
+        ],
+        cwd=root,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     return venv
 
@@ -136,15 +178,20 @@ def test_wheel_ships_every_package_and_data_file(wheel):
         if target not in names:
             missing.append(rel)
     assert not missing, f"left out of the wheel: {missing}"
-    assert {"dealgraph/api/routers/__init__.py", "dealgraph/api/wheelprobe/__init__.py",
-            "dealgraph/graph/assets/probe-dir/probe.svg"} <= names
+    assert {
+        "dealgraph/api/routers/__init__.py",
+        "dealgraph/api/wheelprobe/__init__.py",
+        "dealgraph/graph/assets/probe-dir/probe.svg",
+    } <= names
     assert not any("__pycache__" in n for n in names)
 
 
 def test_installed_wheel_is_what_runs(venv, outside):
-    code = ("import dealgraph, dealgraph.api.main, dealgraph.cli.main, sys, json; "
-            "print(json.dumps({n: getattr(m, '__file__', None) for n, m in sys.modules.items() "
-            "if n == 'dealgraph' or n.startswith('dealgraph.')}))")
+    code = (
+        "import dealgraph, dealgraph.api.main, dealgraph.cli.main, sys, json; "
+        "print(json.dumps({n: getattr(m, '__file__', None) for n, m in sys.modules.items() "
+        "if n == 'dealgraph' or n.startswith('dealgraph.')}))"
+    )
     r = _run([venv / "bin" / "python", "-c", code], cwd=outside)
     assert r.returncode == 0, r.stderr
     files = json.loads(r.stdout)
@@ -181,9 +228,13 @@ def _get(url: str) -> tuple[int, bytes]:
 def test_serve(venv, outside):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([str(venv / "bin" / "dealgraph"), "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], cwd=outside, env=_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(venv / "bin" / "dealgraph"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=outside,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -37,9 +37,16 @@ OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 
 
 @router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
-def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee: OptSlug = None,
-               kind: DealKind | None = None, as_of: AsOf = None,
-               offset: Offset = 0, limit: Limit = None) -> FlowPage:
+def list_flows(
+    kg: GraphDep,
+    settings: SettingsDep,
+    payer: OptSlug = None,
+    payee: OptSlug = None,
+    kind: DealKind | None = None,
+    as_of: AsOf = None,
+    offset: Offset = 0,
+    limit: Limit = None,
+) -> FlowPage:
     for e in (payer, payee):
         if e:
             require_entity(kg, e)
@@ -48,17 +55,22 @@ def list_flows(kg: GraphDep, settings: SettingsDep, payer: OptSlug = None, payee
 
 
 @router.get("/trace/{entity_id}", operation_id="trace_money", summary="Follow money hop by hop")
-def trace(kg: GraphDep, entity_id: Slug,
-          depth: Annotated[int, Query(ge=1, le=6)] = 2,
-          direction: Literal["down", "up"] = "down", as_of: AsOf = None) -> Trace:
+def trace(
+    kg: GraphDep,
+    entity_id: Slug,
+    depth: Annotated[int, Query(ge=1, le=6)] = 2,
+    direction: Literal["down", "up"] = "down",
+    as_of: AsOf = None,
+) -> Trace:
     from dealgraph.graph.trace import trace as trace_of
 
     require_entity(kg, entity_id)
     return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of)
 
 
-@router.get("/exposure/{entity_id}", operation_id="get_exposure",
-            summary="One organization's ties to competing labs")
+@router.get(
+    "/exposure/{entity_id}", operation_id="get_exposure", summary="One organization's ties to competing labs"
+)
 def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
     from dealgraph.graph.exposure import exposure as exposure_of
 
@@ -66,8 +78,9 @@ def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
     return exposure_of(kg, entity_id, as_of=as_of)
 
 
-@router.get("/exposure", operation_id="list_two_sided_bets",
-            summary="Every organization with bets on both sides")
+@router.get(
+    "/exposure", operation_id="list_two_sided_bets", summary="Every organization with bets on both sides"
+)
 def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[Exposure]:
     from dealgraph.graph.exposure import two_sided_bets
 
@@ -75,16 +88,21 @@ def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[Exposure]:
 
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
-def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4,
-          as_of: AsOf = None) -> list[Loop]:
+def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4, as_of: AsOf = None) -> list[Loop]:
     from dealgraph.graph.loops import vendor_financed_loops
 
     return vendor_financed_loops(kg, max_length=max_length, as_of=as_of)
 
 
 @router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
-def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1, le=5)] = 3,
-          mode: Literal["money", "any"] = "money", as_of: AsOf = None) -> list[MoneyPath]:
+def paths(
+    kg: GraphDep,
+    a: Slug,
+    b: Slug,
+    max_length: Annotated[int, Query(ge=1, le=5)] = 3,
+    mode: Literal["money", "any"] = "money",
+    as_of: AsOf = None,
+) -> list[MoneyPath]:
     from dealgraph.graph.paths import paths as paths_of
 
     require_entity(kg, a)
@@ -92,8 +110,11 @@ def paths(kg: GraphDep, a: Slug, b: Slug, max_length: Annotated[int, Query(ge=1,
     return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of)
 
 
-@router.get("/share/{payer}/{payee}", operation_id="get_share",
-            summary="A payee's share of a payer's total commitments")
+@router.get(
+    "/share/{payer}/{payee}",
+    operation_id="get_share",
+    summary="A payee's share of a payer's total commitments",
+)
 def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
     from dealgraph.graph.paths import share as share_of
 
@@ -102,15 +123,15 @@ def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
     return share_of(kg, payer, payee, as_of=as_of)
 
 
-@router.get("/conflicts", operation_id="list_conflicts",
-            summary="Figures on which sources disagree")
+@router.get("/conflicts", operation_id="list_conflicts", summary="Figures on which sources disagree")
 def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[Conflict]:
     from dealgraph.graph.conflicts import conflicts as conflicts_of
 
     return conflicts_of(kg, as_of=as_of)
 
 
-@router.get("/sources", operation_id="list_sources",
-            summary="Source documents with the claims resting on each")
+@router.get(
+    "/sources", operation_id="list_sources", summary="Source documents with the claims resting on each"
+)
 def sources(kg: GraphDep) -> list[Source]:
     return sources_of(kg)

@@ -23,20 +23,18 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
     for u, v, key, data in kg.nx().edges(keys=True, data=True):
         if key == deal_id and data.get("edge") == "money":
             flow = flow_of_edge(u, v, key, data)
-            parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True)
-                     if d.get("part_of") == deal_id]
-            return Deal.model_validate(flow | {"tranches": sorted(parts),
-                                               "all_sources": data["sources"]})
-    deals = sorted(k for *_ , k, d in kg.nx().edges(keys=True, data=True)
-                   if d.get("edge") == "money")
+            parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True) if d.get("part_of") == deal_id]
+            return Deal.model_validate(flow | {"tranches": sorted(parts), "all_sources": data["sources"]})
+    deals = sorted(k for *_, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money")
     import difflib
 
     close = difflib.get_close_matches(deal_id, deals, n=3, cutoff=0.6)
     raise ApiError(404, f"unknown deal {deal_id!r}", suggestions=close)
 
 
-@router.get("/between/{a}/{b}", operation_id="get_between",
-            summary="Every relationship and deal between two entities")
+@router.get(
+    "/between/{a}/{b}", operation_id="get_between", summary="Every relationship and deal between two entities"
+)
 def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> Between:
     require_entity(kg, a)
     require_entity(kg, b)
@@ -50,6 +48,13 @@ def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> Between:
                 if f is not None:
                     items.append({"type": "deal", **f})
             else:
-                items.append({"type": "relationship", "id": data["relationship"],
-                              "kind": data["kind"], "subject": u, "object": v})
+                items.append(
+                    {
+                        "type": "relationship",
+                        "id": data["relationship"],
+                        "kind": data["kind"],
+                        "subject": u,
+                        "object": v,
+                    }
+                )
     return Between.model_validate({"a": a, "b": b, "items": items})

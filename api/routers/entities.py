@@ -25,16 +25,23 @@ from dealgraph.loaders.models import DealKind, RelationshipKind
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
 
-EntityId = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100,
-                               examples=["aws"])]
+EntityId = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100, examples=["aws"])]
 
 
 @router.get("", operation_id="search_entities", summary="Search entities by name or alias")
 def search_entities(
-    kg: GraphDep, settings: SettingsDep,
-    q: Annotated[str, Query(max_length=200, description="Case-insensitive prefix or substring "
-                            "of an id, name or alias.", examples=["amaz"])] = "",
-    offset: Offset = 0, limit: Limit = None,
+    kg: GraphDep,
+    settings: SettingsDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="Case-insensitive prefix or substring of an id, name or alias.",
+            examples=["amaz"],
+        ),
+    ] = "",
+    offset: Offset = 0,
+    limit: Limit = None,
 ) -> EntityPage:
     """Typeahead search: prefix matches first, then substring matches."""
     from dealgraph.graph.cards import entity_texts
@@ -53,15 +60,24 @@ def search_entities(
             rank = 1
         else:
             continue
-        scored.append((rank, d["name"].lower(), {"id": n, "name": d["name"], "type": d["type"],
-                                                  "roles": d["roles"], "aliases": names[2:]}))
+        scored.append(
+            (
+                rank,
+                d["name"].lower(),
+                {"id": n, "name": d["name"], "type": d["type"], "roles": d["roles"], "aliases": names[2:]},
+            )
+        )
     scored.sort(key=lambda t: (t[0], t[1]))
     return EntityPage.model_validate(page([s[2] for s in scored], offset, limit, settings))
 
 
-@router.get("/{entity_id}", operation_id="get_entity", summary="The entity card",
-            response_model=None,
-            responses={200: {"model": EntityCard, "description": "The entity card"}})
+@router.get(
+    "/{entity_id}",
+    operation_id="get_entity",
+    summary="The entity card",
+    response_model=None,
+    responses={200: {"model": EntityCard, "description": "The entity card"}},
+)
 async def get_entity(kg: GraphDep, entity_id: EntityId) -> Response:
     """Types, names, group, relationships, deals and observations, each with its sources.
 
@@ -78,33 +94,46 @@ def card_json(kg, entity_id: str) -> bytes:
     """The entity card as JSON bytes, rendered once per load from the
     :class:`~dealgraph.graph.results.EntityCard` model (strict JSON: no NaN or Infinity)."""
     require_entity(kg, entity_id)
-    return kg.memo(f"card-json:{entity_id}",
-                   lambda: json.dumps(entity_card(kg, entity_id).model_dump(mode="json",
-                                                                            by_alias=True),
-                                      ensure_ascii=False, separators=(",", ":"),
-                                      allow_nan=False).encode())
+    return kg.memo(
+        f"card-json:{entity_id}",
+        lambda: json.dumps(
+            entity_card(kg, entity_id).model_dump(mode="json", by_alias=True),
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        ).encode(),
+    )
 
 
-@router.get("/{entity_id}/relationships", operation_id="get_entity_relationships",
-            summary="An entity's relationships and deals, filtered")
+@router.get(
+    "/{entity_id}/relationships",
+    operation_id="get_entity_relationships",
+    summary="An entity's relationships and deals, filtered",
+)
 def get_relationships(
-    kg: GraphDep, settings: SettingsDep, entity_id: EntityId,
+    kg: GraphDep,
+    settings: SettingsDep,
+    entity_id: EntityId,
     kind: DealKind | RelationshipKind | None = None,
     direction: Literal["in", "out", "both"] = "both",
     counterparty: Annotated[str | None, Query(max_length=100)] = None,
     as_of: AsOf = None,
-    min_amount: Annotated[float | None, Query(ge=0, description="Smallest amount (base units); "
-                                              "relationships without amounts are dropped.")
-                          ] = None,
-    offset: Offset = 0, limit: Limit = None,
+    min_amount: Annotated[
+        float | None,
+        Query(ge=0, description="Smallest amount (base units); relationships without amounts are dropped."),
+    ] = None,
+    offset: Offset = 0,
+    limit: Limit = None,
 ) -> RelatedPage:
     require_entity(kg, entity_id)
     cut = as_of
     g = kg.nx()
     items = []
     card_rels = {r.id: r for r in entity_card(kg, entity_id).relationships}
-    for d, edges in (("out", g.out_edges(entity_id, keys=True, data=True)),
-                     ("in", g.in_edges(entity_id, keys=True, data=True))):
+    for d, edges in (
+        ("out", g.out_edges(entity_id, keys=True, data=True)),
+        ("in", g.in_edges(entity_id, keys=True, data=True)),
+    ):
         if direction not in (d, "both"):
             continue
         for u, v, key, data in edges:
@@ -122,10 +151,11 @@ def get_relationships(
                 if min_amount is not None:
                     continue
                 rel = card_rels.get(data["relationship"])
-                body = rel.model_dump(include={"id", "kind", "subject", "object", "sources"}
-                                      ) if rel else {"id": None, "kind": data["kind"],
-                                                     "subject": u, "object": v, "sources": []}
-                items.append({"type": "relationship", "direction": d, "counterparty": other,
-                              **body})
+                body = (
+                    rel.model_dump(include={"id", "kind", "subject", "object", "sources"})
+                    if rel
+                    else {"id": None, "kind": data["kind"], "subject": u, "object": v, "sources": []}
+                )
+                items.append({"type": "relationship", "direction": d, "counterparty": other, **body})
     items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
     return RelatedPage.model_validate(page(items, offset, limit, settings))

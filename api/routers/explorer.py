@@ -14,9 +14,11 @@ router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
 # The explorer's scripts are files served from here ('self'); it has no inline script. Styles
 # allow 'unsafe-inline' for the page's <style>, the legend's style attributes and the
 # <style> element Cytoscape.js adds; the page talks only to this API (connect-src 'self').
-EXPLORER_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-                "frame-ancestors 'none'")
+EXPLORER_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 #: the legend fragment, fetched by the page; opened on its own it may run nothing
 LEGEND_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 _NOSNIFF = {"X-Content-Type-Options": "nosniff"}
@@ -30,8 +32,7 @@ _ASSETS = {
 
 @router.get("/", include_in_schema=False)
 def explorer() -> HTMLResponse:
-    return HTMLResponse(asset("explorer.html"),
-                        headers={"Content-Security-Policy": EXPLORER_CSP, **_NOSNIFF})
+    return HTMLResponse(asset("explorer.html"), headers={"Content-Security-Policy": EXPLORER_CSP, **_NOSNIFF})
 
 
 @router.get("/assets/{name}", include_in_schema=False)
@@ -39,16 +40,17 @@ def get_asset(name: str) -> Response:
     if name == "legend.html":
         from dealgraph.graph.html import legend_html
 
-        return HTMLResponse(legend_html(),
-                            headers={"Content-Security-Policy": LEGEND_CSP, **_NOSNIFF})
+        return HTMLResponse(legend_html(), headers={"Content-Security-Policy": LEGEND_CSP, **_NOSNIFF})
     if name not in _ASSETS:
         raise ApiError(404, f"no asset {name!r}")
-    return Response(asset(name), media_type=_ASSETS[name],
-                    headers={"Cache-Control": "public, max-age=3600", **_NOSNIFF})
+    return Response(
+        asset(name), media_type=_ASSETS[name], headers={"Cache-Control": "public, max-age=3600", **_NOSNIFF}
+    )
 
 
-@router.get("/queries", operation_id="list_named_queries",
-            summary="The named SPARQL queries (name -> query text)")
+@router.get(
+    "/queries", operation_id="list_named_queries", summary="The named SPARQL queries (name -> query text)"
+)
 def queries() -> dict[str, str]:
     from dealgraph.graph.sparql import named_queries
 

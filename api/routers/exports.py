@@ -31,8 +31,11 @@ def _policy(fmt: str) -> str:
     from dealgraph.graph.exports import SVG_CSP
     from dealgraph.graph.html import HTML_CSP, SANKEY_CSP
 
-    return {"svg": SVG_CSP + _CSP_FRAMES, "html": HTML_CSP + _CSP_FRAMES,
-            "sankey": SANKEY_CSP + _CSP_FRAMES}.get(fmt, _DATA_CSP)
+    return {
+        "svg": SVG_CSP + _CSP_FRAMES,
+        "html": HTML_CSP + _CSP_FRAMES,
+        "sankey": SANKEY_CSP + _CSP_FRAMES,
+    }.get(fmt, _DATA_CSP)
 
 
 def build_router() -> APIRouter:
@@ -42,31 +45,40 @@ def build_router() -> APIRouter:
     media = sorted({f.media_type for f in formats})
     router = APIRouter(tags=["exports"], responses=ERROR_RESPONSES)
 
-    def export(kg: GraphDep, fmt: str,
-               focus: Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-                                                  max_length=100)] = None,
-               depth: Annotated[int, Query(ge=1, le=6)] = 1,
-               kind: Annotated[str | None, Query(max_length=50)] = None,
-               as_of: AsOf = None, loops_only: bool = False) -> Response:
+    def export(
+        kg: GraphDep,
+        fmt: str,
+        focus: Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)] = None,
+        depth: Annotated[int, Query(ge=1, le=6)] = 1,
+        kind: Annotated[str | None, Query(max_length=50)] = None,
+        as_of: AsOf = None,
+        loops_only: bool = False,
+    ) -> Response:
         from dealgraph.graph.exports import render_bytes
 
         plugin = export_format(fmt)
         if focus and "focus" in plugin.options:
             require_entity(kg, focus)
         try:
-            body = render_bytes(kg, fmt, focus=focus, depth=depth, kind=kind, as_of=as_of,
-                                loops_only=loops_only)
+            body = render_bytes(
+                kg, fmt, focus=focus, depth=depth, kind=kind, as_of=as_of, loops_only=loops_only
+            )
         except RuntimeError as exc:  # Graphviz missing on this server
             raise ApiError(503, str(exc)) from None
-        return Response(body, media_type=plugin.media_type,
-                        headers={"Content-Security-Policy": _policy(fmt),
-                                 "X-Content-Type-Options": "nosniff"})
+        return Response(
+            body,
+            media_type=plugin.media_type,
+            headers={"Content-Security-Policy": _policy(fmt), "X-Content-Type-Options": "nosniff"},
+        )
 
     export.__annotations__["fmt"] = ExportFormat  # the registered names, as an enum
-    router.get("/export/{fmt}", operation_id="export_graph", summary="Export the graph",
-               description="Formats: " + "; ".join(f"`{f.name}` ({f.media_type}): "
-                                                   f"{f.description}" for f in formats),
-               responses={200: {"content": {m: {} for m in media}}})(export)
+    router.get(
+        "/export/{fmt}",
+        operation_id="export_graph",
+        summary="Export the graph",
+        description="Formats: " + "; ".join(f"`{f.name}` ({f.media_type}): {f.description}" for f in formats),
+        responses={200: {"content": {m: {} for m in media}}},
+    )(export)
     return router
 
 

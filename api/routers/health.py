@@ -15,5 +15,4 @@ router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 async def health(kg: GraphDep) -> Health:
     # the count is kept per load: on a large persistent store it is a full scan
     # query_sandbox: whether SPARQL workers run without network access (Linux x86_64/aarch64)
-    return Health(status="ok", triples=kg.memo("len", lambda: len(kg)),
-                  query_sandbox=sandbox_supported())
+    return Health(status="ok", triples=kg.memo("len", lambda: len(kg)), query_sandbox=sandbox_supported())

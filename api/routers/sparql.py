@@ -27,14 +27,21 @@ from dealgraph.api.schemas import ERROR_RESPONSES
 router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
 
 _RESULT_ACCEPT = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
 }
 _GRAPH_ACCEPT = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/n-triples": "nt", "text/plain": "nt",
-    "application/ld+json": "json-ld", "application/json": "json-ld",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
     "application/rdf+xml": "xml",
 }
 
@@ -73,8 +80,7 @@ def _negotiate(accept: str, table: dict[str, str], default: str) -> str:
             best, best_q = fmt, q - i * 1e-6
     if best is None:
         if accept.strip():
-            raise ApiError(406, f"cannot answer in any of: {accept}",
-                           available=sorted(set(table)))
+            raise ApiError(406, f"cannot answer in any of: {accept}", available=sorted(set(table)))
         return default
     return best
 
@@ -85,12 +91,14 @@ _ASK_ACCEPT = {m: f for m, f in _RESULT_ACCEPT.items() if f in ("json", "xml")}
 
 def _negotiator(accept: str):
     """Map a query type to a result format for this Accept header (406 when none fits)."""
+
     def negotiate(kind: str) -> str:
         if kind == "ASK":
             return _negotiate(accept, _ASK_ACCEPT, "json")
         if kind == "SELECT":
             return _negotiate(accept, _RESULT_ACCEPT, "json")
         return _negotiate(accept, _GRAPH_ACCEPT, "turtle")
+
     return negotiate
 
 
@@ -103,10 +111,18 @@ def _answer(request: Request, text: str | None) -> Response:
     if text is None or not text.strip():
         raise ApiError(400, "missing 'query' parameter")
     with request.app.state.budgets.slot(_client(request)):
-        result = run_query(kg, text, _negotiator(request.headers.get("accept", "")),
-                           timeout=settings.query_timeout, max_rows=settings.max_rows)
-    headers = {"X-Dealgraph-Truncated": "true" if result.truncated else "false",
-               "X-Dealgraph-Rows": str(result.rows), "Vary": "Accept"}
+        result = run_query(
+            kg,
+            text,
+            _negotiator(request.headers.get("accept", "")),
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+        )
+    headers = {
+        "X-Dealgraph-Truncated": "true" if result.truncated else "false",
+        "X-Dealgraph-Rows": str(result.rows),
+        "Vary": "Accept",
+    }
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
@@ -114,27 +130,37 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     """The single value of protocol parameter ``name``; 400 when it is given twice."""
     values = params.get(name) or []
     if len(values) > 1:
-        raise ApiError(400, f"the '{name}' parameter is given {len(values)} times; "
-                            "the SPARQL protocol takes exactly one")
+        raise ApiError(
+            400, f"the '{name}' parameter is given {len(values)} times; the SPARQL protocol takes exactly one"
+        )
     return values[0] if values else None
 
 
 def _refuse_protocol_extras(params: dict[str, list[str]]) -> None:
     if "update" in params:
         raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri",
-                 "using-named-graph-uri"):
+    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
         if name in params:
             raise ApiError(400, f"'{name}' is not supported: queries run over this dataset only")
 
 
-@router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET)",
-            responses={200: {"content": {m: {} for m in (*RESULT_TYPES.values(),
-                                                         *GRAPH_TYPES.values())}}})
-def sparql_get(request: Request, settings: SettingsDep, kg: GraphDep,
-               query: Annotated[str | None, Query(min_length=1, description=(
-                   "The SPARQL query; without it the service description is returned."))
-               ] = None) -> Response:
+@router.get(
+    "/sparql",
+    operation_id="sparql_get",
+    summary="SPARQL query (GET)",
+    responses={200: {"content": {m: {} for m in (*RESULT_TYPES.values(), *GRAPH_TYPES.values())}}},
+)
+def sparql_get(
+    request: Request,
+    settings: SettingsDep,
+    kg: GraphDep,
+    query: Annotated[
+        str | None,
+        Query(
+            min_length=1, description=("The SPARQL query; without it the service description is returned.")
+        ),
+    ] = None,
+) -> Response:
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
@@ -149,11 +175,21 @@ def sparql_get(request: Request, settings: SettingsDep, kg: GraphDep,
     return _answer(request, text)
 
 
-@router.post("/sparql", operation_id="sparql_post", summary="SPARQL query (POST)",
-             openapi_extra={"requestBody": {"content": {
-                 "application/sparql-query": {"schema": {"type": "string"}},
-                 "application/x-www-form-urlencoded": {"schema": {
-                     "type": "object", "properties": {"query": {"type": "string"}}}}}}})
+@router.post(
+    "/sparql",
+    operation_id="sparql_post",
+    summary="SPARQL query (POST)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/sparql-query": {"schema": {"type": "string"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                },
+            }
+        }
+    },
+)
 async def sparql_post(request: Request, settings: SettingsDep) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
@@ -172,8 +208,11 @@ async def sparql_post(request: Request, settings: SettingsDep) -> Response:
             raise ApiError(400, "a query in the form and another in the URL: send one")
         text = _one(form, "query")
     else:
-        raise ApiError(415, "POST a query as application/sparql-query or as form field "
-                            "'query' (application/x-www-form-urlencoded)")
+        raise ApiError(
+            415,
+            "POST a query as application/sparql-query or as form field "
+            "'query' (application/x-www-form-urlencoded)",
+        )
     if text is not None and len(text) > settings.max_query_length:
         raise ApiError(413, f"query longer than {settings.max_query_length} characters")
     return await run_in_threadpool(_answer, request, text)

@@ -29,16 +29,29 @@ def targets(port: int) -> list[tuple[str, str, str]]:
 
 
 KEYWORDS = [
-    ("upper", "SERVICE"), ("lower", "service"), ("mixed", "SeRvIcE"),
-    ("escaped-c", "SERVI\\u0043E"), ("escaped-s", "\\u0053ERVICE"),
-    ("silent", "SERVICE SILENT"), ("long-escape", "\\U00000053ERVICE"),
+    ("upper", "SERVICE"),
+    ("lower", "service"),
+    ("mixed", "SeRvIcE"),
+    ("escaped-c", "SERVI\\u0043E"),
+    ("escaped-s", "\\u0053ERVICE"),
+    ("silent", "SERVICE SILENT"),
+    ("long-escape", "\\U00000053ERVICE"),
 ]
 
 # characters after a '#' that might end the comment for one reader and not another
 COMMENT_ENDS = [
-    ("cr", "\r"), ("crlf", "\r\n"), ("lf", "\n"), ("vt", "\x0b"), ("ff", "\x0c"),
-    ("nel", "\x85"), ("ls", "\u2028"), ("ps", "\u2029"), ("escaped-cr", "\\u000D"),
-    ("escaped-lf", "\\u000A"), ("cr-cr", "\r\r"), ("tab-cr", "\t\r"),
+    ("cr", "\r"),
+    ("crlf", "\r\n"),
+    ("lf", "\n"),
+    ("vt", "\x0b"),
+    ("ff", "\x0c"),
+    ("nel", "\x85"),
+    ("ls", "\u2028"),
+    ("ps", "\u2029"),
+    ("escaped-cr", "\\u000D"),
+    ("escaped-lf", "\\u000A"),
+    ("cr-cr", "\r\r"),
+    ("tab-cr", "\t\r"),
 ]
 
 PLACES = [
@@ -73,29 +86,38 @@ def corpus(port: int) -> list[tuple[str, str]]:
     # 1. a SERVICE call behind a comment, for every comment end and place (120)
     for (end_name, end), (place_name, place) in product(COMMENT_ENDS, PLACES):
         body = f"?s <urn:p> ?o # {end} {_service('SERVICE', plain_term)} \n"
-        out.append((f"comment-{end_name}-{place_name}",
-                    "SELECT * WHERE { " + place.format(body=body) + " } LIMIT 1"))
+        out.append(
+            (f"comment-{end_name}-{place_name}", "SELECT * WHERE { " + place.format(body=body) + " } LIMIT 1")
+        )
     # 2. every spelling of the keyword against every way of writing the address (70)
     for (kw_name, kw), (t_name, prologue, term) in product(KEYWORDS, tgt):
-        out.append((f"service-{kw_name}-{t_name}",
-                    prologue + "SELECT * WHERE { " + _service(kw, term) + " }"))
+        out.append(
+            (f"service-{kw_name}-{t_name}", prologue + "SELECT * WHERE { " + _service(kw, term) + " }")
+        )
     # 3. every query form, with SERVICE in the clear and behind a \r comment (8)
     for form_name, form in FORMS:
         out.append((f"form-{form_name}", form.format(where=_service("SERVICE", plain_term))))
-        out.append((f"form-{form_name}-cr", form.format(
-            where=f"?a ?b ?c # \r {_service('SERVICE', plain_term)} \n")))
+        out.append(
+            (f"form-{form_name}-cr", form.format(where=f"?a ?b ?c # \r {_service('SERVICE', plain_term)} \n"))
+        )
     # 4. SERVICE with a variable endpoint bound to the target (3)
     iri = f"<http://127.0.0.1:{port}/x>"
     out += [
         ("service-var-values", f"SELECT * WHERE {{ VALUES ?e {{ {iri} }} SERVICE ?e {{ ?a ?b ?c }} }}"),
         ("service-var-bind", f"SELECT * WHERE {{ BIND({iri} AS ?e) SERVICE ?e {{ ?a ?b ?c }} }}"),
-        ("service-var-silent",
-         f"SELECT * WHERE {{ VALUES ?e {{ {iri} }} SERVICE SILENT ?e {{ ?a ?b ?c }} }}"),
+        (
+            "service-var-silent",
+            f"SELECT * WHERE {{ VALUES ?e {{ {iri} }} SERVICE SILENT ?e {{ ?a ?b ?c }} }}",
+        ),
     ]
     # 5. FROM / FROM NAMED, spelled and hidden in several ways (2 x 10 + 4)
     for (t_name, prologue, term), clause in product(tgt, ("FROM", "FROM NAMED")):
-        out.append((f"{clause.lower().replace(' ', '-')}-{t_name}",
-                    prologue + f"SELECT * {clause} {term} WHERE {{ ?s ?p ?o }} LIMIT 1"))
+        out.append(
+            (
+                f"{clause.lower().replace(' ', '-')}-{t_name}",
+                prologue + f"SELECT * {clause} {term} WHERE {{ ?s ?p ?o }} LIMIT 1",
+            )
+        )
     out += [
         ("from-cr", f"SELECT * # \r FROM {plain_term} \n WHERE {{ ?s ?p ?o }}"),
         ("from-lower", f"select * from {plain_term} where {{ ?s ?p ?o }}"),

@@ -25,12 +25,26 @@ DATA_TAGS = {"analytics", "entities", "deals", "health"}
 
 # Every data route with real arguments from the bundled data set.
 REQUESTS = [
-    "/health", "/entities?q=amaz", "/entities/aws", "/entities/aws/relationships?limit=100",
-    "/deals/openai-aws-compute-2025", "/deals/amazon-anthropic-investment-2026",
-    "/between/openai/aws", "/between/aws/amazon", "/flows?limit=1000", "/trace/amazon",
-    "/trace/aws?direction=up&depth=3", "/exposure/amazon", "/exposure", "/loops",
-    "/paths/amazon/aws?max_length=2", "/paths/google/amazon?mode=any",
-    "/share/openai/aws?as_of=2025-11-30", "/share/openai/oracle", "/conflicts", "/sources",
+    "/health",
+    "/entities?q=amaz",
+    "/entities/aws",
+    "/entities/aws/relationships?limit=100",
+    "/deals/openai-aws-compute-2025",
+    "/deals/amazon-anthropic-investment-2026",
+    "/between/openai/aws",
+    "/between/aws/amazon",
+    "/flows?limit=1000",
+    "/trace/amazon",
+    "/trace/aws?direction=up&depth=3",
+    "/exposure/amazon",
+    "/exposure",
+    "/loops",
+    "/paths/amazon/aws?max_length=2",
+    "/paths/google/amazon?mode=any",
+    "/share/openai/aws?as_of=2025-11-30",
+    "/share/openai/oracle",
+    "/conflicts",
+    "/sources",
 ]
 
 
@@ -92,8 +106,7 @@ def test_every_component_example_validates_against_its_schema(spec):
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
     for name, comp in spec["components"]["schemas"].items():
         for example in comp.get("examples", []):
-            validator = jsonschema_rs.validator_for(_standalone({"$ref": f"#/$defs/{name}"},
-                                                                spec))
+            validator = jsonschema_rs.validator_for(_standalone({"$ref": f"#/$defs/{name}"}, spec))
             errors = [e.message for e in validator.iter_errors(example)]
             assert not errors, f"{name}: {errors[:3]}"
 
@@ -113,8 +126,7 @@ class ClientModels:
             for prop, sub in comp.get("properties", {}).items():
                 default = ... if prop in required else sub.get("default")
                 fields[f"f_{prop}"] = (self.type(sub), Field(default, alias=prop))
-            self.models[name] = create_model(
-                f"Client{name}", __config__=ConfigDict(extra="forbid"), **fields)
+            self.models[name] = create_model(f"Client{name}", __config__=ConfigDict(extra="forbid"), **fields)
         return self.models[name]
 
     def type(self, s: dict[str, Any]) -> Any:
@@ -132,8 +144,9 @@ class ClientModels:
             return list[self.type(s.get("items", {}))]
         if t == "object":
             return dict[str, self.type(s.get("additionalProperties") or {})]
-        return {"string": str, "integer": int, "number": float, "boolean": bool,
-                "null": type(None)}.get(t, Any)
+        return {"string": str, "integer": int, "number": float, "boolean": bool, "null": type(None)}.get(
+            t, Any
+        )
 
 
 @pytest.mark.parametrize("url", REQUESTS)
@@ -145,8 +158,7 @@ def test_generated_client_round_trips_every_response(client, spec, url):
     route = url.split("?")[0]
     op = _operation_for(spec, route)
     schema = op["responses"]["200"]["content"]["application/json"]["schema"]
-    errors = [e.message for e in jsonschema_rs.validator_for(_standalone(schema, spec))
-              .iter_errors(body)]
+    errors = [e.message for e in jsonschema_rs.validator_for(_standalone(schema, spec)).iter_errors(body)]
     assert not errors, errors[:3]
     adapter = TypeAdapter(ClientModels(spec["components"]["schemas"]).type(schema))
     parsed = adapter.validate_python(body)
@@ -157,8 +169,9 @@ def _operation_for(spec: dict[str, Any], route: str) -> dict[str, Any]:
     parts = route.strip("/").split("/")
     for path, ops in spec["paths"].items():
         tmpl = path.strip("/").split("/")
-        if len(tmpl) == len(parts) and all(t == p or t.startswith("{")
-                                           for t, p in zip(tmpl, parts, strict=True)):
+        if len(tmpl) == len(parts) and all(
+            t == p or t.startswith("{") for t, p in zip(tmpl, parts, strict=True)
+        ):
             if "get" in ops:
                 return ops["get"]
     raise AssertionError(f"no operation for {route}")

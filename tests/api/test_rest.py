@@ -37,14 +37,16 @@ def test_entity_card_and_404_with_suggestions(client):
 def test_relationship_filters(client):
     r = client.get("/entities/lab-a/relationships", params={"direction": "out"}).json()
     assert {(i["type"], i["counterparty"]) for i in r["items"]} == {
-        ("deal", "bigco-cloud"), ("relationship", "lab-b")}
+        ("deal", "bigco-cloud"),
+        ("relationship", "lab-b"),
+    }
     r = client.get("/entities/lab-a/relationships", params={"min_amount": 7e9}).json()
     assert [i["id"] for i in r["items"]] == ["bigco-lab-a-investment"]
-    r = client.get("/entities/lab-a/relationships",
-                   params={"as_of": "2026-01-15", "kind": "compute-commitment"}).json()
+    r = client.get(
+        "/entities/lab-a/relationships", params={"as_of": "2026-01-15", "kind": "compute-commitment"}
+    ).json()
     assert r["items"][0]["amount"] == 4_000_000_000
-    assert client.get("/entities/lab-a/relationships",
-                      params={"as_of": "tomorrow"}).status_code == 422
+    assert client.get("/entities/lab-a/relationships", params={"as_of": "tomorrow"}).status_code == 422
 
 
 def test_between_deals_and_analytics(client):
@@ -65,8 +67,13 @@ def test_between_deals_and_analytics(client):
 
 
 def test_errors_are_json_never_500(client):
-    for url in ("/entities/UPPER", "/flows?kind=gift", "/trace/bigco?depth=99", "/nope",
-                "/paths/a/b?mode=sideways"):
+    for url in (
+        "/entities/UPPER",
+        "/flows?kind=gift",
+        "/trace/bigco?depth=99",
+        "/nope",
+        "/paths/a/b?mode=sideways",
+    ):
         r = client.get(url)
         assert 400 <= r.status_code < 500, url
         assert "message" in r.json()["error"], url
@@ -75,10 +82,24 @@ def test_errors_are_json_never_500(client):
 def test_openapi_has_stable_operation_ids(client):
     spec = client.get("/openapi.json").json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
-    assert {"search_entities", "get_entity", "get_entity_relationships", "get_between",
-            "get_deal", "list_flows", "trace_money", "get_exposure", "list_two_sided_bets",
-            "list_loops", "list_paths", "list_conflicts", "list_sources", "health",
-            "sparql_get", "sparql_post"} <= ids
+    assert {
+        "search_entities",
+        "get_entity",
+        "get_entity_relationships",
+        "get_between",
+        "get_deal",
+        "list_flows",
+        "trace_money",
+        "get_exposure",
+        "list_two_sided_bets",
+        "list_loops",
+        "list_paths",
+        "list_conflicts",
+        "list_sources",
+        "health",
+        "sparql_get",
+        "sparql_post",
+    } <= ids
 
 
 def test_export_endpoint(client):

@@ -40,15 +40,13 @@ schema_oxigraph = schemathesis.openapi.from_asgi("/openapi.json", _app(f"oxigrap
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case):
     _check(case)
 
 
 @schema_oxigraph.parametrize()
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_on_the_oxigraph_store_conforms_to_its_schema(case):
     _check(case)
 

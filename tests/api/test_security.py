@@ -26,8 +26,7 @@ from dealgraph.api.main import create_app
 from dealgraph.api.settings import Settings
 from tests.conftest import start_server
 
-LOOSE = Settings(client_query_seconds=10_000, client_max_queries=8, max_queries=8,
-                 query_timeout=10)
+LOOSE = Settings(client_query_seconds=10_000, client_max_queries=8, max_queries=8, query_timeout=10)
 
 
 class Listener:
@@ -77,8 +76,11 @@ def send(client: TestClient, route: str, query: str, accept: str | None = None):
         return client.get("/sparql", params={"query": query}, headers=headers)
     if route == "form":
         return client.post("/sparql", data={"query": query}, headers=headers)
-    return client.post("/sparql", content=query.encode("utf-8"),
-                       headers={"Content-Type": "application/sparql-query", **headers})
+    return client.post(
+        "/sparql",
+        content=query.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", **headers},
+    )
 
 
 ROUTES = ("get", "form", "direct")
@@ -91,16 +93,17 @@ ROUTES = ("get", "form", "direct")
 def test_carriage_return_comment_cannot_hide_service_or_from(kg, listener, route):
     client = TestClient(create_app(kg, LOOSE))
     target = f"http://127.0.0.1:{listener.port}/x"
-    for query in (f"SELECT * WHERE {{ ?s ?p ?o # \r SERVICE <{target}> {{ ?a ?b ?c }} \n }} LIMIT 1",
-                  f"SELECT * # \r FROM <{target}> \n WHERE {{ ?s ?p ?o }} LIMIT 1"):
+    for query in (
+        f"SELECT * WHERE {{ ?s ?p ?o # \r SERVICE <{target}> {{ ?a ?b ?c }} \n }} LIMIT 1",
+        f"SELECT * # \r FROM <{target}> \n WHERE {{ ?s ?p ?o }} LIMIT 1",
+    ):
         r = send(client, route, query)
         assert r.status_code == 400, (route, r.text)
         assert "not allowed" in r.json()["error"]["message"]
     assert listener.hits == []
 
 
-def test_workers_cannot_connect_even_when_the_guard_lets_a_query_through(kg, listener,
-                                                                         monkeypatch):
+def test_workers_cannot_connect_even_when_the_guard_lets_a_query_through(kg, listener, monkeypatch):
     """Defence in depth: with the guard switched off, SERVICE still reaches nobody.
 
     Not for a remote store: there the SPARQL server evaluates SERVICE with its own network
@@ -162,10 +165,10 @@ def test_rdflib_parsing_never_runs_on_two_threads_at_once(monkeypatch):
 
 def test_a_burst_of_count_queries_leaves_count_working(tmp_path):
     """The burst of issue 10 item 2 on a fresh server, then COUNT still answers."""
-    proc, base = start_server(env={"DEALGRAPH_CLIENT_MAX_QUERIES": "16",
-                                   "DEALGRAPH_MAX_QUERIES": "16"})
+    proc, base = start_server(env={"DEALGRAPH_CLIENT_MAX_QUERIES": "16", "DEALGRAPH_MAX_QUERIES": "16"})
     query = urllib.parse.quote("SELECT (COUNT(?s) AS ?n) WHERE { ?s a dg:Deal }")
     try:
+
         def ask(_):
             with urllib.request.urlopen(f"{base}/sparql?query={query}", timeout=60) as r:
                 return r.status
@@ -208,8 +211,9 @@ def test_parsing_happens_in_the_worker_not_the_server(monkeypatch, tmp_path):
 
 def test_a_query_that_takes_long_to_parse_is_stopped_at_the_limit(kg):
     """9,000 terms took 15 s to parse before the 504 of a 3 s limit; now parse is limited."""
-    client = TestClient(create_app(kg, Settings(query_timeout=1, client_query_seconds=1000,
-                                                max_query_length=100_000)))
+    client = TestClient(
+        create_app(kg, Settings(query_timeout=1, client_query_seconds=1000, max_query_length=100_000))
+    )
     query = "ASK { FILTER(" + "+".join(["1"] * 9000) + " > 0) }"
     r = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 504, r.text
@@ -278,8 +282,11 @@ def test_ask_in_csv_is_406_with_the_formats_that_exist(kg):
     body = r.json()["error"]
     assert "application/sparql-results+json" in body["available"]
     assert "text/csv" not in body["available"]
-    ok = client.get("/sparql", params={"query": "ASK {}"},
-                    headers={"Accept": "text/csv, application/sparql-results+xml;q=0.5"})
+    ok = client.get(
+        "/sparql",
+        params={"query": "ASK {}"},
+        headers={"Accept": "text/csv, application/sparql-results+xml;q=0.5"},
+    )
     assert ok.status_code == 200 and b"<boolean>" in ok.content
 
 
@@ -290,11 +297,15 @@ def test_two_query_parameters_are_a_400():
     client = TestClient(create_app(open_graph(), LOOSE))
     r = client.get("/sparql?query=ASK{}&query=SELECT*{}")
     assert r.status_code == 400 and "2 times" in r.json()["error"]["message"]
-    r = client.post("/sparql", content="query=ASK{}&query=SELECT*{}",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/sparql",
+        content="query=ASK{}&query=SELECT*{}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 400
-    r = client.post("/sparql?query=ASK{}", content="ASK {}",
-                    headers={"Content-Type": "application/sparql-query"})
+    r = client.post(
+        "/sparql?query=ASK{}", content="ASK {}", headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 400
     r = client.get("/sparql", params={"query": "ASK {}", "default-graph-uri": "http://x/"})
     assert r.status_code == 400
@@ -303,18 +314,24 @@ def test_two_query_parameters_are_a_400():
 CLASS_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Warning)\b|Traceback|postParse")
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT ("\\uD800" AS ?x) {}',               # an escaped lone surrogate
-    "SELECT (\"\ud800\" AS ?x) {}",              # a raw one
-    "SELECT * WHERE { ?s ?p ?o ",                 # a syntax error
-    "SELECT * WHERE { ?s undeclared:p ?o }",      # an unknown prefix
-    "SELECT (1/0 AS ?x) WHERE { BIND(xsd:integer(\"x\") AS ?y) }",
-    "SELECT * WHERE { ?s ?p ?o } ORDER BY (",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ("\\uD800" AS ?x) {}',  # an escaped lone surrogate
+        'SELECT ("\ud800" AS ?x) {}',  # a raw one
+        "SELECT * WHERE { ?s ?p ?o ",  # a syntax error
+        "SELECT * WHERE { ?s undeclared:p ?o }",  # an unknown prefix
+        'SELECT (1/0 AS ?x) WHERE { BIND(xsd:integer("x") AS ?y) }',
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY (",
+    ],
+)
 def test_error_bodies_carry_no_python_class_names(kg, query):
     client = TestClient(create_app(kg, LOOSE))
-    r = client.post("/sparql", content=query.encode("utf-8", "surrogatepass"),
-                    headers={"Content-Type": "application/sparql-query"})
+    r = client.post(
+        "/sparql",
+        content=query.encode("utf-8", "surrogatepass"),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code < 500, r.text
     if r.status_code >= 400:
         assert not CLASS_NAME.search(r.json()["error"]["message"]), r.text
@@ -342,9 +359,13 @@ def _children(pid: int) -> list[str]:
 
 
 def test_a_flooding_client_gets_429_with_retry_after_and_others_do_not():
-    proc, base = start_server(env={"DEALGRAPH_QUERY_TIMEOUT": "1",
-                                   "DEALGRAPH_CLIENT_MAX_QUERIES": "1",
-                                   "DEALGRAPH_CLIENT_QUERY_SECONDS": "1.5"})
+    proc, base = start_server(
+        env={
+            "DEALGRAPH_QUERY_TIMEOUT": "1",
+            "DEALGRAPH_CLIENT_MAX_QUERIES": "1",
+            "DEALGRAPH_CLIENT_QUERY_SECONDS": "1.5",
+        }
+    )
     slow = base + "/sparql?query=" + urllib.parse.quote(SLOW)
     quick = base + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
     flooder = {"X-Forwarded-For": "10.9.9.9"}  # uvicorn trusts loopback's forwarded address

@@ -26,15 +26,22 @@ def server(request, tmp_path_factory, oxigraph_servers):
 
     data = tmp_path_factory.mktemp("data") / "mini"
     shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)
-    store = _store_spec(request.param, oxigraph_servers, tmp_path_factory.mktemp("store"),
-                        "api-server")
-    proc, base = start_server(data, env={
-        "DEALGRAPH_QUERY_TIMEOUT": "2", "DEALGRAPH_MAX_ROWS": "5",
-        "DEALGRAPH_MAX_BODY_BYTES": "5000", "DEALGRAPH_MAX_QUERY_LENGTH": "2000",
-        "DEALGRAPH_MAX_URL_LENGTH": "4000", "DEALGRAPH_STORE": store})
+    store = _store_spec(request.param, oxigraph_servers, tmp_path_factory.mktemp("store"), "api-server")
+    proc, base = start_server(
+        data,
+        env={
+            "DEALGRAPH_QUERY_TIMEOUT": "2",
+            "DEALGRAPH_MAX_ROWS": "5",
+            "DEALGRAPH_MAX_BODY_BYTES": "5000",
+            "DEALGRAPH_MAX_QUERY_LENGTH": "2000",
+            "DEALGRAPH_MAX_URL_LENGTH": "4000",
+            "DEALGRAPH_STORE": store,
+        },
+    )
     yield base
     proc.terminate()
     proc.wait(10)
+
 
 def _get(url, headers=None):
     req = urllib.request.Request(url, headers=headers or {})
@@ -46,8 +53,9 @@ def _get(url, headers=None):
 
 
 def _post(url, body: bytes, ctype: str, headers=None):
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": ctype, **(headers or {})})
+    req = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": ctype, **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, dict(r.headers), r.read()
@@ -60,8 +68,10 @@ def test_sparqlwrapper_select_in_every_result_format(server, fmt):
     from SPARQLWrapper import SPARQLWrapper
 
     sw = SPARQLWrapper(server + "/sparql")
-    sw.setQuery("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                "SELECT ?name WHERE { <https://w3id.org/dealgraph/id/entity/lab-a> rdfs:label ?name }")
+    sw.setQuery(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?name WHERE { <https://w3id.org/dealgraph/id/entity/lab-a> rdfs:label ?name }"
+    )
     sw.setReturnFormat(fmt)
     result = sw.query().convert()
     if fmt == "json":
@@ -73,18 +83,24 @@ def test_sparqlwrapper_select_in_every_result_format(server, fmt):
         assert "Lab A" in text
 
 
-@pytest.mark.parametrize("fmt,needle", [("turtle", "Lab A"), ("n3", "Lab A"),
-                                        ("json-ld", "Lab A"), ("xml", "Lab A")])
+@pytest.mark.parametrize(
+    "fmt,needle", [("turtle", "Lab A"), ("n3", "Lab A"), ("json-ld", "Lab A"), ("xml", "Lab A")]
+)
 def test_sparqlwrapper_construct(server, fmt, needle):
     from SPARQLWrapper import SPARQLWrapper
 
     sw = SPARQLWrapper(server + "/sparql")
-    sw.setQuery("CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } WHERE "
-                "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }")
+    sw.setQuery(
+        "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } WHERE "
+        "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }"
+    )
     sw.setReturnFormat(fmt)
     out = sw.query().convert()
-    text = out.serialize(format="turtle") if hasattr(out, "serialize") else (
-        out.decode() if isinstance(out, bytes) else str(out))
+    text = (
+        out.serialize(format="turtle")
+        if hasattr(out, "serialize")
+        else (out.decode() if isinstance(out, bytes) else str(out))
+    )
     assert needle in text
 
 
@@ -100,8 +116,7 @@ def test_sparqlwrapper_ask_and_post(server):
 
 def test_post_sparql_query_body_and_form(server):
     q = b"SELECT ?s WHERE { ?s a <https://w3id.org/dealgraph/ontology#Deal> }"
-    status, headers, body = _post(server + "/sparql", q, "application/sparql-query",
-                                  {"Accept": "text/csv"})
+    status, headers, body = _post(server + "/sparql", q, "application/sparql-query", {"Accept": "text/csv"})
     assert status == 200 and headers["content-type"].startswith("text/csv")
     assert len(body.decode().strip().splitlines()) == 4  # header + 3 deals
     form = urllib.parse.urlencode({"query": q.decode()}).encode()
@@ -111,10 +126,11 @@ def test_post_sparql_query_body_and_form(server):
 
 def test_updates_are_refused(server):
     update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-    for body, ctype in ((update.encode(), "application/sparql-update"),
-                        (urllib.parse.urlencode({"update": update}).encode(),
-                         "application/x-www-form-urlencoded"),
-                        (update.encode(), "application/sparql-query")):
+    for body, ctype in (
+        (update.encode(), "application/sparql-update"),
+        (urllib.parse.urlencode({"update": update}).encode(), "application/x-www-form-urlencoded"),
+        (update.encode(), "application/sparql-query"),
+    ):
         status, _, out = _post(server + "/sparql", body, ctype)
         assert status == 403 and "read-only" in json.loads(out)["error"]["message"]
     status, _, _ = _get(server + "/sparql?query=" + urllib.parse.quote("LOAD <http://x/>"))
@@ -145,11 +161,13 @@ def test_service_and_from_never_reach_the_network(server):
     t = threading.Thread(target=accept, daemon=True)
     t.start()
     target = f"http://127.0.0.1:{port}/sparql"
-    queries = [f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
-               f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
-               f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
-               f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-               "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"]
+    queries = [
+        f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    ]
     try:
         for q in queries:
             status, _, body = _get(server + "/sparql?query=" + urllib.parse.quote(q))
@@ -194,8 +212,7 @@ def test_row_cap_is_explicit(server):
     assert headers["x-dealgraph-truncated"] == "true"
     doc = json.loads(body)
     assert doc["truncated"] is True and len(doc["results"]["bindings"]) == 5
-    _, headers, body = _get(server + "/sparql?query=" + q,
-                            {"Accept": "application/sparql-results+xml"})
+    _, headers, body = _get(server + "/sparql?query=" + q, {"Accept": "application/sparql-results+xml"})
     assert headers["x-dealgraph-truncated"] == "true" and b"urn:dealgraph:truncated" in body
     _, headers, _ = _get(server + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
     assert headers["x-dealgraph-truncated"] == "false"
@@ -230,8 +247,11 @@ def test_size_limits(server):
 
 
 def test_bad_requests_are_json_4xx(server):
-    for url in ("/sparql?query=" + urllib.parse.quote("SELECT nonsense {"),
-                "/entities/NOT_A_SLUG", "/flows?as_of=yesterday"):
+    for url in (
+        "/sparql?query=" + urllib.parse.quote("SELECT nonsense {"),
+        "/entities/NOT_A_SLUG",
+        "/flows?as_of=yesterday",
+    ):
         status, headers, body = _get(server + url)
         assert 400 <= status < 500 and "message" in json.loads(body)["error"]
     status, _, _ = _post(server + "/sparql", b"query", "text/plain")
@@ -251,19 +271,19 @@ def test_query_child_dies_with_its_time_limit_even_if_the_server_is_killed(tmp_p
     """A server killed mid-query must not leave its query process running."""
     import shutil as _shutil
 
-
     data = tmp_path / "mini"
     _shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", data)
     proc, base = start_server(data, env={"DEALGRAPH_QUERY_TIMEOUT": "1"})
-    t = threading.Thread(target=lambda: _get(base + "/sparql?query=" + urllib.parse.quote(SLOW)),
-                         daemon=True)
+    t = threading.Thread(target=lambda: _get(base + "/sparql?query=" + urllib.parse.quote(SLOW)), daemon=True)
     t.start()
     time.sleep(0.5)
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
-                              text=True).stdout.split()
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     os.kill(proc.pid, 9)
     proc.wait(10)
     time.sleep(4)  # the 1 s limit plus the child's own margin
-    alive = [c for c in children if Path(f"/proc/{c}").exists()
-             and "zombie" not in Path(f"/proc/{c}/status").read_text().lower()]
+    alive = [
+        c
+        for c in children
+        if Path(f"/proc/{c}").exists() and "zombie" not in Path(f"/proc/{c}/status").read_text().lower()
+    ]
     assert children and alive == []

@@ -41,8 +41,7 @@ def hostile_dir(tmp_path_factory) -> Path:
         e["name"] = NAMES[e["id"]]
         if e["id"] == "lab-a":
             e["aliases"] = [ALIAS]
-    (dst / "entities.yaml").write_text(yaml.safe_dump(ents, allow_unicode=True),
-                                       encoding="utf-8")
+    (dst / "entities.yaml").write_text(yaml.safe_dump(ents, allow_unicode=True), encoding="utf-8")
     return dst
 
 
@@ -72,8 +71,9 @@ def _nothing_ran(page) -> None:
 
 
 def _labels(page) -> dict[str, str]:
-    return page.evaluate("Object.fromEntries(window.dealgraph.cy.nodes()"
-                         ".map(n => [n.id(), n.data('label')]))")
+    return page.evaluate(
+        "Object.fromEntries(window.dealgraph.cy.nodes().map(n => [n.id(), n.data('label')]))"
+    )
 
 
 def test_html_export_draws_hostile_names_as_text(page, hostile_kg, tmp_path):
@@ -135,8 +135,10 @@ def test_explorer_and_api_svg_with_hostile_names(page, server):
 
     page.goto(server + "/export/svg")
     assert page.evaluate("document.querySelectorAll('a, script, foreignObject').length") == 0
-    hrefs = page.evaluate("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
-                          ".map(a => a.value).filter(v => /javascript:/i.test(v))")
+    hrefs = page.evaluate(
+        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+        ".map(a => a.value).filter(v => /javascript:/i.test(v))"
+    )
     assert hrefs == []
     texts = page.evaluate("[...document.querySelectorAll('g.node text')].map(t => t.textContent)")
     assert NAMES["bigco-cloud"] in texts and NAMES["lab-b"] in texts

@@ -34,18 +34,23 @@ def test_validate_ok_and_bad(data, mini_dir):
 
 def test_stats_json(data):
     out = json.loads(run("stats", *data, "--json").stdout)
-    assert (out["entities"], out["deals"], out["observations"], out["relationships"],
-            out["sources"]) == (5, 3, 1, 1, 2)
+    assert (out["entities"], out["deals"], out["observations"], out["relationships"], out["sources"]) == (
+        5,
+        3,
+        1,
+        1,
+        2,
+    )
     assert out["deals_by_kind"] == {"compute-commitment": 1, "equity-investment": 2}
 
 
 def test_entity_json_and_unknown(data):
     card = json.loads(run("entity", "lab-a", *data, "--json").stdout)
     assert (card["type"], card["roles"]) == ("organization", ["ai-lab"])
-    assert {d["id"] for d in card["deals"]} == {"bigco-lab-a-investment",
-                                                 "lab-a-bigco-cloud-compute"}
+    assert {d["id"] for d in card["deals"]} == {"bigco-lab-a-investment", "lab-a-bigco-cloud-compute"}
     assert card["observations"][0]["sources"] == [
-        {"document": "doc-a.txt", "quote": "Lab A is valued at about $100 billion"}]
+        {"document": "doc-a.txt", "quote": "Lab A is valued at about $100 billion"}
+    ]
     bad = run("entity", "lab-aa", *data)
     assert bad.exit_code == 2 and "did you mean 'lab-a'" in bad.output
 
@@ -54,19 +59,20 @@ def test_sources_json(data):
     docs = json.loads(run("sources", *data, "--json").stdout)
     assert [d["document"] for d in docs] == ["doc-a.txt", "doc-b.txt"]
     assert set(docs[0]) >= {"document", "title", "publisher", "published", "claims"}
-    assert {"id": "lab-a--competes-with--lab-b", "quote": "Lab A competes with Lab B"} in (
-        docs[0]["claims"])
+    assert {"id": "lab-a--competes-with--lab-b", "quote": "Lab A competes with Lab B"} in (docs[0]["claims"])
 
 
 def test_flows_json_filters(data):
     every = json.loads(run("flows", *data, "--json").stdout)
-    assert [f["id"] for f in every] == ["bigco-lab-a-investment", "lab-a-bigco-cloud-compute",
-                                        "bigco-lab-b-investment"]
+    assert [f["id"] for f in every] == [
+        "bigco-lab-a-investment",
+        "lab-a-bigco-cloud-compute",
+        "bigco-lab-b-investment",
+    ]
     f = every[0]
     assert set(f) >= {"id", "kind", "payer", "payee", "amount", "status", "date", "sources"}
     assert f["amount"] == 10_000_000_000
-    only = json.loads(run("flows", *data, "--payer", "bigco", "--kind", "equity-investment",
-                          "--json").stdout)
+    only = json.loads(run("flows", *data, "--payer", "bigco", "--kind", "equity-investment", "--json").stdout)
     assert [f["payee"] for f in only] == ["lab-a", "lab-b"]
     early = json.loads(run("flows", *data, "--as-of", "2026-01-06", "--json").stdout)
     assert [f["id"] for f in early] == ["bigco-lab-a-investment"]
@@ -80,8 +86,9 @@ def test_query_formats(data):
     as_json = json.loads(run("query", q, *data, "--format", "json").stdout)
     assert as_json["results"]["bindings"][0]["name"]["value"] == "Lab A"
     assert run("query", q, *data, "--format", "tsv").stdout.splitlines() == ["?name", '"Lab A"']
-    construct = run("query", "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }", *data,
-                    "--format", "turtle")
+    construct = run(
+        "query", "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }", *data, "--format", "turtle"
+    )
     assert "Lab A" in construct.stdout
     assert run("query", "SELECT nonsense {", *data).exit_code == 2
 
@@ -92,8 +99,9 @@ def test_query_from_file(data, tmp_path):
     assert run("query", str(f), *data, "-f", "csv").stdout.split() == ["n", "3"]
 
 
-@pytest.mark.parametrize("fmt,parse_as", [("turtle", "turtle"), ("jsonld", "json-ld"),
-                                          ("ntriples", "nt"), ("trig", "trig")])
+@pytest.mark.parametrize(
+    "fmt,parse_as", [("turtle", "turtle"), ("jsonld", "json-ld"), ("ntriples", "nt"), ("trig", "trig")]
+)
 def test_export_formats(data, tmp_path, fmt, parse_as):
     from rdflib import Dataset
 
@@ -116,10 +124,11 @@ def test_loops_json_shape():
     first = loops[0]
     assert set(first) >= {"members", "flows", "money_out", "money_back", "ratio"}
     assert first["members"] == ["amazon", "openai"] and first["ratio"] == 0.76
-    assert {f["id"] for f in first["flows"]} == {"amazon-openai-investment-2026",
-                                                 "openai-aws-compute-2025"}
-    assert all(set(f) >= {"id", "kind", "payer", "payee", "amount", "status", "date",
-                          "sources"} for f in first["flows"])
+    assert {f["id"] for f in first["flows"]} == {"amazon-openai-investment-2026", "openai-aws-compute-2025"}
+    assert all(
+        set(f) >= {"id", "kind", "payer", "payee", "amount", "status", "date", "sources"}
+        for f in first["flows"]
+    )
     assert run("loops", "--max-length", "1").exit_code == 2
 
 
@@ -133,8 +142,10 @@ def test_trace_exposure_paths_share_conflicts_json():
     every = json.loads(run("exposure", "--json").stdout)
     assert "amazon" in [x["group"] for x in every]
     p = json.loads(run("paths", "amazon", "aws", "--max-length", "2", "--json").stdout)
-    assert any([s["deal"] for s in x["steps"]] == ["amazon-openai-investment-2026",
-                                                   "openai-aws-compute-2025"] for x in p)
+    assert any(
+        [s["deal"] for s in x["steps"]] == ["amazon-openai-investment-2026", "openai-aws-compute-2025"]
+        for x in p
+    )
     s = json.loads(run("share", "openai", "aws", "--as-of", "2025-11-30", "--json").stdout)
     assert round(s["share"] * 100) == 3
     c = json.loads(run("conflicts", "--json").stdout)
@@ -161,8 +172,9 @@ def test_named_query_by_name():
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "cytoscape", "d3", "dot", "mermaid"])
 def test_export_graph_formats_with_filters(fmt, tmp_path):
     out = tmp_path / f"g.{fmt}"
-    result = run("export", fmt, "--focus", "anthropic", "--depth", "1", "--as-of", "2026-05-01",
-                 "-o", str(out))
+    result = run(
+        "export", fmt, "--focus", "anthropic", "--depth", "1", "--as-of", "2026-05-01", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert "Anthropic" in out.read_text()
     assert run("export", fmt, "--focus", "antropic").exit_code == 2

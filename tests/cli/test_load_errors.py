@@ -48,15 +48,21 @@ def test_jsonld_contexts_from_elsewhere_are_refused(mini_dir, tmp_path, listener
 
 # -- 2. named graphs do not skip the shape checks -------------------------------------------
 
-BROKEN_DEAL = ("<https://w3id.org/dealgraph/id/deal/x> "
-               "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-               "<https://w3id.org/dealgraph/ontology#Deal>")
-NOBODY = ("<https://w3id.org/dealgraph/id/deal/x> <https://w3id.org/dealgraph/ontology#payee> "
-          "<https://w3id.org/dealgraph/id/entity/nobody>")
+BROKEN_DEAL = (
+    "<https://w3id.org/dealgraph/id/deal/x> "
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/dealgraph/ontology#Deal>"
+)
+NOBODY = (
+    "<https://w3id.org/dealgraph/id/deal/x> <https://w3id.org/dealgraph/ontology#payee> "
+    "<https://w3id.org/dealgraph/id/entity/nobody>"
+)
 QUADS = {
     ".nq": f"{BROKEN_DEAL} <urn:g> .\n{NOBODY} <urn:g> .\n",
-    ".trig": ("@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n@prefix ex: <urn:> .\n\n"
-              f"ex:g {{\n  {BROKEN_DEAL} .\n  {NOBODY} .\n}}\n"),
+    ".trig": (
+        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n@prefix ex: <urn:> .\n\n"
+        f"ex:g {{\n  {BROKEN_DEAL} .\n  {NOBODY} .\n}}\n"
+    ),
 }
 
 
@@ -116,8 +122,7 @@ def test_our_own_trig_export_loads_and_with_the_ontology_is_refused(store, mini_
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["added"] == _mini_triples(mini_dir)
     with_ontology = tmp_path / "export-ontology.trig"
-    assert run("export", "trig", "--with-ontology", "--data", mini_dir, "-o",
-               with_ontology).exit_code == 0
+    assert run("export", "trig", "--with-ontology", "--data", mini_dir, "-o", with_ontology).exit_code == 0
     result = run("load", with_ontology, "--store", store)
     assert result.exit_code == 1
     assert "graph/ontology> holds the ontology" in result.output
@@ -211,12 +216,18 @@ def holder(oxigraph_store):
     import sys
 
     path = oxigraph_store.removeprefix("oxigraph:")
-    proc = subprocess.Popen([sys.executable, "-c",
-                             "import sys, time, pyoxigraph\n"
-                             f"s = pyoxigraph.Store({path!r})\n"
-                             "print('ready', flush=True)\n"
-                             "time.sleep(120)\n"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pyoxigraph\n"
+            f"s = pyoxigraph.Store({path!r})\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "ready"
     yield proc
     proc.kill()
@@ -347,9 +358,12 @@ def test_an_unreachable_remote_store(mini_dir):
 def test_a_multiline_note_loads_through_the_bulk_path(oxigraph_store, mini_dir):
     """rdflib writes such a literal as a Turtle long string, which N-Triples does not allow."""
     f = mini_dir / "sources" / "doc-b.yaml"
-    f.write_text(f.read_text().replace('  - quote: "up to $2 billion in Lab B"\n',
-                                       '  - quote: "up to $2 billion in Lab B"\n'
-                                       '    note: "first line\\nsecond line\\r\\nthird"\n'))
+    f.write_text(
+        f.read_text().replace(
+            '  - quote: "up to $2 billion in Lab B"\n',
+            '  - quote: "up to $2 billion in Lab B"\n    note: "first line\\nsecond line\\r\\nthird"\n',
+        )
+    )
     result = run("load", mini_dir, "--store", oxigraph_store, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["added"] == 1

@@ -25,9 +25,25 @@ def _flow(kg, deal_id, **kw):
 
 
 def test_required_entities_exist(kg):
-    required = {"amazon", "aws", "annapurna-labs", "amazon-bedrock", "anthropic", "openai",
-                "microsoft", "oracle", "coreweave", "google", "nvidia", "broadcom", "spacex",
-                "tsmc", "project-rainier", "trainium2", "trainium3"}
+    required = {
+        "amazon",
+        "aws",
+        "annapurna-labs",
+        "amazon-bedrock",
+        "anthropic",
+        "openai",
+        "microsoft",
+        "oracle",
+        "coreweave",
+        "google",
+        "nvidia",
+        "broadcom",
+        "spacex",
+        "tsmc",
+        "project-rainier",
+        "trainium2",
+        "trainium3",
+    }
     assert required <= kg.entity_ids()
 
 
@@ -64,8 +80,7 @@ def test_amazon_anthropic_2026_round_tranches(kg):
     total = _flow(kg, "amazon-anthropic-investment-total")
     parent = _flow(kg, "amazon-anthropic-investment-2026")
     assert (initial["amount"], initial["status"]) == (5 * B, "committed")
-    assert (milestone["amount"], milestone["status"], milestone["bound"]) == (
-        20 * B, "contingent", "up-to")
+    assert (milestone["amount"], milestone["status"], milestone["bound"]) == (20 * B, "contingent", "up-to")
     assert initial["part_of"] == milestone["part_of"] == "amazon-anthropic-investment-2026"
     assert (total["amount"], total["kind"]) == (33 * B, "aggregate")
     assert parent["amount"] == 25 * B
@@ -82,7 +97,10 @@ def test_spacex_rate_claims(kg):
     # 003: "$1.25 billion monthly ... $15 billion annually and $45 billion over three years"
     f = _flow(kg, "anthropic-spacex-compute")
     assert sorted((a["value"], a["rate"]) for a in f["amounts"]) == [
-        (1.25 * B, "per-month"), (15 * B, "per-year"), (45 * B, None)]
+        (1.25 * B, "per-month"),
+        (15 * B, "per-year"),
+        (45 * B, None),
+    ]
     assert f["amount"] == 45 * B and f["conflict"] is False
 
 
@@ -91,8 +109,7 @@ def test_observations_with_basis_and_forecast(kg):
     # 000: "its annualized revenue is $30 billion. By OpenAI's conversion ... only $22 billion"
     gross = obs["anthropic-annualized-revenue-2026-04-gross-s000"]
     net = obs["anthropic-annualized-revenue-2026-04-net-s000"]
-    assert (gross["value"], gross["basis"], net["value"], net["basis"]) == (
-        30 * B, "gross", 22 * B, "net")
+    assert (gross["value"], gross["basis"], net["value"], net["basis"]) == (30 * B, "gross", 22 * B, "net")
     # 003: "an expected operating profit of $559 million" this quarter
     profit = obs["anthropic-operating-profit-2026-q2-s003"]
     assert (profit["value"], profit["forecast"], profit["period"]) == (559_000_000, True, "2026-Q2")
@@ -109,8 +126,7 @@ def test_vendor_financed_loops_with_document_figures(kg):
     # 002: "$8 billion already committed" + "$5 billion today", "up to $20 billion more";
     # back: "more than $100 billion" on AWS
     b = loops[("amazon", "anthropic")]
-    assert (b["money_out"], b["money_out_contingent"], b["money_back"]) == (13 * B, 20 * B,
-                                                                            100 * B)
+    assert (b["money_out"], b["money_out_contingent"], b["money_back"]) == (13 * B, 20 * B, 100 * B)
     # 001: "Microsoft invested $13 billion"; "Microsoft ($250 billion)"
     c = loops[("microsoft", "openai")]
     assert (c["money_out"], c["money_back"]) == (13 * B, 250 * B)
@@ -130,8 +146,9 @@ def test_amazon_bets_on_both_sides(kg):
     assert e["total"]["money_to_labs"]["committed"] == 58 * B
     # Bedrock "simultaneously distributes both companies' models" (000)
     for lab in ("anthropic", "openai"):
-        assert any(t["subject"] == "amazon-bedrock" and t["kind"] == "distributes"
-                   for t in e["sides"][lab]["ties"])
+        assert any(
+            t["subject"] == "amazon-bedrock" and t["kind"] == "distributes" for t in e["sides"][lab]["ties"]
+        )
     assert "amazon" in [x["group"] for x in two_sided_bets(kg)]
 
 
@@ -169,8 +186,9 @@ def test_as_of_follows_the_chronology(kg):
     after = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, 2, "2026-04-28")}
     assert before[("amazon", "anthropic")]["money_back"] is None  # only the revenue share
     assert after[("amazon", "anthropic")]["money_back"] == 100 * B
-    assert ("amazon", "openai") not in {tuple(lp["members"]) for lp in
-                                        vendor_financed_loops(kg, 2, "2026-01-31")}
+    assert ("amazon", "openai") not in {
+        tuple(lp["members"]) for lp in vendor_financed_loops(kg, 2, "2026-01-31")
+    }
     # SpaceX's prospectus (May 2026, 003) is unknown before May
     assert "anthropic-spacex-compute" not in {f["id"] for f in flows(kg, as_of="2026-04-30")}
 
@@ -179,13 +197,21 @@ def test_report_reads_and_cites(kg):
     from dealgraph.graph.report import build_report, render_report
 
     text = render_report(build_report(kg))
-    for needle in ("biggest money flows", "Vendor-financed loops", "Two-sided bets",
-                   "disagree", "Amazon -> OpenAI -> Amazon", "round trip 0.76x",
-                   "[001_930f0b1a03446070.txt]", "$300 billion", "$30 billion"):
+    for needle in (
+        "biggest money flows",
+        "Vendor-financed loops",
+        "Two-sided bets",
+        "disagree",
+        "Amazon -> OpenAI -> Amazon",
+        "round trip 0.76x",
+        "[001_930f0b1a03446070.txt]",
+        "$300 billion",
+        "$30 billion",
+    ):
         assert needle in text, needle
     # every figure line is followed by a citation line
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.lstrip().startswith(tuple(f"{n}." for n in range(1, 11))) and "$" in line:
-            follow = next(x for x in lines[i + 1:] if x.strip().startswith("["))
+            follow = next(x for x in lines[i + 1 :] if x.strip().startswith("["))
             assert follow.strip().startswith("[0"), line

@@ -61,7 +61,8 @@ def test_trace_down_and_up(mini):
 def test_paths_money_and_any(mini):
     money = paths(mini, "bigco", "bigco-cloud")
     assert [[s["deal"] for s in p["steps"]] for p in money] == [
-        ["bigco-lab-a-investment", "lab-a-bigco-cloud-compute"]]
+        ["bigco-lab-a-investment", "lab-a-bigco-cloud-compute"]
+    ]
     anyway = paths(mini, "bigco", "bigco-cloud", mode="any", max_length=1)
     assert [p["steps"][0]["kind"] for p in anyway] == ["subsidiary-of"]
     assert paths(mini, "lab-b", "bigco") == []
@@ -69,20 +70,56 @@ def test_paths_money_and_any(mini):
 
 def test_money_buckets_never_mix():
     fl = [
-        {"id": "p", "amount": 25, "kind": "equity-investment", "status": "announced",
-         "bound": "exact", "part_of": None},
-        {"id": "t1", "amount": 5, "kind": "equity-investment", "status": "committed",
-         "bound": "exact", "part_of": "p"},
-        {"id": "t2", "amount": 20, "kind": "equity-investment", "status": "contingent",
-         "bound": "up-to", "part_of": "p"},
-        {"id": "agg", "amount": 33, "kind": "aggregate", "status": "aggregate",
-         "bound": "exact", "part_of": None},
-        {"id": "u", "amount": 7, "kind": "compute-commitment", "status": "announced",
-         "bound": "up-to", "part_of": None},
+        {
+            "id": "p",
+            "amount": 25,
+            "kind": "equity-investment",
+            "status": "announced",
+            "bound": "exact",
+            "part_of": None,
+        },
+        {
+            "id": "t1",
+            "amount": 5,
+            "kind": "equity-investment",
+            "status": "committed",
+            "bound": "exact",
+            "part_of": "p",
+        },
+        {
+            "id": "t2",
+            "amount": 20,
+            "kind": "equity-investment",
+            "status": "contingent",
+            "bound": "up-to",
+            "part_of": "p",
+        },
+        {
+            "id": "agg",
+            "amount": 33,
+            "kind": "aggregate",
+            "status": "aggregate",
+            "bound": "exact",
+            "part_of": None,
+        },
+        {
+            "id": "u",
+            "amount": 7,
+            "kind": "compute-commitment",
+            "status": "announced",
+            "bound": "up-to",
+            "part_of": None,
+        },
     ]
     assert [f["id"] for f in countable(fl)] == ["t1", "t2", "u"]
-    assert tally(countable(fl)) == {"committed": 5, "contingent": 20, "upper_bound": 7,
-                                    "forecast": 0, "aggregate": 0, "unknown_amounts": 0}
+    assert tally(countable(fl)) == {
+        "committed": 5,
+        "contingent": 20,
+        "upper_bound": 7,
+        "forecast": 0,
+        "aggregate": 0,
+        "unknown_amounts": 0,
+    }
     assert bucket(fl[3]) == "aggregate"
 
 
@@ -123,12 +160,13 @@ def test_find_loops_rejects_too_short():
         find_loops({}, {}, max_length=1)
 
 
-def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(
-        mini_dir, empty_kg):
+def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir, empty_kg):
     from dealgraph.graph.conflicts import conflicts
 
     f = mini_dir / "sources" / "doc-b.yaml"
-    f.write_text(f.read_text() + """observations:
+    f.write_text(
+        f.read_text()
+        + """observations:
   - id: lab-a-valuation-2026-01-sdocb
     subject: lab-a
     metric: valuation
@@ -143,7 +181,8 @@ def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(
     unit: USD
     as_of: 2026-02
     evidence: [{quote: "Lab A is worth $400 billion in February"}]
-""")
+"""
+    )
     kg = empty_kg
     kg.load(load_directory(mini_dir))
     obs = [c for c in conflicts(kg) if c["type"] == "observation"]

@@ -47,8 +47,12 @@ PWN = "<script>window.__pwned=1</script>"
 def expected(name: str) -> str:
     """The documented display rule: line breaks to LF, XML-illegal characters to U+FFFD."""
     name = name.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c if c in "\t\n" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD
-                   or ord(c) >= 0x10000 else "\ufffd" for c in name)
+    return "".join(
+        c
+        if c in "\t\n" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) >= 0x10000
+        else "\ufffd"
+        for c in name
+    )
 
 
 def _norm(s: str) -> str:
@@ -63,8 +67,7 @@ def write_dataset(where: Path, names: dict[str, str]) -> Path:
     ents = yaml.safe_load((dst / "entities.yaml").read_text(encoding="utf-8"))
     for e in ents["entities"]:
         e["name"] = names.get(e["id"], e["name"])
-    (dst / "entities.yaml").write_text(yaml.safe_dump(ents, allow_unicode=True),
-                                       encoding="utf-8")
+    (dst / "entities.yaml").write_text(yaml.safe_dump(ents, allow_unicode=True), encoding="utf-8")
     return dst
 
 
@@ -111,7 +114,7 @@ def _assert_no_active_svg(svg: bytes) -> None:
 def _html_payload(page: str) -> str:
     start = page.index('<script type="application/json" id="graph-data">')
     body = page[start:].split(">", 1)[1]
-    return body[:body.index("</script>")]
+    return body[: body.index("</script>")]
 
 
 def _mermaid_labels(text: str) -> dict[str, str]:
@@ -120,12 +123,11 @@ def _mermaid_labels(text: str) -> dict[str, str]:
 
 def _mermaid_decode(label: str) -> str:
     named = {"quot": '"', "amp": "&", "lt": "<", "gt": ">"}
-    return re.sub(r"#(\d+|[a-z]+);",
-                  lambda m: chr(int(m[1])) if m[1].isdigit() else named[m[1]], label)
+    return re.sub(r"#(\d+|[a-z]+);", lambda m: chr(int(m[1])) if m[1].isdigit() else named[m[1]], label)
 
 
 def _sankey_svg(page: str) -> ET.Element:
-    return ET.fromstring(page[page.index("<svg"):page.rindex("</svg>") + 6])
+    return ET.fromstring(page[page.index("<svg") : page.rindex("</svg>") + 6])
 
 
 # -- the reported cases -------------------------------------------------------------------
@@ -154,8 +156,15 @@ def test_script_name_renders_svg_and_png(tmp_path):
 def test_dot_quotes_and_escapes_every_value(tmp_path):
     # a pre-quoted name would be passed through raw by pydot and inject DOT statements
     inject = '"x"]; evil [label="pwned"]; y [label="z"'
-    kg = load_kg(tmp_path, {"lab-a": inject, "lab-b": 'ends in a backslash \\',
-                            "bigco": "\\N \\G \\n &amp; AT&T", "bigco-cloud": "digraph"})
+    kg = load_kg(
+        tmp_path,
+        {
+            "lab-a": inject,
+            "lab-b": "ends in a backslash \\",
+            "bigco": "\\N \\G \\n &amp; AT&T",
+            "bigco-cloud": "digraph",
+        },
+    )
     dot = render(kg, "dot")
     out = subprocess.run([DOT, "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
     texts = _svg_node_texts(out.stdout)
@@ -167,8 +176,12 @@ def test_dot_quotes_and_escapes_every_value(tmp_path):
 
 
 def test_mermaid_labels_cannot_break_out(tmp_path):
-    names = {"lab-a": PWN + ' "] --> evil["x', "lab-b": "a `b` [c] |d| {e} %%{init}%% #quot;",
-             "bigco": "two\nlines & <b>bold</b>", "bigco-cloud": "semi; colon -->|x| y"}
+    names = {
+        "lab-a": PWN + ' "] --> evil["x',
+        "lab-b": "a `b` [c] |d| {e} %%{init}%% #quot;",
+        "bigco": "two\nlines & <b>bold</b>",
+        "bigco-cloud": "semi; colon -->|x| y",
+    }
     kg = load_kg(tmp_path, names)
     text = render(kg, "mermaid")
     labels = _mermaid_labels(text)
@@ -177,20 +190,24 @@ def test_mermaid_labels_cannot_break_out(tmp_path):
         assert not set(label) & set('"<>`[]|{}\n'), label
         assert "%%" not in label
     decoded = {_mermaid_decode(v) for v in labels.values()}
-    assert decoded == {names["lab-a"], names["lab-b"], "two lines & <b>bold</b>",
-                       names["bigco-cloud"]}
+    assert decoded == {names["lab-a"], names["lab-b"], "two lines & <b>bold</b>", names["bigco-cloud"]}
     assert "<script" not in text and "%%" not in text
 
 
 def test_html_export_json_island_cannot_end_the_script(tmp_path):
-    kg = load_kg(tmp_path, {"lab-a": "<!--<script>", "lab-b": "</script><script>x()</script>",
-                            "bigco": "line\u2028sep\u2029para & amp"})
+    kg = load_kg(
+        tmp_path,
+        {
+            "lab-a": "<!--<script>",
+            "lab-b": "</script><script>x()</script>",
+            "bigco": "line\u2028sep\u2029para & amp",
+        },
+    )
     page = render(kg, "html")
     payload = _html_payload(page)
     assert not set(payload) & set("<>&\u2028\u2029")
     data = _strict_json(payload)
-    labels = {e["data"]["id"]: e["data"]["label"] for e in data["elements"]
-              if "source" not in e["data"]}
+    labels = {e["data"]["id"]: e["data"]["label"] for e in data["elements"] if "source" not in e["data"]}
     assert labels["lab-a"] == "<!--<script>" and labels["bigco"] == "line\u2028sep\u2029para & amp"
     assert data["cards"]["lab-b"]["name"] == "</script><script>x()</script>"
     assert page.count("<script") == 3 and page.count("</script>") == 3
@@ -199,8 +216,12 @@ def test_html_export_json_island_cannot_end_the_script(tmp_path):
 def test_xml_illegal_characters_are_replaced(tmp_path, mini_kg):
     nodes = mini_kg.nx().nodes
     old = {n: nodes[n]["name"] for n in DRAWN}
-    bad = {"lab-a": "nul\x00 vt\x0b ff\x0c esc\x1b", "lab-b": "lone \ud800 \udfff",
-           "bigco": "cr\r\nlf\rx \ufffe\uffff", "bigco-cloud": "tab\tok é 🎉"}
+    bad = {
+        "lab-a": "nul\x00 vt\x0b ff\x0c esc\x1b",
+        "lab-b": "lone \ud800 \udfff",
+        "bigco": "cr\r\nlf\rx \ufffe\uffff",
+        "bigco-cloud": "tab\tok é 🎉",
+    }
     try:
         for n, name in bad.items():
             nodes[n]["name"] = name
@@ -250,13 +271,74 @@ def test_non_finite_amounts_never_reach_an_export(monkeypatch, mini_kg):
 
 # -- property-based: any name, every format -----------------------------------------------
 
-PIECES = [PWN, TABLE, LINK, "<!--", "-->", "]]>", "<![CDATA[", '"', "'", "\\", '\\"', "%%",
-          "%%{init: {}}%%", "\n", "\r\n", "\r", "\t", "\x00", "\x08", "\x0b", "\x0c", "\x1f",
-          "\x7f", "\x85", "\ud800", "\udfff", "\ufffe", "\uffff", "\u2028", "\u2029", "`", "[",
-          "]", "|", "{", "}", "(", ")", "#quot;", "#35;", "&amp;", "&#92;", "&", ";", "\\N",
-          "\\n", "\\l", "javascript:alert(1)", "->", "-->|x|", "digraph", "node", "strict",
-          "é", "漢字", "🎉", "\u202e", "<", ">", "<img src=x onerror=alert(1)>", "  ", "\xa0",
-          "</script>", "\ufeff", "\u0301", "\U0010ffff"]
+PIECES = [
+    PWN,
+    TABLE,
+    LINK,
+    "<!--",
+    "-->",
+    "]]>",
+    "<![CDATA[",
+    '"',
+    "'",
+    "\\",
+    '\\"',
+    "%%",
+    "%%{init: {}}%%",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",
+    "\u2028",
+    "\u2029",
+    "`",
+    "[",
+    "]",
+    "|",
+    "{",
+    "}",
+    "(",
+    ")",
+    "#quot;",
+    "#35;",
+    "&amp;",
+    "&#92;",
+    "&",
+    ";",
+    "\\N",
+    "\\n",
+    "\\l",
+    "javascript:alert(1)",
+    "->",
+    "-->|x|",
+    "digraph",
+    "node",
+    "strict",
+    "é",
+    "漢字",
+    "🎉",
+    "\u202e",
+    "<",
+    ">",
+    "<img src=x onerror=alert(1)>",
+    "  ",
+    "\xa0",
+    "</script>",
+    "\ufeff",
+    "\u0301",
+    "\U0010ffff",
+]
 SURROGATES = {chr(0xD800), chr(0xDFFF)}
 # what the loaders refuse in text (loaders/models.py): C0 controls but tab and line breaks,
 # DEL, lone surrogates
@@ -283,8 +365,9 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
         assert gexf.nodes[n]["label"] == label
     assert {x["data"]["id"]: x["data"]["label"] for x in cyto["elements"]["nodes"]} == want
     assert {x["id"]: x["label"] for x in d3["nodes"]} == want
-    assert {e["data"]["id"]: e["data"]["label"] for e in island["elements"]
-            if "source" not in e["data"]} == want
+    assert {
+        e["data"]["id"]: e["data"]["label"] for e in island["elements"] if "source" not in e["data"]
+    } == want
     payload = _html_payload(page)
     for name in shown.values():
         if "<" in name:
@@ -295,22 +378,31 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
     for label in mer.values():
         assert not set(label) & set('"<>`[]|{}\n\r\x85\u2028\u2029') and "%%" not in label
     assert sorted(map(_mermaid_decode, mer.values())) == sorted(
-        re.sub("[\n\x85\u2028\u2029]", " ", v) for v in want.values())
+        re.sub("[\n\x85\u2028\u2029]", " ", v) for v in want.values()
+    )
     sankey = _sankey_svg(render(kg, "sankey"))
     drawn = [t.text or "" for t in sankey.iter(SVG + "text") if t.get("class") == "node-label"]
     assert set(want.values()) <= set(drawn)
     if DOT:
-        for svg in (subprocess.run([DOT, "-Tsvg"], input=render(kg, "dot").encode("utf-8"),
-                                   capture_output=True, check=True).stdout,
-                    render_bytes(kg, "svg")):
+        for svg in (
+            subprocess.run(
+                [DOT, "-Tsvg"], input=render(kg, "dot").encode("utf-8"), capture_output=True, check=True
+            ).stdout,
+            render_bytes(kg, "svg"),
+        ):
             _assert_no_active_svg(svg)
             texts = _svg_node_texts(svg)
             for n, label in want.items():
                 assert _norm(texts[n]) == _norm(label)
 
 
-@settings(derandomize=True, database=None, max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    derandomize=True,
+    database=None,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(names())
 def test_any_name_through_every_graph_export(mini_kg, drawn_names):
     nodes = mini_kg.nx().nodes
@@ -330,10 +422,19 @@ RDF = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "jsonld": "json-ld"
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own Dataset internals
-@settings(derandomize=True, database=None, max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(names([p for p in PIECES if not LOADER_REFUSES.search(p)],
-             st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from("\t\n\r")))
+@settings(
+    derandomize=True,
+    database=None,
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    names(
+        [p for p in PIECES if not LOADER_REFUSES.search(p)],
+        st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from("\t\n\r"),
+    )
+)
 def test_any_loaded_name_through_rdf_and_graph_exports(raw_names):
     """Names the loader accepts (it refuses control characters and lone surrogates, which
     the direct test above sends through the exports) survive a load and every export."""
@@ -401,8 +502,9 @@ def test_html_export_scripts_only_by_hash(client):
     assert csp["frame-ancestors"] == ["'none'"]
     inline = re.findall(r"<script>(.*?)</script>", r.text, flags=re.S)
     assert len(inline) == 2
-    hashes = sorted("'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-                    + "'" for s in inline)
+    hashes = sorted(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline
+    )
     assert sorted(csp["script-src"]) == hashes
     # the same policy travels inside the file, for when it is opened from disk
     meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', r.text)

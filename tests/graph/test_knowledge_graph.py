@@ -55,11 +55,9 @@ def test_projection_nodes_edges_and_groups(mini_dir, empty_kg):
     assert g.nodes["bigco-cloud"]["group"] == "bigco"
     assert g.nodes["bigco"]["roles"] == ["cloud-provider", "investor"]
     edge = g.edges["lab-a", "bigco-cloud", "lab-a-bigco-cloud-compute"]
-    assert (edge["edge"], edge["kind"], edge["status"]) == ("money", "compute-commitment",
-                                                            "committed")
+    assert (edge["edge"], edge["kind"], edge["status"]) == ("money", "compute-commitment", "committed")
     assert g.edges["bigco-cloud", "bigco", "subsidiary-of"]["edge"] == "structure"
-    assert g.edges["lab-a", "lab-b", "competes-with"]["relationship"] == (
-        "lab-a--competes-with--lab-b")
+    assert g.edges["lab-a", "lab-b", "competes-with"]["relationship"] == ("lab-a--competes-with--lab-b")
 
 
 def test_as_of_hides_facts_not_yet_known(mini_dir, empty_kg):
@@ -111,5 +109,4 @@ def _by_value(graph):
     from rdflib import BNode, Literal
 
     assert not any(isinstance(x, BNode) for t in graph for x in t)  # so sets compare graphs
-    return {(s, p, (o.datatype, o.toPython()) if isinstance(o, Literal) else o)
-            for s, p, o in graph}
+    return {(s, p, (o.datatype, o.toPython()) if isinstance(o, Literal) else o) for s, p, o in graph}

@@ -80,9 +80,10 @@ def test_missing_relationship_id_sorts_deterministically(memory_kg):
     assert paths(memory_kg, "google", "amazon", max_length=3, mode="any", limit=3) == result[:3]
 
 
-@pytest.mark.parametrize(("a", "b", "max_length"), [
-    ("google", "amazon", 3), ("google", "amazon", 5), ("google-cloud", "aws", 4),
-    ("amazon", "google", 2)])
+@pytest.mark.parametrize(
+    ("a", "b", "max_length"),
+    [("google", "amazon", 3), ("google", "amazon", 5), ("google-cloud", "aws", 4), ("amazon", "google", 2)],
+)
 def test_api_any_mode(client, memory_kg, a, b, max_length):
     r = client.get(f"/paths/{a}/{b}", params={"mode": "any", "max_length": max_length})
     assert r.status_code == 200, r.text
@@ -99,8 +100,7 @@ def test_cli_any_mode(memory_kg, flag):
     assert r.exception is None
     assert json.loads(r.stdout) == _json(paths(memory_kg, "google", "amazon", mode="any"))
     # The table names a step without a relationship id by its kind, not "None".
-    table = runner.invoke(cli_app, ["paths", "google-cloud", "anthropic", *flag,
-                                    "--max-length", "2"])
+    table = runner.invoke(cli_app, ["paths", "google-cloud", "anthropic", *flag, "--max-length", "2"])
     assert table.exit_code == 0, table.output
     assert "[subsidiary-of] google" in table.output and "None" not in table.output
 

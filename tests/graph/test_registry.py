@@ -27,8 +27,9 @@ def render_edges_csv(kg, **filters) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["source", "target", "kind"])
-    for u, v, d in sorted(export_graph(kg, **filters).edges(data=True),
-                          key=lambda e: (e[0], e[1], e[2]["kind"])):
+    for u, v, d in sorted(
+        export_graph(kg, **filters).edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])
+    ):
         w.writerow([u, v, d["kind"]])
     return out.getvalue()
 
@@ -43,16 +44,14 @@ class ToyStore(MemoryStore):
 
 @pytest.fixture
 def toy_export():
-    fmt = registry.register_export("edges-csv", render_edges_csv, "text/csv", ".csv",
-                                   "edges as CSV (a toy)")
+    fmt = registry.register_export("edges-csv", render_edges_csv, "text/csv", ".csv", "edges as CSV (a toy)")
     yield fmt
     registry.unregister("edges-csv")
 
 
 @pytest.fixture
 def toy_store():
-    plugin = registry.register_store("toy", ToyStore, usage="toy:NAME",
-                                     help="an in-memory toy")
+    plugin = registry.register_store("toy", ToyStore, usage="toy:NAME", help="an in-memory toy")
     yield plugin
     registry.unregister("toy")
 
@@ -64,8 +63,10 @@ def test_toy_export_renders_through_the_lookups(toy_export, mini_dir):
     text = render(kg, "edges-csv")
     assert text.splitlines()[0] == "source,target,kind"
     assert len(text.splitlines()) > 1
-    assert render_bytes(kg, "edges-csv", focus="bigco", as_of=None) == render(
-        kg, "edges-csv", focus="bigco").encode()
+    assert (
+        render_bytes(kg, "edges-csv", focus="bigco", as_of=None)
+        == render(kg, "edges-csv", focus="bigco").encode()
+    )
     assert "edges-csv" in registry.export_names()
 
 
@@ -102,8 +103,12 @@ def test_media_types_come_from_the_registry(mini_dir):
     from dealgraph.api.main import create_app
 
     client = TestClient(create_app(open_graph(mini_dir)))
-    for name, media in (("turtle", "text/turtle"), ("jsonld", "application/ld+json"),
-                        ("gexf", "application/xml"), ("mermaid", "text/plain")):
+    for name, media in (
+        ("turtle", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("gexf", "application/xml"),
+        ("mermaid", "text/plain"),
+    ):
         assert registry.export_format(name).media_type == media
         assert client.get(f"/export/{name}").headers["content-type"].startswith(media)
 
@@ -151,13 +156,12 @@ def test_declared_entry_points_resolve_to_the_registered_plugins():
         obj = EntryPoint(name, value, registry.STORE_GROUP).load()
         assert obj is registry.store_plugin(name + ("" if name == "memory" else ":x")), name
     for name, value in exports.items():
-        assert EntryPoint(name, value, registry.EXPORT_GROUP).load() is \
-            registry.export_format(name), name
+        assert EntryPoint(name, value, registry.EXPORT_GROUP).load() is registry.export_format(name), name
     # every built-in is declared, so a wheel exposes them all
-    assert set(stores) == {p.name for p in registry.stores()
-                           if p.factory.__module__.startswith("dealgraph.")}
-    assert set(exports) == {f.name for f in registry.exports()
-                            if f.render.__module__.startswith("dealgraph.")}
+    assert set(stores) == {p.name for p in registry.stores() if p.factory.__module__.startswith("dealgraph.")}
+    assert set(exports) == {
+        f.name for f in registry.exports() if f.render.__module__.startswith("dealgraph.")
+    }
 
 
 class _FakeEntryPoint:
@@ -178,8 +182,10 @@ def test_third_party_entry_points_are_discovered_once(monkeypatch):
     def fake_entry_points(group: str):
         calls.append(group)
         if group == registry.EXPORT_GROUP:
-            return [_FakeEntryPoint("toy-ep", toy_fmt),
-                    _FakeEntryPoint("broken", ImportError("no module named thirdparty"))]
+            return [
+                _FakeEntryPoint("toy-ep", toy_fmt),
+                _FakeEntryPoint("broken", ImportError("no module named thirdparty")),
+            ]
         return [_FakeEntryPoint("toyep", toy_store), _FakeEntryPoint("notaplugin", object())]
 
     monkeypatch.setattr(registry, "entry_points", fake_entry_points)

@@ -42,8 +42,10 @@ def test_same_answers_as_memory(remote):
 def test_failed_load_leaves_remote_store_unchanged(remote, tmp_path):
     before = len(remote)
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
-                   "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal .\n")
+    bad.write_text(
+        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
+        "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal .\n"
+    )
     with pytest.raises(DataError):
         remote.load(load_files([bad]))
     assert len(remote) == before

@@ -17,9 +17,13 @@ from dealgraph.graph.paths import paths, share
 from dealgraph.graph.report import build_report
 from dealgraph.graph.trace import trace
 
-MODELS = [getattr(R, n) for n in R.__all__
-          if isinstance(getattr(R, n), type) and issubclass(getattr(R, n), BaseModel)
-          and getattr(R, n) not in (R.Result, R.Page)]
+MODELS = [
+    getattr(R, n)
+    for n in R.__all__
+    if isinstance(getattr(R, n), type)
+    and issubclass(getattr(R, n), BaseModel)
+    and getattr(R, n) not in (R.Result, R.Page)
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +101,8 @@ def test_item_access_is_read_only_and_uses_json_names(kg):
 
 
 def test_json_has_no_python_names_and_no_nan(kg):
-    text = json.dumps([p.model_dump(mode="json", by_alias=True)
-                       for p in paths(kg, "amazon", "aws", max_length=2)], allow_nan=False)
+    text = json.dumps(
+        [p.model_dump(mode="json", by_alias=True) for p in paths(kg, "amazon", "aws", max_length=2)],
+        allow_nan=False,
+    )
     assert '"from"' in text and '"from_"' not in text

@@ -20,15 +20,22 @@ def test_flows_by_payer(kg):
 
 
 def test_loops_of_two_hops(kg):
-    sparql = {(r["investorGroup"], r["investeeGroup"], r["investment"], r["return"])
-              for r in _rows(kg, "loops-two-hops")}
+    sparql = {
+        (r["investorGroup"], r["investeeGroup"], r["investment"], r["return"])
+        for r in _rows(kg, "loops-two-hops")
+    }
     python = set()
     for lp in vendor_financed_loops(kg, max_length=2):
-        python |= {(lp["investor"], lp["investee"], i, r)
-                   for i in lp["out_deal_ids"] for r in lp["back_deal_ids"]}
+        python |= {
+            (lp["investor"], lp["investee"], i, r) for i in lp["out_deal_ids"] for r in lp["back_deal_ids"]
+        }
     assert sparql == python
-    assert {(a, b) for a, b, _, _ in sparql} == {("amazon", "anthropic"), ("amazon", "openai"),
-                                                  ("microsoft", "openai"), ("oracle", "openai")}
+    assert {(a, b) for a, b, _, _ in sparql} == {
+        ("amazon", "anthropic"),
+        ("amazon", "openai"),
+        ("microsoft", "openai"),
+        ("oracle", "openai"),
+    }
 
 
 def test_two_sided_exposure(kg):
@@ -41,8 +48,7 @@ def test_two_sided_exposure(kg):
 def test_entity_relationships(kg):
     sparql = {r["id"] for r in _rows(kg, "entity-relationships")}
     card = entity_card(kg, "anthropic")
-    python = {r["id"] for r in card["relationships"] if r["id"]} | {d["id"] for d in
-                                                                     card["deals"]}
+    python = {r["id"] for r in card["relationships"] if r["id"]} | {d["id"] for d in card["deals"]}
     assert sparql == python
 
 

@@ -20,8 +20,7 @@ INIT_NS = dict(bind_prefixes(Graph()).namespaces())  # as the KnowledgeGraph pas
 # how to open each built-in store here (a plugin added later adds a line)
 RUNNABLE = {
     "memory": lambda servers, tmp: "memory",
-    "oxigraph": lambda servers, tmp: (pytest.importorskip("pyoxigraph")
-                                      and f"oxigraph:{tmp / 'store'}"),
+    "oxigraph": lambda servers, tmp: pytest.importorskip("pyoxigraph") and f"oxigraph:{tmp / 'store'}",
     "http": lambda servers, tmp: servers.clear("conformance"),
 }
 
@@ -119,8 +118,7 @@ def test_query_with_bindings_and_forms(store, valid):
 def test_run_checked_runs_the_judged_query(store, valid):
     store.load(valid)
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?s a dg:Deal }"
-    result = store.run_checked(text, parse_query(f"PREFIX dg: <{DG}>\n{text}"),
-                               INIT_NS, "SELECT")
+    result = store.run_checked(text, parse_query(f"PREFIX dg: <{DG}>\n{text}"), INIT_NS, "SELECT")
     (row,) = list(result)
     assert int(row[0]) > 0
 
@@ -135,8 +133,9 @@ def test_optional_capabilities(store, valid):
     if opener is not None:
         conn = opener(30)
         text = "ASK { ?s a dg:Deal }"
-        result = store.run_checked(text, parse_query(f"PREFIX dg: <{DG}>\n{text}"), INIT_NS,
-                                   "ASK", connection=conn)
+        result = store.run_checked(
+            text, parse_query(f"PREFIX dg: <{DG}>\n{text}"), INIT_NS, "ASK", connection=conn
+        )
         conn.close()
         assert result.askAnswer is True
     if native is None and opener is None:

@@ -42,8 +42,10 @@ def test_failed_load_leaves_oxigraph_store_unchanged(tmp_path, mini_dir):
     kg.load(load_directory(mini_dir))
     before = len(kg)
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
-                   "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal .\n")
+    bad.write_text(
+        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
+        "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal .\n"
+    )
     with pytest.raises(DataError):
         kg.load(load_files([bad]))
     assert len(kg) == before
@@ -52,11 +54,16 @@ def test_failed_load_leaves_oxigraph_store_unchanged(tmp_path, mini_dir):
 
 def test_cli_load_and_query_the_store(tmp_path, mini_dir):
     spec = f"oxigraph:{tmp_path / 'store'}"
-    out = subprocess.run([DEALGRAPH, "load", str(mini_dir), "--store", spec, "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [DEALGRAPH, "load", str(mini_dir), "--store", spec, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["triples"] > 100
-    stats = subprocess.run([DEALGRAPH, "stats", "--store", spec, "--json"],
-                           capture_output=True, text=True, check=True)
+    stats = subprocess.run(
+        [DEALGRAPH, "stats", "--store", spec, "--json"], capture_output=True, text=True, check=True
+    )
     assert json.loads(stats.stdout)["deals"] == 3  # the mini data, not the bundled set
 
 
@@ -65,8 +72,10 @@ def _big_batch(path: Path, n: int) -> None:
     lines = []
     for i in range(n):
         s = f"<https://w3id.org/dealgraph/id/source/bulk-{i}.txt>"
-        lines.append(f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-                     "<https://w3id.org/dealgraph/ontology#Source> .")
+        lines.append(
+            f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<https://w3id.org/dealgraph/ontology#Source> ."
+        )
         lines.append(f'{s} <https://w3id.org/dealgraph/ontology#document> "bulk-{i}.txt" .')
         lines.append(f'{s} <https://w3id.org/dealgraph/ontology#title> "Bulk {i}" .')
     path.write_text("\n".join(lines) + "\n")
@@ -75,15 +84,15 @@ def _big_batch(path: Path, n: int) -> None:
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
 def test_load_killed_midway_leaves_all_or_nothing(tmp_path, mini_dir, delay):
     spec = f"oxigraph:{tmp_path / 'store'}"
-    subprocess.run([DEALGRAPH, "load", str(mini_dir), "--store", spec], check=True,
-                   capture_output=True)
+    subprocess.run([DEALGRAPH, "load", str(mini_dir), "--store", spec], check=True, capture_output=True)
     kg = KnowledgeGraph(spec)
     before = len(kg)
     kg.close()
     batch = tmp_path / "batch.nt"
     _big_batch(batch, 20_000)
-    proc = subprocess.Popen([DEALGRAPH, "load", str(batch), "--store", spec],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [DEALGRAPH, "load", str(batch), "--store", spec], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(delay)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
@@ -126,9 +135,11 @@ def test_bulk_load_errors_name_file_and_line(tmp_path, mini_dir):
     bad = tmp_path / "bad.nt"
     _big_batch(bad, 3)
     with bad.open("a") as fh:  # line 10: a deal with no payer, payee, kind or evidence
-        fh.write("<https://w3id.org/dealgraph/id/deal/x> "
-                 "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-                 "<https://w3id.org/dealgraph/ontology#Deal> .\n")
+        fh.write(
+            "<https://w3id.org/dealgraph/id/deal/x> "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<https://w3id.org/dealgraph/ontology#Deal> .\n"
+        )
     with pytest.raises(DataError) as exc:
         kg.load(files=[bad])
     assert {(p.file, p.line) for p in exc.value.problems} == {(str(bad), 10)}

@@ -62,8 +62,9 @@ def disguises(url: str, port: int, tmp_context: str) -> dict[str, str]:
         "escaped scheme": doc(f'"@context": "{escaped}"'),
         "escaped key": doc(f'"\\u0040context": "{ctx}"'),
         "nested node": '{"@graph": [' + doc(f'"@context": "{ctx}"') + "]}",
-        "scoped context": doc('"@context": {"knows": {"@id": "http://schema.org/knows", '
-                              f'"@context": "{ctx}"}}}}'),
+        "scoped context": doc(
+            f'"@context": {{"knows": {{"@id": "http://schema.org/knows", "@context": "{ctx}"}}}}'
+        ),
         "relative": doc('"@context": "ctx.jsonld"'),
         "file": doc(f'"@context": "file://{tmp_context}"'),
     }

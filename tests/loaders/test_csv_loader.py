@@ -13,25 +13,29 @@ HEADER = "id,kind,payer,payee,status,date,amount,currency,bound,document,title,p
 
 def test_csv_deals_and_entities_load(mini_dir, tmp_path):
     (tmp_path / "entities.csv").write_text(
-        "id,type,name,aliases,roles,subsidiary_of\n"
-        "lab-c,organization,Lab C,LC;Lab Cee,ai-lab,\n")
+        "id,type,name,aliases,roles,subsidiary_of\nlab-c,organization,Lab C,LC;Lab Cee,ai-lab,\n"
+    )
     (tmp_path / "deals.csv").write_text(
         HEADER + "bigco-lab-c,equity-investment,bigco,lab-c,committed,2026-02,"
-        "3000000000,USD,exact,doc-c.txt,Doc C,2026-02-03,BigCo puts $3 billion into Lab C\n")
+        "3000000000,USD,exact,doc-c.txt,Doc C,2026-02-03,BigCo puts $3 billion into Lab C\n"
+    )
     kg = KnowledgeGraph()
     kg.load(load_files([mini_dir, tmp_path / "entities.csv", tmp_path / "deals.csv"]))
     [f] = flows(kg, payee="lab-c")
     assert (f["amount"], f["date"], f["date_precision"]) == (3_000_000_000, "2026-02-01", "month")
     assert [s.model_dump() for s in f.sources] == [
-        {"document": "doc-c.txt", "quote": "BigCo puts $3 billion into Lab C"}]
+        {"document": "doc-c.txt", "quote": "BigCo puts $3 billion into Lab C"}
+    ]
     assert kg.entity("lab-c")["aliases"] == ["LC", "Lab Cee"]
 
 
 def test_csv_error_names_row_line_and_column(mini_dir, tmp_path):
     f = tmp_path / "deals.csv"
-    f.write_text(HEADER
-                 + "ok-deal,equity-investment,bigco,lab-a,,,1,USD,exact,d.txt,D,2026-01-01,q one\n"
-                 + "bad-deal,equity-investment,bigco,lab-a,,,1,usd,exact,d.txt,D,2026-01-01,q two\n")
+    f.write_text(
+        HEADER
+        + "ok-deal,equity-investment,bigco,lab-a,,,1,USD,exact,d.txt,D,2026-01-01,q one\n"
+        + "bad-deal,equity-investment,bigco,lab-a,,,1,usd,exact,d.txt,D,2026-01-01,q two\n"
+    )
     with pytest.raises(DataError) as exc:
         load_files([mini_dir, f])
     [p] = exc.value.problems
@@ -63,16 +67,18 @@ def test_csv_bulk_path_into_oxigraph_store(mini_dir, tmp_path):
     spec = f"oxigraph:{tmp_path / 'store'}"
     subprocess.run([exe, "load", str(mini_dir), "--store", spec], check=True, capture_output=True)
     good = tmp_path / "deals.csv"
-    good.write_text(HEADER + "bigco-lab-b,equity-investment,bigco,lab-b,committed,2026-02,"
-                    "2000000000,USD,exact,doc-c.txt,Doc C,2026-02-03,BigCo puts $2 billion in\n")
+    good.write_text(
+        HEADER + "bigco-lab-b,equity-investment,bigco,lab-b,committed,2026-02,"
+        "2000000000,USD,exact,doc-c.txt,Doc C,2026-02-03,BigCo puts $2 billion in\n"
+    )
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "x-deal,equity-investment,bigco,lab-zz,,,1,USD,exact,d.txt,D,"
-                   "2026-01-01,q\n")
+    bad.write_text(HEADER + "x-deal,equity-investment,bigco,lab-zz,,,1,USD,exact,d.txt,D,2026-01-01,q\n")
     out = subprocess.run([exe, "load", str(bad), "--store", spec], capture_output=True, text=True)
     assert out.returncode == 1
     assert f"{bad}:2: payee" in out.stderr  # the CSV's own line, not the N-Triples file's
-    out = subprocess.run([exe, "load", str(good), "--store", spec, "--json"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [exe, "load", str(good), "--store", spec, "--json"], capture_output=True, text=True, check=True
+    )
     assert json.loads(out.stdout)["added"] > 0
     kg = KnowledgeGraph(spec)
     [f] = [f for f in flows(kg, payee="lab-b") if f["id"] == "bigco-lab-b"]

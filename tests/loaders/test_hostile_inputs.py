@@ -69,18 +69,26 @@ def test_a_context_from_elsewhere_is_refused_and_not_fetched(tmp_path, listener,
 
 def test_an_inline_context_loads(tmp_path):
     f = tmp_path / "data.jsonld"
-    f.write_text(json.dumps({
-        "@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                     "name": "rdfs:label"},
-        "@id": "https://w3id.org/dealgraph/id/entity/x", "name": "X"}, indent=1))
+    f.write_text(
+        json.dumps(
+            {
+                "@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "name": "rdfs:label"},
+                "@id": "https://w3id.org/dealgraph/id/entity/x",
+                "name": "X",
+            },
+            indent=1,
+        )
+    )
     g = load_files([f]).graph
     assert len(g) == 1
 
 
 def test_the_error_names_the_line_of_the_context(tmp_path, listener):
     f = tmp_path / "data.jsonld"
-    f.write_text('{\n  "@graph": [\n    {"@id": "urn:a"},\n    {\n      "@context":\n'
-                 f'        ["{listener.url}/ctx"], "@id": "urn:b"}}\n  ]\n}}\n')
+    f.write_text(
+        '{\n  "@graph": [\n    {"@id": "urn:a"},\n    {\n      "@context":\n'
+        f'        ["{listener.url}/ctx"], "@id": "urn:b"}}\n  ]\n}}\n'
+    )
     with pytest.raises(DataError) as exc:
         load_files([f])
     [p] = exc.value.problems
@@ -98,8 +106,9 @@ def test_the_audit_hook_refuses_what_slips_past(listener, opened, tmp_path):
     opened.clear()
     for source in (f"{listener.url}/ctx", f"file://{ctx}"):
         with no_fetching("data.jsonld"), pytest.raises(FetchRefused):
-            Graph().parse(data=json.dumps({"@context": source, "@id": "urn:x", "name": "n"}),
-                          format="json-ld")
+            Graph().parse(
+                data=json.dumps({"@context": source, "@id": "urn:x", "name": "n"}), format="json-ld"
+            )
     assert listener.connections == 0
     assert str(ctx) not in opened
     # outside a load, urllib works as before (the remote store uses it)
@@ -113,8 +122,14 @@ def test_the_audit_hook_refuses_what_slips_past(listener, opened, tmp_path):
 
 HUGE = "1" + "0" * 400
 ABSURD_YAML = {  # as written in a YAML file (PyYAML reads 1e400 as a string, 1.0e+400 as inf)
-    "1e400": "above", "1.0e+400": "finite", HUGE: "above", ".inf": "finite", ".nan": "finite",
-    "-5": "greater than 0", "0": "greater than 0", "1_000_000_000_000_001": "above",
+    "1e400": "above",
+    "1.0e+400": "finite",
+    HUGE: "above",
+    ".inf": "finite",
+    ".nan": "finite",
+    "-5": "greater than 0",
+    "0": "greater than 0",
+    "1_000_000_000_000_001": "above",
 }
 
 
@@ -131,8 +146,13 @@ def _yaml_amount_problem(mini_dir, written: str):
 def test_an_absurd_yaml_amount_is_refused(mini_dir, written):
     f, p = _yaml_amount_problem(mini_dir, written)
     assert (p.file, p.field) == (str(f), "deals[0].amounts[0].value")
-    assert p.line == f.read_text().splitlines().index(
-        next(x for x in f.read_text().splitlines() if "{value: " + written in x)) + 1
+    assert (
+        p.line
+        == f.read_text()
+        .splitlines()
+        .index(next(x for x in f.read_text().splitlines() if "{value: " + written in x))
+        + 1
+    )
     assert ABSURD_YAML[written] in p.message
 
 
@@ -145,8 +165,10 @@ def test_the_ceiling_itself_is_accepted(mini_dir):
 @pytest.mark.parametrize("written", ["1e400", HUGE, "inf", "NaN", "-1", "0", "1e16"])
 def test_an_absurd_csv_amount_is_refused(mini_dir, tmp_path, written):
     f = tmp_path / "deals.csv"
-    f.write_text("id,kind,payer,payee,amount,currency,document,title,quote\n"
-                 f"bigco-lab-b-2,equity-investment,bigco,lab-b,{written},USD,d.txt,D,q\n")
+    f.write_text(
+        "id,kind,payer,payee,amount,currency,document,title,quote\n"
+        f"bigco-lab-b-2,equity-investment,bigco,lab-b,{written},USD,d.txt,D,q\n"
+    )
     with pytest.raises(DataError) as exc:
         load_files([mini_dir, f])
     [p] = exc.value.problems
@@ -172,12 +194,15 @@ def test_a_negative_observation_is_allowed(mini_dir):
 # -- impossible YAML dates: file, line and field, no traceback ------------------------------
 
 
-@pytest.mark.parametrize("written,field,line", [
-    ("published: 2026-02-30", "source.published", 5),
-    ("published: 2026-13-01", "source.published", 5),
-    ("published: 2026-02-30 10:00:00", "source.published", 5),
-    ("published: {value: 2026-02-30, inferred: true}", "source.published", 5),
-])
+@pytest.mark.parametrize(
+    "written,field,line",
+    [
+        ("published: 2026-02-30", "source.published", 5),
+        ("published: 2026-13-01", "source.published", 5),
+        ("published: 2026-02-30 10:00:00", "source.published", 5),
+        ("published: {value: 2026-02-30, inferred: true}", "source.published", 5),
+    ],
+)
 def test_an_impossible_yaml_date_names_file_line_and_field(mini_dir, written, field, line):
     f = mini_dir / "sources" / "doc-a.yaml"
     f.write_text(f.read_text().replace("published: 2026-01-10", written))
@@ -200,33 +225,39 @@ def test_an_impossible_deal_date_names_its_field(mini_dir):
 
 # -- found by the property tests (test_hostile_properties.py): each a clear error -----------
 
-_NT = ('<https://w3id.org/dealgraph/id/entity/x> '
-       '<http://www.w3.org/2000/01/rdf-schema#label> "X" .\n')
+_NT = '<https://w3id.org/dealgraph/id/entity/x> <http://www.w3.org/2000/01/rdf-schema#label> "X" .\n'
 FOUND = {  # name: (file name, contents, line of the error)
     "yaml nested 3000 deep": ("entities.yaml", "entities: " + "[" * 3000 + "]" * 3000, 1),
     "yaml control character": ("entities.yaml", "entities:\n  - {id: a\x01b}\n", 2),
     "yaml list as a key": ("entities.yaml", "entities:\n  ? [a, b]\n  : c\n", 2),
-    "yaml 5000 digits": ("sources/doc-c.yaml",
-                         "source: {document: doc-c.txt, title: C}\nobservations:\n"
-                         "  - {id: o, subject: lab-a, metric: users, unit: count, as_of: 2026,\n"
-                         "     value: " + "9" * 5000 + ", evidence: [{quote: q}]}\n", 4),
+    "yaml 5000 digits": (
+        "sources/doc-c.yaml",
+        "source: {document: doc-c.txt, title: C}\nobservations:\n"
+        "  - {id: o, subject: lab-a, metric: users, unit: count, as_of: 2026,\n"
+        "     value: " + "9" * 5000 + ", evidence: [{quote: q}]}\n",
+        4,
+    ),
     "yaml not utf-8": ("entities.yaml", b"entities:\n  - {id: caf\xe9}\n", 2),
     "csv not utf-8": ("deals.csv", b"id,kind,payer,payee\nx,\xff,a,b\n", 2),
-    "csv field too large": ("deals.csv", "id,kind,payer,payee\nx,\"" + "a" * 200_000 + "\",a,b\n",
-                            2),
-    "json-ld nested 3000 deep": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": '
-                                 + "[" * 3000 + "]" * 3000 + "}", 2),
+    "csv field too large": ("deals.csv", 'id,kind,payer,payee\nx,"' + "a" * 200_000 + '",a,b\n', 2),
+    "json-ld nested 3000 deep": (
+        "x.jsonld",
+        '{"@id": "urn:x",\n "urn:p": ' + "[" * 3000 + "]" * 3000 + "}",
+        2,
+    ),
     "json-ld NaN": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": NaN}', 2),
     "json-ld 1e400": ("x.jsonld", '{"@id": "urn:x",\n "urn:p": 1e400}', 2),
     "json-ld duplicate key": ("x.jsonld", '{"@id": "urn:x",\n "@id": "urn:y"}', 2),
-    "json-ld IRI with a backslash": ("x.jsonld",
-                                     '{"@id": "urn:x",\n "urn:p": {"@id": "http://a/b\\\\c"}}', 2),
+    "json-ld IRI with a backslash": (
+        "x.jsonld",
+        '{"@id": "urn:x",\n "urn:p": {"@id": "http://a/b\\\\c"}}',
+        2,
+    ),
     "n-quads syntax": ("x.nq", _NT + "<urn:a <urn:b> <urn:c> .\n", 2),
     "turtle relative IRI": ("x.ttl", _NT + "<relative> <urn:b> <urn:c> .\n", 2),
     "turtle lone surrogate": ("x.ttl", _NT + '<urn:a> <urn:b> "x\\uD800" .\n', 2),
     "turtle 5000 digits": ("x.ttl", _NT + "<urn:a> <urn:b> " + "9" * 5000 + " .\n", 2),
-    "document name with a space": ("sources/doc c.yaml",
-                                   "source: {document: doc c.txt, title: C}\n", 1),
+    "document name with a space": ("sources/doc c.yaml", "source: {document: doc c.txt, title: C}\n", 1),
 }
 
 
@@ -243,8 +274,12 @@ def test_what_the_property_tests_found(mini_dir, case):
 
 def test_a_quote_spaced_differently_is_one_piece_of_evidence(mini_dir):
     f = mini_dir / "sources" / "doc-a.yaml"
-    f.write_text(f.read_text().replace('      - quote: "BigCo invests $10 billion in Lab A"',
-                                       '      - quote: "BigCo invests  $10 billion in Lab A"'))
+    f.write_text(
+        f.read_text().replace(
+            '      - quote: "BigCo invests $10 billion in Lab A"',
+            '      - quote: "BigCo invests  $10 billion in Lab A"',
+        )
+    )
     from dealgraph.graph import KnowledgeGraph
 
     KnowledgeGraph().load(load_files([mini_dir]))  # one evidence node, one quote

@@ -39,8 +39,15 @@ SCALE = int(os.environ.get("DEALGRAPH_HOSTILE_SCALE", "1"))
 def examples(n: int) -> settings:
     # a hunt draws new examples each run and reports them unshrunk (faster)
     hunt = {"phases": [Phase.explicit, Phase.generate]} if SCALE > 1 else {}
-    return settings(derandomize=SCALE == 1, deadline=None, database=None,
-                    max_examples=n * SCALE, suppress_health_check=list(HealthCheck), **hunt)
+    return settings(
+        derandomize=SCALE == 1,
+        deadline=None,
+        database=None,
+        max_examples=n * SCALE,
+        suppress_health_check=list(HealthCheck),
+        **hunt,
+    )
+
 
 # -- the valid inputs -----------------------------------------------------------------------
 
@@ -48,8 +55,7 @@ _GRAPH = load_directory(MINI).graph
 
 
 def _quads(nt: str, graph: str) -> str:
-    return "".join(line[:-2] + f" <{graph}> .\n" for line in nt.splitlines(keepends=True)
-                   if line.strip())
+    return "".join(line[:-2] + f" <{graph}> .\n" for line in nt.splitlines(keepends=True) if line.strip())
 
 
 _NT = _GRAPH.serialize(format="nt")
@@ -58,38 +64,111 @@ RDF = {
     ".ttl": _GRAPH.serialize(format="turtle"),
     ".nt": _NT,
     ".nq": _quads(_NT, _DATA_GRAPH),
-    ".trig": "@prefix dgid: <https://w3id.org/dealgraph/id/> .\n\ndgid:graph\\/data {\n"
-             + _NT + "}\n",
+    ".trig": "@prefix dgid: <https://w3id.org/dealgraph/id/> .\n\ndgid:graph\\/data {\n" + _NT + "}\n",
     ".jsonld": _GRAPH.serialize(format="json-ld"),
 }
 YAML = {p.relative_to(MINI).as_posix(): p.read_text() for p in sorted(MINI.rglob("*.yaml"))}
 CSV = {
     "deals.csv": "id,kind,payer,payee,status,date,amount,currency,bound,document,title,"
-                 "published,quote\n"
-                 "bigco-lab-b-2,equity-investment,bigco,lab-b,committed,2026-02-03,3000000000,"
-                 "USD,exact,doc-c.txt,Doc C,2026-02-04,BigCo puts $3 billion into Lab B\n"
-                 "lab-b-bigco-cloud,compute-commitment,lab-b,bigco-cloud,,2026-Q2,1000000000,"
-                 "USD,about,doc-c.txt,Doc C,2026-02-04,Lab B spends $1 billion on BigCo Cloud\n",
+    "published,quote\n"
+    "bigco-lab-b-2,equity-investment,bigco,lab-b,committed,2026-02-03,3000000000,"
+    "USD,exact,doc-c.txt,Doc C,2026-02-04,BigCo puts $3 billion into Lab B\n"
+    "lab-b-bigco-cloud,compute-commitment,lab-b,bigco-cloud,,2026-Q2,1000000000,"
+    "USD,about,doc-c.txt,Doc C,2026-02-04,Lab B spends $1 billion on BigCo Cloud\n",
     "entities.csv": "id,type,name,aliases,roles,subsidiary_of\n"
-                    "lab-c,organization,Lab C,LC;Lab Cee,ai-lab,\n"
-                    "chip-y,chip,Chip Y,,,\n",
+    "lab-c,organization,Lab C,LC;Lab Cee,ai-lab,\n"
+    "chip-y,chip,Chip Y,,,\n",
 }
 
 # -- mutations ------------------------------------------------------------------------------
 
 HUGE = "1" + "0" * 400
-NUMBERS = ["1e400", HUGE, "-1", "0", ".nan", "NaN", "Infinity", "-.inf", "1e16", "0x10",
-           "1_0", "1.5e3", "\u0661\u0662", "9" * 5000, '"12"', "[]", "{}", "true", "~"]
-DATES = ["2026-02-30", "2026-13-01", "0000-00-00", "9999-99-99", "2026-02-30T25:61:00",
-         "2026-Q5", "2026-H0", "20260101", "-2026-01-01", "2026-1-1"]
-IDS = ["lab-z", "LAB A", "lab-a\x00", "", "bigco--x", "a" * 300, "lab-a lab-b", "x:y",
-       "../../etc/passwd", "<urn:x>", '"', "\\u0000"]
-SNIPPETS = ["\x00", "\x01", "\x1b[31m", "\x7f", "\u0085", "\u2028", "\ufeff", "\ud7ff",
-            '"', "'", "{", "}", "[", "]", ":", "- ", "\n", "\r", "\t", "&a ", "*a ", "<<: *a",
-            "!!python/object/apply:os.system ['true']", "!!binary ZZZ", "? [a, b]\n: c\n",
-            "@prefix x: <urn:x> .", "_:b1", "<urn:x>", "\\u0000", "\\", "%YAML 9.9\n",
-            "\"@context\": \"http://127.0.0.1:9/x\", ", "#", "\n---\n", "GRAPH <urn:g> {",
-            '"\\uD800"', "'\\'"]
+NUMBERS = [
+    "1e400",
+    HUGE,
+    "-1",
+    "0",
+    ".nan",
+    "NaN",
+    "Infinity",
+    "-.inf",
+    "1e16",
+    "0x10",
+    "1_0",
+    "1.5e3",
+    "\u0661\u0662",
+    "9" * 5000,
+    '"12"',
+    "[]",
+    "{}",
+    "true",
+    "~",
+]
+DATES = [
+    "2026-02-30",
+    "2026-13-01",
+    "0000-00-00",
+    "9999-99-99",
+    "2026-02-30T25:61:00",
+    "2026-Q5",
+    "2026-H0",
+    "20260101",
+    "-2026-01-01",
+    "2026-1-1",
+]
+IDS = [
+    "lab-z",
+    "LAB A",
+    "lab-a\x00",
+    "",
+    "bigco--x",
+    "a" * 300,
+    "lab-a lab-b",
+    "x:y",
+    "../../etc/passwd",
+    "<urn:x>",
+    '"',
+    "\\u0000",
+]
+SNIPPETS = [
+    "\x00",
+    "\x01",
+    "\x1b[31m",
+    "\x7f",
+    "\u0085",
+    "\u2028",
+    "\ufeff",
+    "\ud7ff",
+    '"',
+    "'",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    "- ",
+    "\n",
+    "\r",
+    "\t",
+    "&a ",
+    "*a ",
+    "<<: *a",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary ZZZ",
+    "? [a, b]\n: c\n",
+    "@prefix x: <urn:x> .",
+    "_:b1",
+    "<urn:x>",
+    "\\u0000",
+    "\\",
+    "%YAML 9.9\n",
+    '"@context": "http://127.0.0.1:9/x", ',
+    "#",
+    "\n---\n",
+    "GRAPH <urn:g> {",
+    '"\\uD800"',
+    "'\\'",
+]
 BAD_BYTES = [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xef\xbb\xbf", b"\x80"]
 TOKENS = {
     "number": (re.compile(r"(?<![\w.-])\d[\d_]*(\.\d+)?(?![\w-])"), NUMBERS),
@@ -104,9 +183,13 @@ def mutated(draw, text: str) -> bytes:
     data = text.encode("utf-8")
     for _ in range(draw(st.integers(1, 3))):
         text = data.decode("utf-8", "surrogatepass") if _is_text(data) else None
-        kind = draw(st.sampled_from(["token", "token", "insert", "bytes", "delete",
-                                     "duplicate", "nest"] if text is not None else
-                                    ["bytes", "delete"]))
+        kind = draw(
+            st.sampled_from(
+                ["token", "token", "insert", "bytes", "delete", "duplicate", "nest"]
+                if text is not None
+                else ["bytes", "delete"]
+            )
+        )
         at = draw(st.integers(0, len(data)))
         if kind == "token":
             name = draw(st.sampled_from(sorted(TOKENS)))
@@ -116,7 +199,7 @@ def mutated(draw, text: str) -> bytes:
                 continue
             m = draw(st.sampled_from(found))
             new = draw(st.sampled_from(pool))
-            text = text[:m.start()] + new + text[m.end():]
+            text = text[: m.start()] + new + text[m.end() :]
             data = text.encode("utf-8", "surrogatepass")
         elif kind == "insert":
             cut = draw(st.integers(0, len(text)))
@@ -125,7 +208,7 @@ def mutated(draw, text: str) -> bytes:
         elif kind == "bytes":
             data = data[:at] + draw(st.sampled_from(BAD_BYTES)) + data[at:]
         elif kind == "delete":
-            data = data[:at] + data[at + draw(st.integers(1, 40)):]
+            data = data[:at] + data[at + draw(st.integers(1, 40)) :]
         elif kind == "duplicate":
             lines = text.splitlines(keepends=True)
             i = draw(st.integers(0, max(0, len(lines) - 1)))
@@ -149,9 +232,25 @@ def _is_text(data: bytes) -> bool:
 
 
 # Structured edits of YAML: a value anywhere replaced by one of the wrong type or size.
-WRONG_VALUES = [None, True, 10**400, -1, 0, float("inf"), float("nan"), "", "\x00\x1b",
-                [], {}, "2026-02-30", "x" * 10_000, {"value": "2026-02-30", "inferred": "yes"},
-                ["lab-z"], "lab-z", {"id": "lab-a"}]
+WRONG_VALUES = [
+    None,
+    True,
+    10**400,
+    -1,
+    0,
+    float("inf"),
+    float("nan"),
+    "",
+    "\x00\x1b",
+    [],
+    {},
+    "2026-02-30",
+    "x" * 10_000,
+    {"value": "2026-02-30", "inferred": "yes"},
+    ["lab-z"],
+    "lab-z",
+    {"id": "lab-a"},
+]
 
 
 @st.composite
@@ -159,8 +258,9 @@ def yaml_edit(draw, text: str) -> bytes:
     doc = yaml.safe_load(text)
     node, key = doc, None  # the edit replaces node[key]
     for _ in range(draw(st.integers(1, 5))):
-        keys = (list(node) if isinstance(node, dict)
-                else list(range(len(node))) if isinstance(node, list) else [])
+        keys = (
+            list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+        )
         if not keys:
             break
         key = draw(st.sampled_from(keys))
@@ -189,8 +289,13 @@ class Stores:
 
     def get(self, kind: str) -> KnowledgeGraph:
         if kind not in self.kgs:
-            spec = ("memory" if kind == "memory" else f"oxigraph:{self.root / kind}"
-                    if kind == "oxigraph" else self.servers.clear("hostile"))
+            spec = (
+                "memory"
+                if kind == "memory"
+                else f"oxigraph:{self.root / kind}"
+                if kind == "oxigraph"
+                else self.servers.clear("hostile")
+            )
             kg = KnowledgeGraph(spec)
             kg.load(load_directory(MINI))
             self.kgs[kind] = kg
@@ -302,5 +407,4 @@ def test_the_unmutated_inputs_load(stores):
         for kind in ("memory", "oxigraph"):
             for suffix, text in RDF.items():
                 _load_into(stores.get(kind), _write(Path(tmp), {f"data{suffix}": text.encode()}))
-            _load_into(stores.get(kind), _write(Path(tmp), {k: v.encode()
-                                                             for k, v in CSV.items()}))
+            _load_into(stores.get(kind), _write(Path(tmp), {k: v.encode() for k, v in CSV.items()}))

@@ -33,8 +33,10 @@ def test_turtle_syntax_error_names_line(tmp_path):
 
 def test_rdf_that_breaks_shapes_is_refused_by_the_graph(mini_dir, tmp_path):
     f = tmp_path / "bad.ttl"
-    f.write_text("@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
-                 "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal ; dg:kind dg:Acquisition .\n")
+    f.write_text(
+        "@prefix dg: <https://w3id.org/dealgraph/ontology#> .\n"
+        "<https://w3id.org/dealgraph/id/deal/x> a dg:Deal ; dg:kind dg:Acquisition .\n"
+    )
     kg = KnowledgeGraph()
     kg.load(load_directory(mini_dir))
     before = set(kg.rdf)

@@ -21,8 +21,7 @@ def _one_problem(directory):
 
 def test_missing_currency_names_file_line_field(mini_dir):
     f = mini_dir / "sources" / "doc-b.yaml"
-    f.write_text(f.read_text().replace("value: 6_000_000_000, currency: USD,",
-                                       "value: 6_000_000_000,"))
+    f.write_text(f.read_text().replace("value: 6_000_000_000, currency: USD,", "value: 6_000_000_000,"))
     p = _one_problem(mini_dir)
     assert p.file == str(f)
     assert p.line == _line_of(f, "value: 6_000_000_000")
@@ -32,9 +31,12 @@ def test_missing_currency_names_file_line_field(mini_dir):
 
 def test_unknown_field_is_refused(mini_dir):
     f = mini_dir / "sources" / "doc-a.yaml"
-    f.write_text(f.read_text().replace("    status: committed\n    date: 2026-01-05",
-                                       "    status: committed\n    stauts: done\n"
-                                       "    date: 2026-01-05"))
+    f.write_text(
+        f.read_text().replace(
+            "    status: committed\n    date: 2026-01-05",
+            "    status: committed\n    stauts: done\n    date: 2026-01-05",
+        )
+    )
     p = _one_problem(mini_dir)
     assert (p.line, p.field) == (_line_of(f, "stauts"), "deals[0].stauts")
     assert "unknown field" in p.message
@@ -51,8 +53,11 @@ def test_unknown_entity_suggests_close_matches(mini_dir):
 
 def test_bad_date_and_bad_enum(mini_dir):
     f = mini_dir / "sources" / "doc-a.yaml"
-    f.write_text(f.read_text().replace("date: 2026-01-05", "date: January 2026")
-                 .replace("kind: equity-investment", "kind: gift", 1))
+    f.write_text(
+        f.read_text()
+        .replace("date: 2026-01-05", "date: January 2026")
+        .replace("kind: equity-investment", "kind: gift", 1)
+    )
     with pytest.raises(DataError) as exc:
         load_directory(mini_dir)
     fields = {p.field: p for p in exc.value.problems}
@@ -108,4 +113,7 @@ def test_inferred_dates_are_kept(mini_dir):
     kg.load(load_directory(mini_dir))
     doc_b = next(s for s in sources(kg) if s["document"] == "doc-b.txt")
     assert (doc_b["published"], doc_b["published_precision"], doc_b["published_inferred"]) == (
-        "2026-03-01", "month", True)
+        "2026-03-01",
+        "month",
+        True,
+    )

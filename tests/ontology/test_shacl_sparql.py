@@ -44,24 +44,23 @@ MUTATIONS = {
     "two statuses": lambda g: g.add((DEAL, DG.status, DG.Rumored)),
     "date as string": lambda g: g.set((DEAL, DG.date, Literal("2025-01-01"))),
     "value as integer": lambda g: g.set((_amount(g), DG.value, Literal(5))),
-    "label with language": lambda g: g.set((entity_iri("lab-a"), RDFS.label,
-                                             Literal("Lab A", lang="en"))),
+    "label with language": lambda g: g.set((entity_iri("lab-a"), RDFS.label, Literal("Lab A", lang="en"))),
     "empty quote": lambda g: g.set((_one(g, DG.Evidence), DG.quote, Literal(""))),
     "blank-node currency": lambda g: g.set((_amount(g), DG.currency, BNode())),
     "subsidiary of a deal": lambda g: g.add((entity_iri("lab-a"), DG.subsidiaryOf, DEAL)),
     "observation without value or unit": lambda g: (
         g.remove((_one(g, DG.Observation), DG.value, None)),
-        g.remove((_one(g, DG.Observation), DG.unit, None))),
+        g.remove((_one(g, DG.Observation), DG.unit, None)),
+    ),
     "source without title": lambda g: g.remove((_one(g, DG.Source), DG.title, None)),
-    "relationship to nobody": lambda g: g.set((_one(g, DG.Relationship), DG.relObject,
-                                               URIRef("https://example.org/nobody"))),
-    "typed as subclass only": lambda g: g.add((URIRef("https://example.org/x"), RDF.type,
-                                               DG.AiLab)),
-    "forecast not boolean": lambda g: g.set((_one(g, DG.Observation), DG.forecast,
-                                             Literal("yes"))),
-    "published as dateTime": lambda g: g.set((_one(g, DG.Source), DG.published,
-                                              Literal("2025-01-01T00:00:00",
-                                                      datatype=XSD.dateTime))),
+    "relationship to nobody": lambda g: g.set(
+        (_one(g, DG.Relationship), DG.relObject, URIRef("https://example.org/nobody"))
+    ),
+    "typed as subclass only": lambda g: g.add((URIRef("https://example.org/x"), RDF.type, DG.AiLab)),
+    "forecast not boolean": lambda g: g.set((_one(g, DG.Observation), DG.forecast, Literal("yes"))),
+    "published as dateTime": lambda g: g.set(
+        (_one(g, DG.Source), DG.published, Literal("2025-01-01T00:00:00", datatype=XSD.dateTime))
+    ),
     # figures: at most 10^15, plain decimals (issue 10); engines read ill-formed ones apart
     "amount 1e400": lambda g: g.set((_amount(g), DG.value, _dec("1e400"))),
     "amount of 400 digits": lambda g: g.set((_amount(g), DG.value, _dec("1" + "0" * 400))),
@@ -70,13 +69,13 @@ MUTATIONS = {
     "amount 1e2": lambda g: g.set((_amount(g), DG.value, _dec("1e2"))),
     "amount zero": lambda g: g.set((_amount(g), DG.value, _dec("0.0"))),
     "amount negative": lambda g: g.set((_amount(g), DG.value, _dec("-5.0"))),
-    "amount above the ceiling": lambda g: g.set((_amount(g), DG.value,
-                                                 _dec("1000000000000001.0"))),
+    "amount above the ceiling": lambda g: g.set((_amount(g), DG.value, _dec("1000000000000001.0"))),
     "amount at the ceiling": lambda g: g.set((_amount(g), DG.value, _dec("1000000000000000.0"))),
     "amount as double infinity": lambda g: g.set((_amount(g), DG.value, Literal(float("inf")))),
     "upper above the ceiling": lambda g: g.add((_amount(g), DG.upperValue, _dec("1e16"))),
-    "observation below minus the ceiling": lambda g: g.set((_one(g, DG.Observation), DG.value,
-                                                            _dec("-10000000000000000.0"))),
+    "observation below minus the ceiling": lambda g: g.set(
+        (_one(g, DG.Observation), DG.value, _dec("-10000000000000000.0"))
+    ),
     "negative observation": lambda g: g.set((_one(g, DG.Observation), DG.value, _dec("-5.5"))),
 }
 # rdflib reads "1e2"^^xsd:decimal as "100" (its canonical form), so every validator sees 100
@@ -89,8 +88,10 @@ def _dec(lexical: str) -> Literal:
 
 def _key(report, case=""):
     # blank-node labels differ between stores: compare those values by presence only
-    return {(v.focus, v.path, v.message, "blank" if "blank" in case else _number(v.value))
-            for v in report.violations}
+    return {
+        (v.focus, v.path, v.message, "blank" if "blank" in case else _number(v.value))
+        for v in report.violations
+    }
 
 
 def _number(value):
@@ -131,8 +132,9 @@ def test_staged_data_is_checked_with_the_default_graph(mini_dir):
     store.load(rest.encode(), pyoxigraph.RdfFormat.N_TRIPLES)
     for s, p, o in deal_triples:  # the deal again, and a second payer, staged only
         store.add(pyoxigraph.Quad(*(_ox(x) for x in (s, p, o)), pyoxigraph.NamedNode(staging)))
-    store.add(pyoxigraph.Quad(_ox(DEAL), _ox(DG.payer), _ox(entity_iri("lab-a")),
-                              pyoxigraph.NamedNode(staging)))
+    store.add(
+        pyoxigraph.Quad(_ox(DEAL), _ox(DG.payer), _ox(entity_iri("lab-a")), pyoxigraph.NamedNode(staging))
+    )
     report = validate_with_sparql(lambda q: store.query(q), staging_graph=staging)
     assert [(v.focus, v.path) for v in report.violations] == [(str(DEAL), str(DG.payer))]
 
@@ -157,11 +159,14 @@ def test_every_shape_constraint_is_compiled():
 def test_an_unsupported_constraint_is_refused_not_skipped():
     from rdflib import Graph
 
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix dg: <https://w3id.org/dealgraph/ontology#> .
         dg:S a sh:NodeShape ; sh:targetClass dg:Deal ;
-           sh:property [ sh:path dg:payer ; sh:uniqueLang true ] .""", format="turtle")
+           sh:property [ sh:path dg:payer ; sh:uniqueLang true ] .""",
+        format="turtle",
+    )
     from dealgraph.ontology import ontology_graph
 
     with pytest.raises(UnsupportedShape, match="uniqueLang"):

@@ -56,8 +56,9 @@ def test_dangling_reference_is_caught(mini_graph):
     deal = deal_iri("bigco-lab-a-investment")
     mini_graph.set((deal, DG.payee, entity_iri("no-such-lab")))
     report = validate(mini_graph)
-    assert any(v.path == str(DG.payee) and v.value == str(entity_iri("no-such-lab"))
-               for v in report.violations)
+    assert any(
+        v.path == str(DG.payee) and v.value == str(entity_iri("no-such-lab")) for v in report.violations
+    )
 
 
 def test_deal_without_payer_or_kind_is_caught(mini_graph):
@@ -70,7 +71,8 @@ def test_deal_without_payer_or_kind_is_caught(mini_graph):
 
 def test_observation_and_relationship_need_evidence(mini_graph):
     for node in list(mini_graph.subjects(RDF.type, DG.Observation)) + list(
-            mini_graph.subjects(RDF.type, DG.Relationship)):
+        mini_graph.subjects(RDF.type, DG.Relationship)
+    ):
         mini_graph.remove((node, DG.evidence, None))
     focus_types = {str(v.focus).split("/")[-2] for v in validate(mini_graph).violations}
     assert focus_types == {"observation", "relationship"}
@@ -95,8 +97,11 @@ def test_every_vocabulary_term_is_declared_with_label_and_comment():
     onto = ontology_graph()
     from rdflib.namespace import RDFS
 
-    iris = [term_iri(t) for group in (ROLES, DEAL_KINDS, DEAL_STATUSES, BOUNDS, RATES,
-                                      PRECISIONS, METRICS, BASES) for t in group]
+    iris = [
+        term_iri(t)
+        for group in (ROLES, DEAL_KINDS, DEAL_STATUSES, BOUNDS, RATES, PRECISIONS, METRICS, BASES)
+        for t in group
+    ]
     iris += [property_iri(t) for t in RELATIONSHIP_KINDS]
     for iri in iris:
         assert (iri, RDFS.label, None) in onto, iri
@@ -127,5 +132,4 @@ def test_ontology_aligns_with_prov_schema_and_org():
 
 def test_literal_values_are_decimal(mini_graph):
     values = list(mini_graph.objects(None, DG.value))
-    assert values and all(isinstance(v, Literal) and v.datatype.endswith("#decimal")
-                          for v in values)
+    assert values and all(isinstance(v, Literal) and v.datatype.endswith("#decimal") for v in values)
