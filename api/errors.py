@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-__all__ = ["ApiError", "install_error_handlers", "error_response"]
+__all__ = ["ApiError", "install_error_handlers", "error_response", "asgi_error"]
 
 _log = logging.getLogger("dealgraph.api")
 
@@ -31,6 +32,22 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
     return JSONResponse(
         {"error": {"status": status, "message": message, **details}}, status_code=status, headers=headers
     )
+
+
+def asgi_error(
+    status: int, message: str, headers: dict[str, str] | None = None, *, close: bool = False, **details: Any
+) -> tuple[dict, dict]:
+    """The two ASGI messages of a JSON error response, for middleware that answers before
+    the app (same body as :func:`error_response`)."""
+    body = json.dumps({"error": {"status": status, "message": message, **details}}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    if close:
+        raw.append((b"connection", b"close"))
+    return {"type": "http.response.start", "status": status, "headers": raw}, {
+        "type": "http.response.body",
+        "body": body,
+    }
 
 
 def install_error_handlers(app: FastAPI) -> None:

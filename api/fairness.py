@@ -30,7 +30,6 @@ dealgraph.api.errors.ApiError: query time budget used up: 12.0 of 10 s in the la
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import threading
 import time
@@ -38,7 +37,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from dealgraph.api.errors import ApiError
+from dealgraph.api.errors import ApiError, asgi_error
 
 __all__ = ["ClientBudgets", "FairShareGate"]
 
@@ -165,15 +164,9 @@ class FairShareGate:
             refusal = self.budgets.refusal(client)
             if refusal is not None:
                 await asyncio.sleep(self.delay)
-                body = json.dumps(
-                    {"error": {"status": refusal.status, "message": refusal.message, **refusal.details}}
-                ).encode()
-                headers = [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                headers += [(k.lower().encode(), v.encode()) for k, v in (refusal.headers or {}).items()]
-                await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                for message in asgi_error(
+                    refusal.status, refusal.message, refusal.headers, **refusal.details
+                ):
+                    await send(message)
                 return
         await self.app(scope, receive, send)

@@ -6,23 +6,13 @@ request is answered 413 as soon as the count passes the limit.
 
 from __future__ import annotations
 
-import json
+from dealgraph.api.errors import asgi_error
 
 __all__ = ["RequestLimits"]
 
 
 def _error(status: int, message: str) -> tuple[dict, dict]:
-    body = json.dumps({"error": {"status": status, "message": message}}).encode()
-    start = {
-        "type": "http.response.start",
-        "status": status,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ],
-    }
-    return start, {"type": "http.response.body", "body": body}
+    return asgi_error(status, message, close=True)
 
 
 class RequestLimits:

@@ -29,43 +29,12 @@ _METRICS = "SELECT ?m (COUNT(?o) AS ?n) WHERE { ?o a dg:Observation ; dg:metric 
 
 def stats(kg: KnowledgeGraph) -> dict[str, Any]:
     """Counts of entities (by type and role), deals (by kind), observations (by metric)."""
-    from dealgraph.ontology.vocab import term_iri
+    from dealgraph.ontology.vocab import ENTITY_TYPES, ROLES, term_iri
 
     raw = {str(r.cls): int(r.n) for r in kg.query(_COUNT)}
-    by_class = {
-        t: raw.get(str(term_iri(t)), 0)
-        for t in (
-            "organization",
-            "chip",
-            "facility",
-            "platform",
-            "product",
-            "place",
-            "deal",
-            "observation",
-            "relationship",
-            "source",
-            "evidence",
-            "monetary-amount",
-            "investor",
-            "ai-lab",
-            "cloud-provider",
-            "chip-designer",
-            "foundry",
-            "compute-provider",
-            "data-center-operator",
-        )
-    }
-    types = ("organization", "chip", "facility", "platform", "product", "place")
-    roles = (
-        "investor",
-        "ai-lab",
-        "cloud-provider",
-        "chip-designer",
-        "foundry",
-        "compute-provider",
-        "data-center-operator",
-    )
+    types, roles = ENTITY_TYPES, ROLES
+    classes = (*types, "deal", "observation", "relationship", "source", "evidence", "monetary-amount", *roles)
+    by_class = {t: raw.get(str(term_iri(t)), 0) for t in classes}
     return {
         "triples": len(kg),
         "entities": len(kg.entity_ids()),

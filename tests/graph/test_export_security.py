@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from dealgraph.graph import KnowledgeGraph
 from dealgraph.graph.exports import render, render_bytes
 from dealgraph.loaders import load_directory
+from dealgraph.loaders.models import _NOT_TEXT
 from tests.conftest import FIXTURES
 
 DOT = shutil.which("dot")
@@ -340,9 +341,8 @@ PIECES = [
     "\U0010ffff",
 ]
 SURROGATES = {chr(0xD800), chr(0xDFFF)}
-# what the loaders refuse in text (loaders/models.py): C0 controls but tab and line breaks,
-# DEL, lone surrogates
-LOADER_REFUSES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# what the loaders refuse in text: C0 controls but tab and line breaks, DEL, lone surrogates
+LOADER_REFUSES = _NOT_TEXT
 
 
 def names(pieces=PIECES, alphabet=None):
