@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from pydantic import AfterValidator
 
-from dealgraph.api.errors import ApiError
-from dealgraph.api.settings import Settings
-from dealgraph.graph import KnowledgeGraph, UnknownEntityError
+from ..graph import KnowledgeGraph, UnknownEntityError
+from .errors import ApiError
+from .settings import Settings
 
 __all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
 

@@ -37,7 +37,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from dealgraph.api.errors import ApiError, asgi_error
+from .errors import ApiError, asgi_error
 
 __all__ = ["ClientBudgets", "FairShareGate"]
 

@@ -6,7 +6,7 @@ request is answered 413 as soon as the count passes the limit.
 
 from __future__ import annotations
 
-from dealgraph.api.errors import asgi_error
+from .errors import asgi_error
 
 __all__ = ["RequestLimits"]
 

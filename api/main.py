@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from dealgraph.api.errors import install_error_handlers
-from dealgraph.api.fairness import ClientBudgets, FairShareGate
-from dealgraph.api.limits import RequestLimits
-from dealgraph.api.routers import (
+from ..graph import KnowledgeGraph
+from .errors import install_error_handlers
+from .fairness import ClientBudgets, FairShareGate
+from .limits import RequestLimits
+from .routers import (
     analytics,
     deals,
     entities,
@@ -24,8 +25,7 @@ from dealgraph.api.routers import (
     health,
     sparql,
 )
-from dealgraph.api.settings import Settings
-from dealgraph.graph import KnowledgeGraph
+from .settings import Settings
 
 __all__ = ["create_app"]
 
@@ -34,7 +34,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     """Build the app around a loaded graph (default: load ``settings.data`` or the bundle)."""
     settings = settings or Settings()
     if kg is None:
-        from dealgraph import open_graph
+        from .. import open_graph
 
         kg = open_graph(settings.data, store=settings.store)
     application = FastAPI(
@@ -50,7 +50,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     # build the projection and the per-load caches once, before the first request, so a
     # burst of first requests does not compute them many times over
-    from dealgraph.graph.cards import observations, relationship_sources
+    from ..graph.cards import observations, relationship_sources
 
     kg.nx()
     observations(kg)

@@ -36,11 +36,11 @@ from typing import Any
 from rdflib import Graph
 from rdflib.query import Result
 
-from dealgraph.api.errors import ApiError
-from dealgraph.api.sandbox import SandboxError, forbid_network, supported
-from dealgraph.api.sparql_guard import check_query
-from dealgraph.graph.sparql import tsv_results
-from dealgraph.ontology.namespace import bind_prefixes
+from ..graph.sparql import tsv_results
+from ..ontology.namespace import bind_prefixes
+from .errors import ApiError
+from .sandbox import SandboxError, forbid_network, supported
+from .sparql_guard import check_query
 
 __all__ = ["QueryResult", "run_query", "RESULT_TYPES", "GRAPH_TYPES"]
 

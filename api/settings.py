@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from dealgraph.graph.registry import store_help
+from ..graph.registry import store_help
 
 __all__ = ["Settings"]
 

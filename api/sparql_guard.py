@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 
-from dealgraph.api.errors import ApiError
-from dealgraph.graph.parsing import parse_query, parse_update
+from ..graph.parsing import parse_query, parse_update
+from .errors import ApiError
 
 __all__ = ["CheckedQuery", "check_query", "canonical_text"]
 

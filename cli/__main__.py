@@ -1,3 +1,3 @@
-from dealgraph.cli.main import app
+from .main import app
 
 app()

@@ -17,7 +17,7 @@ import math
 from rich.console import Console
 from rich.table import Table
 
-from dealgraph.graph.results import (
+from ..graph.results import (
     EntityCard,
     Exposure,
     Loop,

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dealgraph.cli.format import money
-from dealgraph.ontology.errors import DataError
+from ..ontology.errors import DataError
+from .format import money
 
 app = typer.Typer(
     name="dealgraph",
@@ -55,13 +55,13 @@ def _live_help(info: Any, text: Any) -> Any:
 
 
 def _store_help() -> str:
-    from dealgraph.graph.registry import store_help
+    from ..graph.registry import store_help
 
     return escape(store_help())  # rich markup: [/PATH] is text
 
 
 def _format_help() -> str:
-    from dealgraph.graph.registry import exports
+    from ..graph.registry import exports
 
     names = [f.name for f in exports()]
     return ", ".join(names[:-1]) + f" or {names[-1]}."
@@ -74,7 +74,7 @@ AsOfOpt = Annotated[
 
 
 def _load(data: Path | None, store: str = "memory"):
-    from dealgraph import open_graph
+    from .. import open_graph
 
     try:
         return open_graph(data, store=store)
@@ -113,7 +113,7 @@ def _emit(result: Any, as_json: bool, printer: str, *args: Any) -> None:
     if as_json:
         _print_json(result)
         return
-    from dealgraph.cli import format as fmt
+    from . import format as fmt
 
     getattr(fmt, printer)(console, result, *args)
 
@@ -152,7 +152,7 @@ def _fail(message: str, code: int = 2) -> None:
 def validate(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """Load and validate the data (pydantic models, references, SHACL shapes)."""
     kg = _load(data, store)
-    from dealgraph.graph.stats import stats as _stats
+    from ..graph.stats import stats as _stats
 
     counts = _stats(kg)
     if as_json:
@@ -169,7 +169,7 @@ def validate(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt 
 @app.command()
 def stats(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """Counts by class."""
-    from dealgraph.graph.stats import stats as _stats
+    from ..graph.stats import stats as _stats
 
     counts = _stats(_load(data, store))
     if as_json:
@@ -193,7 +193,7 @@ def entity(
     as_json: JsonOpt = False,
 ) -> None:
     """The entity card: types, names, group, relationships, deals, observations, sources."""
-    from dealgraph.graph import UnknownEntityError, entity_card
+    from ..graph import UnknownEntityError, entity_card
 
     kg = _load(data, store)
     try:
@@ -206,7 +206,7 @@ def entity(
 @app.command("sources")
 def sources_cmd(data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False) -> None:
     """The source documents and the claims (ids and quotes) resting on each."""
-    from dealgraph.graph import sources
+    from ..graph import sources
 
     docs = sources(_load(data, store))
     if as_json:
@@ -232,8 +232,8 @@ def flows_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Money flows (deals with a payer and a payee), largest first."""
-    from dealgraph.graph import flows
-    from dealgraph.ontology.vocab import DEAL_KINDS
+    from ..graph import flows
+    from ..ontology.vocab import DEAL_KINDS
 
     kg = _load(data, store)
     _entity_or_fail(kg, payer, payee)
@@ -273,7 +273,7 @@ def query(
     Named queries: flows-by-payer, two-sided-exposure, loops-two-hops, entity-relationships,
     conflicting-figures. Common prefixes are predeclared.
     """
-    from dealgraph.graph.sparql import named_queries, run_query
+    from ..graph.sparql import named_queries, run_query
 
     text = sparql
     if sparql in named_queries():
@@ -318,8 +318,8 @@ def export(
 ) -> None:
     """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
     D3, Graphviz or Mermaid."""
-    from dealgraph.graph.exports import render_bytes
-    from dealgraph.graph.registry import export_format
+    from ..graph.exports import render_bytes
+    from ..graph.registry import export_format
 
     try:
         plugin = export_format(fmt)
@@ -351,7 +351,7 @@ def export(
 
 
 def _entity_or_fail(kg, *ids: str | None) -> None:
-    from dealgraph.graph import UnknownEntityError
+    from ..graph import UnknownEntityError
 
     for eid in ids:
         if eid and eid not in kg.nx():
@@ -359,7 +359,7 @@ def _entity_or_fail(kg, *ids: str | None) -> None:
 
 
 def _as_of_or_fail(as_of: str | None) -> str | None:
-    from dealgraph.graph.flows import parse_as_of
+    from ..graph.flows import parse_as_of
 
     try:
         return parse_as_of(as_of)
@@ -378,7 +378,7 @@ def trace_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Follow money from an entity's group, hop by hop, with amounts."""
-    from dealgraph.graph.trace import trace
+    from ..graph.trace import trace
 
     kg = _load(data, store)
     _entity_or_fail(kg, entity_id)
@@ -399,7 +399,7 @@ def exposure_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Two-sided bets: ties to labs that compete, per side and in total."""
-    from dealgraph.graph.exposure import exposure, two_sided_bets
+    from ..graph.exposure import exposure, two_sided_bets
 
     kg = _load(data, store)
     _entity_or_fail(kg, entity_id)
@@ -417,7 +417,7 @@ def loops_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Vendor-financed loops: investments that come back to the investor's group."""
-    from dealgraph.graph.loops import vendor_financed_loops
+    from ..graph.loops import vendor_financed_loops
 
     result = vendor_financed_loops(_load(data, store), max_length=max_length, as_of=_as_of_or_fail(as_of))
     _emit(result, as_json, "print_loops")
@@ -443,7 +443,7 @@ def paths_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Paths from A to B (money edges in their direction, or any edge with --any)."""
-    from dealgraph.graph.paths import paths
+    from ..graph.paths import paths
 
     if mode not in ("money", "any"):
         _fail(f"unknown mode {mode!r}; choose from money, any")
@@ -481,7 +481,7 @@ def share_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
-    from dealgraph.graph.paths import share
+    from ..graph.paths import share
 
     kg = _load(data, store)
     _entity_or_fail(kg, payer, payee)
@@ -501,7 +501,7 @@ def conflicts_cmd(
     as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False
 ) -> None:
     """Figures on which sources disagree, side by side with their sources."""
-    from dealgraph.graph.conflicts import conflicts
+    from ..graph.conflicts import conflicts
 
     result = conflicts(_load(data, store), as_of=_as_of_or_fail(as_of))
     if as_json:
@@ -518,7 +518,7 @@ def report_cmd(
     as_of: AsOfOpt = None, data: DataOpt = None, store: StoreOpt = "memory", as_json: JsonOpt = False
 ) -> None:
     """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
-    from dealgraph.graph.report import build_report, render_report
+    from ..graph.report import build_report, render_report
 
     rep = build_report(_load(data, store), as_of=_as_of_or_fail(as_of))
     if as_json:
@@ -531,8 +531,8 @@ def _load_into(kg, files: list[Path]) -> int:
     """Add ``files`` to ``kg``'s store by the fastest path that store has."""
     import tempfile
 
-    from dealgraph.graph.stores import BULK_SUFFIXES
-    from dealgraph.loaders import file_origins, load_files, write_ntriples
+    from ..graph.stores import BULK_SUFFIXES
+    from ..loaders import file_origins, load_files, write_ntriples
 
     bulk = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
     if kg.store != "memory" and len(bulk) == len(files):
@@ -560,7 +560,7 @@ def _blame_sources(exc: DataError, nt: Path, origins) -> DataError:
     """
     import re
 
-    from dealgraph.ontology.errors import Problem
+    from ..ontology.errors import Problem
 
     lines: list[str] | None = None
     problems = []
@@ -591,7 +591,7 @@ def load_cmd(
     shapes are then checked inside the store, and a failed check (or a crash) leaves the
     store as it was.
     """
-    from dealgraph.graph import KnowledgeGraph
+    from ..graph import KnowledgeGraph
 
     try:
         kg = KnowledgeGraph(store)
@@ -639,8 +639,8 @@ def serve(
     """Serve the HTTP API and SPARQL endpoint (settings: DEALGRAPH_* environment variables)."""
     import uvicorn
 
-    from dealgraph.api.main import create_app
-    from dealgraph.api.settings import Settings
+    from ..api.main import create_app
+    from ..api.settings import Settings
 
     settings = Settings().model_copy(update={"store": store})
     if data is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph import KnowledgeGraph
+    from .graph import KnowledgeGraph
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "bundled_data_dir", "open_graph"]
@@ -34,8 +34,8 @@ def open_graph(data_dir: str | Path | None = None, store: str = "memory") -> Kno
     The data directory (the bundled data set by default) is loaded when it is given or when
     the store is empty; a persistent store that already holds data is used as it is.
     """
-    from dealgraph.graph import KnowledgeGraph
-    from dealgraph.loaders import load_directory
+    from .graph import KnowledgeGraph
+    from .loaders import load_directory
 
     kg = KnowledgeGraph(store)
     if data_dir is not None or len(kg) == 0:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.flows import flow_of_edge
-from dealgraph.graph.projection import iso, num
-from dealgraph.graph.results import EntityCard, Observation, Source
+from .flows import flow_of_edge
+from .projection import iso, num
+from .results import EntityCard, Observation, Source
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "UnknownEntityError",

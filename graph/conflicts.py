@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from dealgraph.graph.cards import observations
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.results import Conflict, Observation
+from .cards import observations
+from .flows import flows as all_flows
+from .results import Conflict, Observation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["conflicts"]
 

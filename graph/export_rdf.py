@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 
-from dealgraph.graph.registry import ExportFormat
-from dealgraph.ontology.namespace import ID, bind_prefixes
+from ..ontology.namespace import ID, bind_prefixes
+from .registry import ExportFormat
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["RDF_FORMATS", "serialize", "DATA_GRAPH", "ONTOLOGY_GRAPH"]
 

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.money import bucket, countable
-from dealgraph.graph.registry import ExportFormat, export_format
+from .flows import flows as all_flows
+from .money import bucket, countable
+from .registry import ExportFormat, export_format
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -191,7 +191,7 @@ def export_graph(
     ``kind``: only deals (or relationships) of that kind; ``as_of``: only what was known on
     that date; ``loops_only``: only the deals of vendor-financed loops.
     """
-    from dealgraph.graph.loops import vendor_financed_loops
+    from .loops import vendor_financed_loops
 
     base = kg.nx()
     loop_deals = {d for lp in vendor_financed_loops(kg, as_of=as_of) for d in lp["deal_ids"]}
@@ -237,7 +237,7 @@ def export_graph(
                 )
     if focus is not None:
         if focus not in base:
-            from dealgraph.graph.cards import UnknownEntityError
+            from .cards import UnknownEntityError
 
             raise UnknownEntityError(focus, sorted(base.nodes))
         g.add_node(focus)
@@ -458,13 +458,13 @@ def render_png(kg: KnowledgeGraph, **filters: Any) -> bytes:
 
 
 def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
-    from dealgraph.graph.html import render_html
+    from .html import render_html
 
     return render_html(kg, **filters)
 
 
 def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> str:
-    from dealgraph.graph.html import render_sankey
+    from .html import render_sankey
 
     return render_sankey(kg, as_of=as_of)
 

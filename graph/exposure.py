@@ -21,14 +21,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.flows import sources_of_flows
-from dealgraph.graph.groups import group_map
-from dealgraph.graph.money import BUCKETS, countable, tally
-from dealgraph.graph.results import Exposure, Flow
+from .flows import flows as all_flows
+from .flows import sources_of_flows
+from .groups import group_map
+from .money import BUCKETS, countable, tally
+from .results import Exposure, Flow
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["exposure", "two_sided_bets", "competitors", "TIE_RELATIONSHIPS"]
 
@@ -55,7 +55,7 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
     """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
     g = kg.nx()
     if org not in g:
-        from dealgraph.graph.cards import UnknownEntityError
+        from .cards import UnknownEntityError
 
         raise UnknownEntityError(org, sorted(g.nodes))
     groups = group_map(kg)
@@ -137,7 +137,7 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
 
 
 def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
-    from dealgraph.graph.cards import relationship_sources
+    from .cards import relationship_sources
 
     return [
         {"document": s["document"], "quote": s["quote"]}

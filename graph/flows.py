@@ -16,11 +16,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.projection import headline_amount
-from dealgraph.graph.results import Flow, FlowEvidence
+from .projection import headline_amount
+from .results import Flow, FlowEvidence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of", "sources_of_flows"]
 

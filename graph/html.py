@@ -27,12 +27,12 @@ import math
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.exports import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.money import bucket, countable
+from .exports import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
+from .flows import flows as all_flows
+from .money import bucket, countable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "render_html",
@@ -122,7 +122,7 @@ def _csp_meta(policy: str) -> str:
 
 
 def _amount_text(f: dict[str, Any]) -> str:
-    from dealgraph.graph.exports import _money_text
+    from .exports import _money_text
 
     prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "", "")
     return prefix + _money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
@@ -132,7 +132,7 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
     """One self-contained interactive page: pan, zoom, click a node for its card with sources,
     filter by kind, loops highlighted. Takes the filters of
     :func:`dealgraph.graph.exports.export_graph`."""
-    from dealgraph.graph.cards import entity_card
+    from .cards import entity_card
 
     g = export_graph(kg, **filters)
     elements = []
@@ -149,7 +149,7 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
             }
         )
     for u, v, k, d in g.edges(keys=True, data=True):
-        from dealgraph.graph.exports import _money_text
+        from .exports import _money_text
 
         short = _money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
         elements.append(

@@ -20,13 +20,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result
 
-from dealgraph.graph.parsing import prepare_query
-from dealgraph.ontology import ontology_graph
-from dealgraph.ontology.errors import DataError, Problem
-from dealgraph.ontology.namespace import DG, ID, bind_prefixes, local_id
+from ..ontology import ontology_graph
+from ..ontology.errors import DataError, Problem
+from ..ontology.namespace import DG, ID, bind_prefixes, local_id
+from .parsing import prepare_query
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.results import EntityCard
+    from .results import EntityCard
 
 __all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
 
@@ -54,7 +54,7 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store: str = "memory") -> None:
-        from dealgraph.graph.stores import open_store
+        from .stores import open_store
 
         self.store = store
         self._store = open_store(store)
@@ -169,7 +169,7 @@ class KnowledgeGraph:
 
     def nx(self) -> nx.MultiDiGraph:
         """The NetworkX projection (built from the RDF with SPARQL, cached until next load)."""
-        from dealgraph.graph.projection import project
+        from .projection import project
 
         return self.memo("nx", lambda: project(self))
 
@@ -185,13 +185,13 @@ class KnowledgeGraph:
 
     def entity(self, entity_id: str) -> EntityCard:
         """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""
-        from dealgraph.graph.cards import entity_card
+        from .cards import entity_card
 
         return entity_card(self, entity_id)
 
     def serialize(self, fmt: str, *, with_ontology: bool = False) -> str:
         """Serialize the data as ``turtle``, ``nt``/``ntriples``, ``json-ld``/``jsonld`` or ``trig``."""
-        from dealgraph.graph.export_rdf import serialize
+        from .export_rdf import serialize
 
         return serialize(self, fmt, with_ontology=with_ontology)
 
@@ -227,7 +227,7 @@ def _py(v: Any) -> Any:
         if s.startswith(str(ID)):
             return local_id(s)
         if s.startswith(str(DG)):
-            from dealgraph.ontology.vocab import token_of
+            from ..ontology.vocab import token_of
 
             return token_of(s)
         return s

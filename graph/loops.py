@@ -33,14 +33,14 @@ import datetime as dt
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.flows import sources_of_flows
-from dealgraph.graph.groups import group_map
-from dealgraph.graph.money import countable, tally
-from dealgraph.graph.results import Flow, Loop
+from .flows import flows as all_flows
+from .flows import sources_of_flows
+from .groups import group_map
+from .money import countable, tally
+from .results import Flow, Loop
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["vendor_financed_loops", "find_loops", "INVESTMENT_KINDS"]
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.results import Flow
+    from .results import Flow
 
 # A flow: the typed Flow the analytics return, or the dict it is built from (flow_of_edge).
 # Both are read with item access (Flow keeps a read-only one: see dealgraph.graph.results).

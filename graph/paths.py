@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.groups import group_map
-from dealgraph.graph.money import countable, tally
-from dealgraph.graph.results import Path, Share
+from .flows import flows as all_flows
+from .groups import group_map
+from .money import countable, tally
+from .results import Path, Share
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["paths", "share"]
 
@@ -50,7 +50,7 @@ def paths(
     g = kg.nx()
     for n in (a, b):
         if n not in g:
-            from dealgraph.graph.cards import UnknownEntityError
+            from .cards import UnknownEntityError
 
             raise UnknownEntityError(n, sorted(g.nodes))
     view = nx.MultiGraph() if mode == "any" else nx.MultiDiGraph()
@@ -123,7 +123,7 @@ def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: str | dt.date | Non
     >>> s.money.committed, s.total, s.share
     (38000000000, 1400000000000, 0.0271)
     """
-    from dealgraph.graph.cards import observations
+    from .cards import observations
 
     groups = group_map(kg)
     target = groups.get(payee, payee)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["project", "headline_amount", "ENTITY_QUERY", "DEAL_QUERY", "AMOUNT_QUERY"]
 

@@ -10,12 +10,12 @@ import datetime as dt
 import textwrap
 from typing import TYPE_CHECKING
 
-from dealgraph.graph.conflicts import conflicts
-from dealgraph.graph.exposure import two_sided_bets
-from dealgraph.graph.flows import flows
-from dealgraph.graph.loops import vendor_financed_loops
-from dealgraph.graph.money import countable
-from dealgraph.graph.results import (
+from .conflicts import conflicts
+from .exposure import two_sided_bets
+from .flows import flows
+from .loops import vendor_financed_loops
+from .money import countable
+from .results import (
     AmountClaim,
     DealFigure,
     Evidence,
@@ -25,7 +25,7 @@ from dealgraph.graph.results import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["build_report", "render_report"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["run_query", "FORMATS", "tsv_results", "named_queries", "Rows"]
 
@@ -58,7 +58,7 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Rows
         name = {"table": "turtle", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt)
         if name is None:
             raise ValueError(f"a {result.type} query gives a graph: use turtle, ntriples or jsonld")
-        from dealgraph.ontology.namespace import bind_prefixes
+        from ..ontology.namespace import bind_prefixes
 
         return bind_prefixes(g).serialize(format=name)
     if fmt in ("turtle", "ntriples", "jsonld"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["stats"]
 
@@ -29,7 +29,7 @@ _METRICS = "SELECT ?m (COUNT(?o) AS ?n) WHERE { ?o a dg:Observation ; dg:metric 
 
 def stats(kg: KnowledgeGraph) -> dict[str, Any]:
     """Counts of entities (by type and role), deals (by kind), observations (by metric)."""
-    from dealgraph.ontology.vocab import ENTITY_TYPES, ROLES, term_iri
+    from ..ontology.vocab import ENTITY_TYPES, ROLES, term_iri
 
     raw = {str(r.cls): int(r.n) for r in kg.query(_COUNT)}
     types, roles = ENTITY_TYPES, ROLES

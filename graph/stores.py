@@ -52,12 +52,12 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from dealgraph.graph.parsing import PARSE_LOCK, parse_query, prepare_query
-from dealgraph.graph.registry import StorePlugin, store_help, store_plugin
-from dealgraph.ontology.errors import DataError, Problem
-from dealgraph.ontology.namespace import bind_prefixes
-from dealgraph.ontology.shacl import ValidationReport, validate
-from dealgraph.ontology.shacl_sparql import validate_with_sparql
+from ..ontology.errors import DataError, Problem
+from ..ontology.namespace import bind_prefixes
+from ..ontology.shacl import ValidationReport, validate
+from ..ontology.shacl_sparql import validate_with_sparql
+from .parsing import PARSE_LOCK, parse_query, prepare_query
+from .registry import StorePlugin, store_help, store_plugin
 
 # (and STORE_HELP, the --store help, read from the registry on access)
 __all__ = [
@@ -659,7 +659,7 @@ def _as_triples(files: Iterable[Path]):
 
 
 def _write_default_graph(f: Path, out: Path) -> None:
-    from dealgraph.graph.export_rdf import DATA_GRAPH
+    from .export_rdf import DATA_GRAPH
 
     refused = None
     try:

@@ -17,13 +17,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Literal
 
-from dealgraph.graph.flows import flows as all_flows
-from dealgraph.graph.groups import group_map
-from dealgraph.graph.money import countable, tally
-from dealgraph.graph.results import Flow, Trace
+from .flows import flows as all_flows
+from .groups import group_map
+from .money import countable, tally
+from .results import Flow, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dealgraph.graph.knowledge_graph import KnowledgeGraph
+    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["trace"]
 
@@ -42,7 +42,7 @@ def trace(
         raise ValueError("depth must be at least 1")
     g = kg.nx()
     if entity not in g:
-        from dealgraph.graph.cards import UnknownEntityError
+        from .cards import UnknownEntityError
 
         raise UnknownEntityError(entity, sorted(g.nodes))
     groups = group_map(kg)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dealgraph.loaders.csv_loader import read_csv_file
-from dealgraph.loaders.dataset import Dataset
-from dealgraph.loaders.rdf_builder import LoadedData, build_graph, build_ntriples
-from dealgraph.loaders.rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
-from dealgraph.loaders.yaml_loader import read_yaml_dataset
-from dealgraph.ontology.errors import DataError, Problem
+from ..ontology.errors import DataError, Problem
+from .csv_loader import read_csv_file
+from .dataset import Dataset
+from .rdf_builder import LoadedData, build_graph, build_ntriples
+from .rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
+from .yaml_loader import read_yaml_dataset
 
 __all__ = [
     "LoadedData",
@@ -141,7 +141,7 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
         elif p.suffix in RDF_SUFFIXES:
             rdf_parts.append(p)
         elif p.suffix in (".yaml", ".yml"):
-            from dealgraph.loaders.yaml_loader import read_entities_file, read_source_file
+            from .yaml_loader import read_entities_file, read_source_file
 
             (read_entities_file if p.name.startswith("entities") else read_source_file)(p, ds)
         elif not p.exists():
@@ -174,7 +174,7 @@ def load_directory(directory: str | Path) -> LoadedData:
 def _entity_ids(g) -> set[str]:
     from rdflib.namespace import RDFS
 
-    from dealgraph.ontology.namespace import ID, local_id
+    from ..ontology.namespace import ID, local_id
 
     prefix = f"{ID}entity/"
     return {local_id(s) for s in g.subjects(RDFS.label, None) if str(s).startswith(prefix)}

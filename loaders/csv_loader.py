@@ -29,10 +29,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
-from dealgraph.loaders.models import Entity, SourceFile
-from dealgraph.loaders.text import read_text
-from dealgraph.ontology.errors import DataError, Problem
+from ..ontology.errors import DataError, Problem
+from .dataset import Dataset, Located, problems_from_validation
+from .models import Entity, SourceFile
+from .text import read_text
 
 __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
 

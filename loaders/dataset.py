@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from dealgraph.loaders.models import (
+from ..ontology.errors import DataError, Problem
+from .models import (
     Deal,
     Entity,
     Observation,
@@ -24,7 +25,6 @@ from dealgraph.loaders.models import (
     Source,
     SourceFile,
 )
-from dealgraph.ontology.errors import DataError, Problem
 
 __all__ = ["Located", "Dataset", "problems_from_validation", "suggest"]
 

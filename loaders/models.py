@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from dealgraph.loaders.dates import DateValue, parse_date
+from .dates import DateValue, parse_date
 
 __all__ = [
     "Entity",

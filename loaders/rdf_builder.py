@@ -14,10 +14,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from dealgraph.loaders.dataset import Dataset, Located
-from dealgraph.loaders.dates import DateValue
-from dealgraph.loaders.models import Amount, Capacity, Evidence
-from dealgraph.ontology.namespace import (
+from ..ontology.namespace import (
     DG,
     ID,
     bind_prefixes,
@@ -27,7 +24,10 @@ from dealgraph.ontology.namespace import (
     relationship_iri,
     source_iri,
 )
-from dealgraph.ontology.vocab import property_iri, term_iri
+from ..ontology.vocab import property_iri, term_iri
+from .dataset import Dataset, Located
+from .dates import DateValue
+from .models import Amount, Capacity, Evidence
 
 __all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri"]
 

@@ -50,9 +50,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.parser import PythonInputSource
 
-from dealgraph.loaders.text import line_at, read_text
-from dealgraph.ontology.errors import DataError, Problem
-from dealgraph.ontology.namespace import ID, bind_prefixes
+from ..ontology.errors import DataError, Problem
+from ..ontology.namespace import ID, bind_prefixes
+from .text import line_at, read_text
 
 __all__ = [
     "RDF_SUFFIXES",

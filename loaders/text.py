@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dealgraph.ontology.errors import DataError, Problem
+from ..ontology.errors import DataError, Problem
 
 __all__ = ["read_text", "line_at"]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dealgraph.loaders.dataset import Dataset, Located, problems_from_validation
-from dealgraph.loaders.models import EntitiesFile, SourceFile
-from dealgraph.loaders.yaml_source import field_path, line_of, read_yaml
-from dealgraph.ontology.errors import DataError, Problem
+from ..ontology.errors import DataError, Problem
+from .dataset import Dataset, Located, problems_from_validation
+from .models import EntitiesFile, SourceFile
+from .yaml_source import field_path, line_of, read_yaml
 
 __all__ = ["read_entities_file", "read_source_file", "read_yaml_dataset"]
 

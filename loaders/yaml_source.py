@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from dealgraph.loaders.text import read_text
-from dealgraph.ontology.errors import DataError, Problem
+from ..ontology.errors import DataError, Problem
+from .text import read_text
 
 __all__ = ["LineDict", "LineList", "read_yaml", "read_yaml_text", "line_of", "field_path"]
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 from rdflib import Graph
 
-from dealgraph.ontology.namespace import DG, ID, bind_prefixes
+from .namespace import DG, ID, bind_prefixes
 
 __all__ = ["DG", "ID", "ontology_graph", "shapes_graph", "ONTOLOGY_FILE", "SHAPES_FILE"]
 

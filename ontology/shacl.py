@@ -13,7 +13,7 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from dealgraph.ontology import ontology_graph, shapes_graph
+from . import ontology_graph, shapes_graph
 
 __all__ = ["Violation", "ValidationReport", "validate"]
 

@@ -40,8 +40,8 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Identifier
 
-from dealgraph.ontology import ontology_graph, shapes_graph
-from dealgraph.ontology.shacl import ValidationReport, Violation
+from . import ontology_graph, shapes_graph
+from .shacl import ValidationReport, Violation
 
 __all__ = ["Check", "UnsupportedShape", "compile_checks", "validate_with_sparql", "union_pattern"]
 

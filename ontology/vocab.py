@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from dealgraph.ontology.namespace import DG
+from .namespace import DG
 
 __all__ = [
     "ENTITY_TYPES",

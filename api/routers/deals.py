@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from dealgraph.api.deps import AsOf, GraphDep, require_entity
-from dealgraph.api.errors import ApiError
-from dealgraph.api.schemas import ERROR_RESPONSES
-from dealgraph.graph.flows import flow_of_edge
-from dealgraph.graph.results import Between, Deal
+from ...graph.flows import flow_of_edge
+from ...graph.results import Between, Deal
+from ..deps import AsOf, GraphDep, require_entity
+from ..errors import ApiError
+from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 

@@ -8,7 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from dealgraph.api.deps import (
+from ...graph import entity_card
+from ...graph.flows import flow_of_edge
+from ...graph.results import EntityCard, EntityPage, RelatedPage
+from ...loaders.models import DealKind, RelationshipKind
+from ..deps import (
     AsOf,
     GraphDep,
     Limit,
@@ -17,11 +21,7 @@ from dealgraph.api.deps import (
     page,
     require_entity,
 )
-from dealgraph.api.schemas import ERROR_RESPONSES
-from dealgraph.graph import entity_card
-from dealgraph.graph.flows import flow_of_edge
-from dealgraph.graph.results import EntityCard, EntityPage, RelatedPage
-from dealgraph.loaders.models import DealKind, RelationshipKind
+from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
 
@@ -44,7 +44,7 @@ def search_entities(
     limit: Limit = None,
 ) -> EntityPage:
     """Typeahead search: prefix matches first, then substring matches."""
-    from dealgraph.graph.cards import entity_texts
+    from ...graph.cards import entity_texts
 
     needle = q.strip().lower()
     scored = []

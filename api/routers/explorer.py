@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from dealgraph.api.errors import ApiError
-from dealgraph.api.schemas import ERROR_RESPONSES
-from dealgraph.graph.html import asset
+from ...graph.html import asset
+from ..errors import ApiError
+from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["explorer"], responses=ERROR_RESPONSES)
 
@@ -38,7 +38,7 @@ def explorer() -> HTMLResponse:
 @router.get("/assets/{name}", include_in_schema=False)
 def get_asset(name: str) -> Response:
     if name == "legend.html":
-        from dealgraph.graph.html import legend_html
+        from ...graph.html import legend_html
 
         return HTMLResponse(legend_html(), headers={"Content-Security-Policy": LEGEND_CSP, **_NOSNIFF})
     if name not in _ASSETS:
@@ -52,6 +52,6 @@ def get_asset(name: str) -> Response:
     "/queries", operation_id="list_named_queries", summary="The named SPARQL queries (name -> query text)"
 )
 def queries() -> dict[str, str]:
-    from dealgraph.graph.sparql import named_queries
+    from ...graph.sparql import named_queries
 
     return dict(sorted(named_queries().items()))

@@ -12,10 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from dealgraph.api.deps import AsOf, GraphDep, require_entity
-from dealgraph.api.errors import ApiError
-from dealgraph.api.schemas import ERROR_RESPONSES
-from dealgraph.graph.registry import export_format, exports
+from ...graph.registry import export_format, exports
+from ..deps import AsOf, GraphDep, require_entity
+from ..errors import ApiError
+from ..schemas import ERROR_RESPONSES
 
 __all__ = ["build_router"]  # and ``router``, built on access
 
@@ -28,8 +28,8 @@ _DATA_CSP = "default-src 'none'; sandbox" + _CSP_FRAMES
 
 
 def _policy(fmt: str) -> str:
-    from dealgraph.graph.exports import SVG_CSP
-    from dealgraph.graph.html import HTML_CSP, SANKEY_CSP
+    from ...graph.exports import SVG_CSP
+    from ...graph.html import HTML_CSP, SANKEY_CSP
 
     return {
         "svg": SVG_CSP + _CSP_FRAMES,
@@ -54,7 +54,7 @@ def build_router() -> APIRouter:
         as_of: AsOf = None,
         loops_only: bool = False,
     ) -> Response:
-        from dealgraph.graph.exports import render_bytes
+        from ...graph.exports import render_bytes
 
         plugin = export_format(fmt)
         if focus and "focus" in plugin.options:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dealgraph.api.deps import GraphDep
-from dealgraph.api.sandbox import supported as sandbox_supported
-from dealgraph.api.schemas import ERROR_RESPONSES, Health
+from ..deps import GraphDep
+from ..sandbox import supported as sandbox_supported
+from ..schemas import ERROR_RESPONSES, Health
 
 router = APIRouter(tags=["health"], responses=ERROR_RESPONSES)
 

@@ -19,10 +19,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from dealgraph.api.deps import GraphDep, SettingsDep
-from dealgraph.api.errors import ApiError
-from dealgraph.api.query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
-from dealgraph.api.schemas import ERROR_RESPONSES
+from ..deps import GraphDep, SettingsDep
+from ..errors import ApiError
+from ..query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
+from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
 
