@@ -1,20 +1,22 @@
-"""Named plugins: stores and export formats, as in rdflib's plugin registry.
+"""Named plugins: stores, export formats and analytics, as in rdflib's plugin registry.
 
-A store or an export format is one module and one registration. The built-in ones are the
-``PLUGINS`` of :mod:`dealgraph.graph.stores`, :mod:`dealgraph.graph.export_rdf` and
-:mod:`dealgraph.graph.exports` (taken in code, so every install mode has them), and are also
-declared as Python entry points in ``pyproject.toml`` (a test holds the two equal). A
-third-party package declares its own under the entry point groups ``dealgraph.stores`` and
-``dealgraph.exports``; each names a
-:class:`StorePlugin` or :class:`ExportFormat` object, and is loaded the first time a
+A store, an export format or an analytic is one module and one registration. The built-in
+ones are found in code, so every install mode has them: each module of ``dealgraph.graph``
+that defines a module-level ``PLUGINS`` tuple contributes its :class:`StorePlugin`,
+:class:`ExportFormat` and :class:`Analytic` objects (:mod:`.stores`, :mod:`.export_rdf` and
+:mod:`.exports` first, in that order, then the other modules by name). A new built-in is
+therefore one new module: nothing else lists it. A third-party package declares its own
+under the entry point groups ``dealgraph.stores``, ``dealgraph.exports`` and
+``dealgraph.analytics``; each names a plugin object, and is loaded the first time a
 registry is read (once)::
 
     [project.entry-points."dealgraph.exports"]
     ftm = "mypackage.ftm:FTM"      # FTM = ExportFormat("ftm", render_ftm, "application/json", ...)
 
-or, in code, :func:`register_store` / :func:`register_export`. Everything that lists stores
-or formats reads them from here: the CLI's ``--store`` help and ``export`` formats, the
-API's ``/export/{format}`` enum and its media types.
+or, in code, :func:`register_store` / :func:`register_export` / :func:`register_analytic`.
+Everything that lists them reads them from here: the CLI's ``--store`` help, ``export``
+formats and analytics commands, the API's ``/export/{format}`` enum, its media types and its
+analytics routes.
 
 >>> from dealgraph.graph.registry import export_format, stores
 >>> [p.name for p in stores()][:3]
@@ -29,12 +31,16 @@ ValueError: unknown format 'pdf'; choose from turtle, jsonld, ntriples, trig, gr
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
+
+from pydantic import BaseModel
 
 __all__ = [
     "StorePlugin",
@@ -47,17 +53,24 @@ __all__ = [
     "exports",
     "export_format",
     "export_names",
+    "Analytic",
+    "register_analytic",
+    "analytics",
+    "analytic",
     "STORE_GROUP",
     "EXPORT_GROUP",
+    "ANALYTIC_GROUP",
     "GRAPH_FILTERS",
 ]
 
 STORE_GROUP = "dealgraph.stores"
 EXPORT_GROUP = "dealgraph.exports"
+ANALYTIC_GROUP = "dealgraph.analytics"
 #: the options of the graph formats (the CLI's and the API's filters)
 GRAPH_FILTERS = ("focus", "depth", "kind", "as_of", "loops_only")
-# modules whose import registers the built-in plugins
-_BUILTIN_MODULES = ("dealgraph.graph.stores", "dealgraph.graph.export_rdf", "dealgraph.graph.exports")
+# the package whose modules' PLUGINS are the built-ins, and the ones that come first
+_PACKAGE = __name__.rpartition(".")[0]
+_FIRST_MODULES = ("stores", "export_rdf", "exports")
 
 
 @dataclass(frozen=True)
@@ -98,9 +111,32 @@ class ExportFormat:
     aliases: tuple[str, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class Analytic:
+    """An analytic: ``run(kg, params)`` answers with a ``result`` model.
+
+    ``params`` is a pydantic model whose fields are the analytic's inputs: the CLI makes a
+    command ``dealgraph NAME`` with one option per field (``argument`` names the field taken
+    as the positional argument, if any), and the API a route ``GET /analytics/NAME`` with
+    one query parameter per field, answering with ``result``'s schema. A field whose
+    ``json_schema_extra`` holds ``{"entity": True}`` names an entity: both front ends answer
+    an unknown one with close matches. ``text`` renders a result as plain lines for the
+    terminal (no colour library: the graph layer stays free of front ends).
+    """
+
+    name: str
+    run: Callable[[Any, Any], BaseModel]
+    params: type[BaseModel]
+    result: type[BaseModel]
+    summary: str
+    text: Callable[[Any], str] | None = None
+    argument: str | None = None
+
+
 _lock = threading.RLock()
 _stores: dict[str, StorePlugin] = {}
 _exports: dict[str, ExportFormat] = {}
+_analytics: dict[str, Analytic] = {}
 _state = {"loaded": False}
 
 
@@ -155,32 +191,57 @@ def register_export(
     return fmt
 
 
+def register_analytic(analytic: Analytic) -> Analytic:
+    """Register an analytic under its name; a later registration replaces it."""
+    with _lock:
+        _analytics[analytic.name] = analytic
+    return analytic
+
+
 def unregister(name: str) -> None:
-    """Forget the store and the export format called ``name`` (for tests)."""
+    """Forget the store, the export format and the analytic called ``name`` (for tests)."""
     with _lock:
         _stores.pop(name, None)
         _exports.pop(name, None)
+        _analytics.pop(name, None)
+
+
+def builtin_modules() -> list[str]:
+    """The modules of ``dealgraph.graph`` that define ``PLUGINS``, in registration order.
+
+    Every module of the package is imported to look (they are the package's own code and
+    import no optional dependency at module level).
+    """
+    package = importlib.import_module(_PACKAGE)
+    names = sorted(info.name for info in pkgutil.iter_modules(package.__path__))
+    ordered = [n for n in _FIRST_MODULES if n in names] + [n for n in names if n not in _FIRST_MODULES]
+    found = []
+    for name in ordered:
+        module = importlib.import_module(f"{_PACKAGE}.{name}")
+        if isinstance(getattr(module, "PLUGINS", None), tuple):
+            found.append(module.__name__)
+    return found
 
 
 def _ensure_loaded() -> None:
     """Take the built-in plugins and the entry points' plugins (once).
 
-    Order: the built-ins (each module's ``PLUGINS``, in :data:`_BUILTIN_MODULES` order),
+    Order: the built-ins (each module's ``PLUGINS``, in :func:`builtin_modules` order),
     then the entry points; a plugin registered in code replaces one of the same name.
     """
     if _state["loaded"]:
         return
-    import importlib
-
     # outside the lock: a plugin module imported in another thread may be registering
-    builtins = [p for m in _BUILTIN_MODULES for p in importlib.import_module(m).PLUGINS]
+    builtins = [p for m in builtin_modules() for p in importlib.import_module(m).PLUGINS]
     with _lock:
         if _state["loaded"]:
             return
-        for table, kind, group in (
+        tables: tuple[tuple[dict[str, Any], type, str], ...] = (
             (_stores, StorePlugin, STORE_GROUP),
             (_exports, ExportFormat, EXPORT_GROUP),
-        ):
+            (_analytics, Analytic, ANALYTIC_GROUP),
+        )
+        for table, kind, group in tables:
             found = {p.name: p for p in builtins if isinstance(p, kind)}
             for name, obj in _discover(group, kind):
                 found.setdefault(name, obj)
@@ -268,3 +329,20 @@ def export_format(name: str) -> ExportFormat:
         if name in fmt.aliases:
             return fmt
     raise ValueError(f"unknown format {name!r}; choose from {', '.join(export_names())}")
+
+
+# -- analytics -----------------------------------------------------------------------------
+
+
+def analytics() -> list[Analytic]:
+    """Every registered analytic, in registration order."""
+    _ensure_loaded()
+    return list(_analytics.values())
+
+
+def analytic(name: str) -> Analytic:
+    """The analytic ``name``; ValueError listing the analytics if none."""
+    _ensure_loaded()
+    if name in _analytics:
+        return _analytics[name]
+    raise ValueError(f"unknown analytic {name!r}; choose from {', '.join(_analytics) or 'none'}")

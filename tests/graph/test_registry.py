@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import tomllib
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -143,25 +142,38 @@ def test_the_store_help_is_one_text():
     assert "LAYOUT is oxigraph, fuseki, graphdb, virtuoso or neptune" in stores.STORE_HELP
 
 
-def _declared() -> dict[str, dict[str, str]]:
+def test_builtins_are_found_in_code_not_declared():
+    """Built-ins come from the modules' PLUGINS, so a new one is one module; pyproject
+    declares none of them (a declared copy would be a second list to keep equal)."""
     doc = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return doc["project"]["entry-points"]
+    declared = doc["project"].get("entry-points", {})
+    for group in (registry.STORE_GROUP, registry.EXPORT_GROUP, registry.ANALYTIC_GROUP):
+        assert not [v for v in declared.get(group, {}).values() if v.startswith("dealgraph.")]
+    modules = registry.builtin_modules()
+    assert modules[:3] == ["dealgraph.graph.stores", "dealgraph.graph.export_rdf", "dealgraph.graph.exports"]
+    assert {p.name for p in registry.stores()} >= {"memory", "oxigraph", "http"}
+    assert {"turtle", "graphml", "sankey"} <= set(registry.export_names())
 
 
-def test_declared_entry_points_resolve_to_the_registered_plugins():
-    declared = _declared()
-    stores = declared[registry.STORE_GROUP]
-    exports = declared[registry.EXPORT_GROUP]
-    for name, value in stores.items():
-        obj = EntryPoint(name, value, registry.STORE_GROUP).load()
-        assert obj is registry.store_plugin(name + ("" if name == "memory" else ":x")), name
-    for name, value in exports.items():
-        assert EntryPoint(name, value, registry.EXPORT_GROUP).load() is registry.export_format(name), name
-    # every built-in is declared, so a wheel exposes them all
-    assert set(stores) == {p.name for p in registry.stores() if p.factory.__module__.startswith("dealgraph.")}
-    assert set(exports) == {
-        f.name for f in registry.exports() if f.render.__module__.startswith("dealgraph.")
-    }
+def test_a_module_with_plugins_is_discovered(tmp_path, monkeypatch):
+    """A module that defines PLUGINS in the package is found without being listed anywhere."""
+    pkg = tmp_path / "toyplugins"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "zeta.py").write_text(
+        "from dealgraph.graph.registry import ExportFormat\n"
+        "PLUGINS = (ExportFormat('zeta-fmt', lambda kg, **o: 'z', 'text/plain', '.z'),)\n"
+    )
+    (pkg / "alpha.py").write_text("VALUE = 1  # no PLUGINS: not a plugin module\n")
+    (pkg / "stores.py").write_text("PLUGINS = ()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "_PACKAGE", "toyplugins")
+    assert registry.builtin_modules() == ["toyplugins.stores", "toyplugins.zeta"]
+    monkeypatch.setitem(registry._state, "loaded", False)
+    monkeypatch.setattr(registry, "_exports", {})
+    monkeypatch.setattr(registry, "_stores", {})
+    monkeypatch.setattr(registry, "_analytics", {})
+    assert registry.export_names() == ["zeta-fmt"]
 
 
 class _FakeEntryPoint:
@@ -197,7 +209,9 @@ def test_third_party_entry_points_are_discovered_once(monkeypatch):
         assert any("notaplugin" in str(w.message) for w in warned)
         assert isinstance(open_store("toyep:a"), ToyStore)
         registry.exports()
-        assert sorted(calls) == [registry.EXPORT_GROUP, registry.STORE_GROUP]  # once
+        assert sorted(calls) == sorted(
+            [registry.ANALYTIC_GROUP, registry.EXPORT_GROUP, registry.STORE_GROUP]
+        )  # once
         # the built-ins stay first, in their order
         assert [f.name for f in registry.exports()][:4] == ["turtle", "jsonld", "ntriples", "trig"]
         assert registry.export_names()[-1] == "toy-ep"
