@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
+from ..ontology.dates import parse_precise, period_end
 from .cards import observations
 from .flows import flows as all_flows
 from .results import Conflict, Observation
@@ -90,40 +91,20 @@ def _span(o: Observation) -> tuple[dt.date, dt.date] | None:
     if o.as_of:
         start = dt.date.fromisoformat(o.as_of)
         precision = o.as_of_precision or "day"
-        return start, _end(start, precision)
+        return start, period_end(start, precision)
     if o.period:
         first, _, last = str(o.period).partition("/")
         a, b = _parse(first), _parse(last or first)
         if a and b:
-            return a[0], _end(*b)
+            return a[0], period_end(*b)
     return None
 
 
 def _parse(text: str) -> tuple[dt.date, str] | None:
     try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text), "day"
-        if len(text) == 7 and text[5] in "QH":
-            n = int(text[6])
-            months = 3 if text[5] == "Q" else 6
-            return dt.date(int(text[:4]), months * (n - 1) + 1, 1), (
-                "quarter" if text[5] == "Q" else "half-year"
-            )
-        if len(text) == 7:
-            return dt.date(int(text[:4]), int(text[5:]), 1), "month"
-        if len(text) == 4:
-            return dt.date(int(text), 1, 1), "year"
+        return parse_precise(text)
     except ValueError:
         return None
-    return None
-
-
-def _end(start: dt.date, precision: str) -> dt.date:
-    months = {"day": 0, "month": 1, "quarter": 3, "half-year": 6, "year": 12}.get(precision, 0)
-    if not months:
-        return start
-    m = start.month - 1 + months
-    return dt.date(start.year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _reconciles(a: Observation, b: Observation) -> bool:

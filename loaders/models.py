@@ -31,6 +31,20 @@ from pydantic import (
     model_validator,
 )
 
+from ..ontology.text import NOT_TEXT
+from ..ontology.vocab import (
+    SLUG_PATTERN,
+    Basis,
+    Bound,
+    DealKind,
+    DealStatus,
+    EntityType,
+    Metric,
+    Rate,
+    RelationshipKind,
+    Role,
+    Unit,
+)
 from .dates import DateValue, parse_date
 
 __all__ = [
@@ -45,17 +59,27 @@ __all__ = [
     "Relationship",
     "SourceFile",
     "MAX_FIGURE",
+    # the vocabularies (defined in dealgraph.ontology.vocab), as the models use them
+    "Basis",
+    "Bound",
+    "DealKind",
+    "DealStatus",
+    "EntityType",
+    "Metric",
+    "Rate",
+    "RelationshipKind",
+    "Role",
+    "Unit",
 ]
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 RelationshipId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+--[a-z0-9-]+--[a-z0-9-]+$")]
-# Control characters (other than tab and line breaks) and lone surrogates are not text:
-# they break terminals and serializers alike.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# the old name of the rule (dealgraph.ontology.text.NOT_TEXT)
+_NOT_TEXT = NOT_TEXT
 
 
 def _plain_text(v: str) -> str:
-    m = _NOT_TEXT.search(v)
+    m = NOT_TEXT.search(v)
     if m:
         what = "a lone surrogate" if "\ud800" <= m.group() <= "\udfff" else "a control character"
         raise ValueError(f"contains {what} ({m.group()!r} at position {m.start()})")
@@ -111,76 +135,6 @@ def _figure(v: Decimal) -> Decimal:
 
 #: A finite number no larger than :data:`MAX_FIGURE` either way.
 Figure = Annotated[Decimal, AfterValidator(_figure)]
-
-EntityType = Literal["organization", "chip", "facility", "platform", "product", "place"]
-Role = Literal[
-    "investor",
-    "ai-lab",
-    "cloud-provider",
-    "chip-designer",
-    "foundry",
-    "compute-provider",
-    "data-center-operator",
-]
-DealKind = Literal[
-    "equity-investment",
-    "compute-commitment",
-    "chip-supply",
-    "distribution-rights",
-    "acquisition",
-    "revenue-share",
-    "partnership",
-    "aggregate",
-]
-DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
-Bound = Literal["exact", "about", "at-least", "up-to"]
-Rate = Literal["per-hour", "per-month", "per-year"]
-Metric = Literal[
-    "annualized-revenue",
-    "revenue",
-    "revenue-growth",
-    "operating-profit",
-    "operating-margin",
-    "net-loss",
-    "expenses",
-    "valuation",
-    "compute-capacity",
-    "compute-margin",
-    "compute-spend",
-    "capex",
-    "users",
-    "customers",
-    "employees",
-    "compensation",
-    "market-share",
-    "revenue-per-user",
-    "chip-count",
-    "chip-performance",
-    "process-node",
-    "price",
-    "price-performance",
-    "facility-cost",
-    "site-area",
-    "share-price-change",
-    "benchmark-score",
-    "total-commitments",
-    "total-investment",
-]
-Unit = Literal["USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"]
-RelationshipKind = Literal[
-    "subsidiary-of",
-    "competes-with",
-    "distributes",
-    "offers",
-    "operates",
-    "tenant-of",
-    "designs",
-    "manufactures",
-    "uses-chip",
-    "supplies",
-    "located-in",
-    "partner-of",
-]
 
 
 class Strict(BaseModel):
@@ -305,7 +259,7 @@ class Observation(Strict):
     as_of: Date | None = None
     period: Date | None = None
     period_end: Date | None = None
-    basis: Literal["gross", "net"] | None = None
+    basis: Basis | None = None
     forecast: bool = False
     segment: Text | None = None
     attributed_to: Text | None = None

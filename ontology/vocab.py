@@ -1,9 +1,12 @@
-"""The controlled vocabularies of the data model, as Python enumerations.
+"""The controlled vocabularies of the data model, defined once.
 
-Each term is written in the data files as a kebab-case token (``equity-investment``) and
-becomes an IRI in the ontology namespace (``dg:EquityInvestment`` for individuals,
-``dg:subsidiaryOf`` for relationship properties). The Turtle ontology declares every term
-listed here; a test holds the two in agreement.
+Each vocabulary is a ``Literal`` type (what the pydantic models of the data files accept,
+and what a type checker sees) and a tuple of its tokens in the same order, taken from the
+type. Each term is written in the data files as a kebab-case token (``equity-investment``)
+and becomes an IRI in the ontology namespace (``dg:EquityInvestment`` for individuals,
+``dg:subsidiaryOf`` for relationship properties). The Turtle ontology (``dealgraph.ttl``)
+and shapes (``shapes.ttl``) are the source of truth: ``tests/ontology/test_vocab.py``
+holds every tuple here equal to what they declare.
 
 Examples
 --------
@@ -13,15 +16,30 @@ rdflib.term.URIRef('https://w3id.org/dealgraph/ontology#EquityInvestment')
 rdflib.term.URIRef('https://w3id.org/dealgraph/ontology#subsidiaryOf')
 >>> token_of(term_iri("up-to"))
 'up-to'
+>>> DEAL_STATUSES[:2]
+('announced', 'committed')
 """
 
 from __future__ import annotations
+
+from typing import Literal, get_args
 
 from rdflib import URIRef
 
 from .namespace import DG
 
 __all__ = [
+    "EntityType",
+    "Role",
+    "DealKind",
+    "DealStatus",
+    "Bound",
+    "Rate",
+    "Precision",
+    "Metric",
+    "Unit",
+    "Basis",
+    "RelationshipKind",
     "ENTITY_TYPES",
     "ROLES",
     "DEAL_KINDS",
@@ -34,13 +52,21 @@ __all__ = [
     "BASES",
     "RELATIONSHIP_KINDS",
     "MONEY_UNITS",
+    "SLUG_PATTERN",
+    "SLUG_MAX_LENGTH",
     "term_iri",
     "property_iri",
     "token_of",
 ]
 
-ENTITY_TYPES = ("organization", "chip", "facility", "platform", "product", "place")
-ROLES = (
+#: An id of an entity, deal or observation: lower-case letters and digits in words joined
+#: by single hyphens (``openai-oracle-compute``).
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: The longest id the API takes in a path or query (the data files set no limit).
+SLUG_MAX_LENGTH = 100
+
+EntityType = Literal["organization", "chip", "facility", "platform", "product", "place"]
+Role = Literal[
     "investor",
     "ai-lab",
     "cloud-provider",
@@ -48,8 +74,8 @@ ROLES = (
     "foundry",
     "compute-provider",
     "data-center-operator",
-)
-DEAL_KINDS = (
+]
+DealKind = Literal[
     "equity-investment",
     "compute-commitment",
     "chip-supply",
@@ -58,12 +84,12 @@ DEAL_KINDS = (
     "revenue-share",
     "partnership",
     "aggregate",
-)
-DEAL_STATUSES = ("announced", "committed", "contingent", "completed", "aggregate", "forecast")
-BOUNDS = ("exact", "about", "at-least", "up-to")
-RATES = ("per-hour", "per-month", "per-year")
-PRECISIONS = ("day", "month", "quarter", "half-year", "year")
-METRICS = (
+]
+DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
+Bound = Literal["exact", "about", "at-least", "up-to"]
+Rate = Literal["per-hour", "per-month", "per-year"]
+Precision = Literal["day", "month", "quarter", "half-year", "year"]
+Metric = Literal[
     "annualized-revenue",
     "revenue",
     "revenue-growth",
@@ -93,11 +119,10 @@ METRICS = (
     "benchmark-score",
     "total-commitments",
     "total-investment",
-)
-UNITS = ("USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple")
-MONEY_UNITS = ("USD",)
-BASES = ("gross", "net")
-RELATIONSHIP_KINDS = (
+]
+Unit = Literal["USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"]
+Basis = Literal["gross", "net"]
+RelationshipKind = Literal[
     "subsidiary-of",
     "competes-with",
     "distributes",
@@ -110,7 +135,21 @@ RELATIONSHIP_KINDS = (
     "supplies",
     "located-in",
     "partner-of",
-)
+]
+
+ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
+ROLES: tuple[Role, ...] = get_args(Role)
+DEAL_KINDS: tuple[DealKind, ...] = get_args(DealKind)
+DEAL_STATUSES: tuple[DealStatus, ...] = get_args(DealStatus)
+BOUNDS: tuple[Bound, ...] = get_args(Bound)
+RATES: tuple[Rate, ...] = get_args(Rate)
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
+METRICS: tuple[Metric, ...] = get_args(Metric)
+UNITS: tuple[Unit, ...] = get_args(Unit)
+BASES: tuple[Basis, ...] = get_args(Basis)
+RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = get_args(RelationshipKind)
+#: The units that are money (an observation in one of them is a sum of money).
+MONEY_UNITS: tuple[Unit, ...] = ("USD",)
 
 
 def _camel(token: str, *, upper_first: bool) -> str:
