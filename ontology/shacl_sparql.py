@@ -9,7 +9,7 @@ violations, so the Oxigraph store and a remote server check their data where it 
 
 Only the SHACL Core features that ``shapes.ttl`` uses are compiled (``sh:targetClass``,
 property shapes with an IRI ``sh:path``, ``sh:minCount``, ``sh:maxCount``, ``sh:class``,
-``sh:datatype``, ``sh:pattern``, ``sh:minLength``, ``sh:message``); any other constraint
+``sh:datatype``, ``sh:pattern``, ``sh:minLength``, ``sh:in``, ``sh:message``); any other constraint
 raises :class:`UnsupportedShape` at compile time, so a new shape can never be skipped
 silently. ``tests/ontology/test_shacl_sparql.py`` holds the two validators equal on
 broken data sets.
@@ -32,13 +32,14 @@ kinds, statuses, bounds, metrics) count as instances of their classes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from . import ontology_graph, shapes_graph
 from .shacl import ValidationReport, Violation
@@ -48,7 +49,16 @@ __all__ = ["Check", "UnsupportedShape", "compile_checks", "validate_with_sparql"
 # what a property shape may say besides its constraints
 _ANNOTATIONS = {SH.path, SH.message, SH.name, SH.description, RDFS.comment, RDF.type, SH.severity}
 _NODE_ANNOTATIONS = {SH.targetClass, SH.property, RDFS.comment, RDF.type, SH.message, RDFS.label}
-_SUPPORTED = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH.flags, SH.minLength}
+_SUPPORTED = {
+    SH.minCount,
+    SH.maxCount,
+    SH["class"],
+    SH.datatype,
+    SH.pattern,
+    SH.flags,
+    SH.minLength,
+    SH["in"],
+}
 
 
 class UnsupportedShape(ValueError):
@@ -83,7 +93,7 @@ def union_pattern(graph_iri: str) -> Callable[[str, str, str], str]:
 
 
 def _subclasses(ont: Graph, cls: URIRef) -> list[URIRef]:
-    return sorted(set(ont.transitive_subjects(RDFS.subClassOf, cls)))
+    return sorted({s for s in ont.transitive_subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)})
 
 
 def _individuals(ont: Graph, classes: Iterable[URIRef]) -> list[URIRef]:
@@ -93,7 +103,7 @@ def _individuals(ont: Graph, classes: Iterable[URIRef]) -> list[URIRef]:
     return sorted(out)
 
 
-def _values(var: str, terms: Iterable[URIRef]) -> str:
+def _values(var: str, terms: Iterable[Node]) -> str:
     return f"VALUES {var} {{ {' '.join(t.n3() for t in terms)} }}"
 
 
@@ -112,19 +122,44 @@ def compile_checks(staging_graph: str | None = None) -> list[Check]:
     return list(_compiled(staging_graph))
 
 
-def _add_check(
-    checks: list[Check],
-    node: str,
-    path: str,
-    own,
-    component: str,
-    default: str,
-    where: str,
-    *,
-    select: str = "?focus ?value",
-) -> None:
-    sparql = f"SELECT DISTINCT {select} WHERE {{ {where} }}"
-    checks.append(Check(node, path, component, str(own) if own is not None else default, sparql))
+@dataclass(frozen=True)
+class _PropertyShape:
+    """One property shape being compiled, with the graph pattern of its node shape's focus."""
+
+    shapes: Graph
+    ont: Graph
+    tp: Callable[[str, str, str], str]
+    node: Node
+    prop: Node
+    path: URIRef
+    focus: str  # the pattern binding ?focus to the node shape's targets
+
+    def value(self, constraint: URIRef) -> Node | None:
+        return self.shapes.value(self.prop, constraint)
+
+    def number(self, constraint: URIRef) -> int | None:
+        value = self.value(constraint)
+        if value is None:
+            return None
+        if not isinstance(value, Literal):
+            raise UnsupportedShape(f"{self.node} {self.path}: {constraint} is not a number")
+        return int(value.toPython())
+
+    @property
+    def values(self) -> str:
+        """The pattern binding ?value to each value of the path at ?focus."""
+        return self.tp("?focus", self.path.n3(), "?value")
+
+    def bad_values(self, condition: str) -> str:
+        """The offending (focus, value) pairs first, then only those joined to a focus."""
+        return f"{{ SELECT ?focus ?value WHERE {{ {self.values} {condition} }} }} {self.focus}"
+
+    def check(self, component: str, default: str, where: str, *, select: str = "?focus ?value") -> Check:
+        own = self.value(SH.message)
+        sparql = f"SELECT DISTINCT {select} WHERE {{ {where} }}"
+        return Check(
+            str(self.node), str(self.path), component, str(own) if own is not None else default, sparql
+        )
 
 
 # How the checks are written (measured on Oxigraph, 10k deals): a scan of every focus node
@@ -133,95 +168,103 @@ def _add_check(
 # FILTER NOT EXISTS evaluated once per focus node.
 def _compile(shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str]) -> list[Check]:
     checks: list[Check] = []
-    for node in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
-        extra = {p for p in shapes.predicates(node, None)} - _NODE_ANNOTATIONS
-        if extra:
-            raise UnsupportedShape(f"{node}: node-level {sorted(map(str, extra))} not compiled")
-        targets = [t for c in shapes.objects(node, SH.targetClass) for t in _subclasses(ont, c)]
-        if not targets:
-            raise UnsupportedShape(f"{node}: only sh:targetClass targets are compiled")
-        focus = (
-            tp("?focus", "a", targets[0].n3())
-            if len(targets) == 1
-            else f"{tp('?focus', 'a', '?target')} {_values('?target', targets)}"
-        )
+    for node in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
+        focus = _focus(shapes, ont, node, tp)
         for prop in shapes.objects(node, SH.property):
-            path = shapes.value(prop, SH.path)
-            if not isinstance(path, URIRef):
-                raise UnsupportedShape(f"{node}: only IRI paths are compiled")
-            preds = set(shapes.predicates(prop, None)) - _ANNOTATIONS
-            if preds - _SUPPORTED:
-                raise UnsupportedShape(f"{node} {path}: {sorted(map(str, preds - _SUPPORTED))} not compiled")
-            add = partial(_add_check, checks, str(node), str(path), shapes.value(prop, SH.message))
-            p = path.n3()
-            values = tp("?focus", p, "?value")
-
-            def bad_values(condition: str) -> str:
-                # the offending (focus, value) pairs first, then only those joined to a focus
-                return f"{{ SELECT ?focus ?value WHERE {{ {values} {condition} }} }} {focus}"  # noqa: B023
-
-            lo = shapes.value(prop, SH.minCount)
-            hi = shapes.value(prop, SH.maxCount)
-            if lo is not None and int(lo) == 1:
-                add(
-                    "minCount",
-                    f"needs a value for {path}",
-                    f"{focus} MINUS {{ {tp('?focus', p, '?any')} }}",
-                    select="?focus",
-                )
-            elif lo is not None and int(lo) > 1:
-                add(
-                    "minCount",
-                    f"needs at least {int(lo)} values for {path}",
-                    f"{{ SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {values} }} }} GROUP BY ?focus "
-                    f"HAVING (COUNT(DISTINCT ?value) < {int(lo)}) }}",
-                    select="?focus",
-                )
-            if hi is not None:
-                # the values are distinct terms (sameTerm), as SHACL counts value nodes
-                add(
-                    "maxCount",
-                    f"has more than {int(hi)} values for {path}",
-                    f"{{ SELECT ?focus WHERE {{ {values} }} GROUP BY ?focus "
-                    f"HAVING (COUNT(DISTINCT ?value) > {int(hi)}) }} {focus}",
-                    select="?focus",
-                )
-            cls = shapes.value(prop, SH["class"])
-            if cls is not None:
-                subs = _subclasses(ont, cls)
-                known = _individuals(ont, subs)
-                allowed = f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))" if known else ""
-                add(
-                    "class",
-                    f"values of {path} must be instances of {cls}",
-                    bad_values(f"MINUS {{ {tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}{allowed}"),
-                )
-            dt = shapes.value(prop, SH.datatype)
-            if dt is not None:
-                add(
-                    "datatype",
-                    f"values of {path} must be {dt} literals",
-                    bad_values(
-                        f'FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} || lang(?value) != "")'
-                    ),
-                )
-            pat = shapes.value(prop, SH.pattern)
-            if pat is not None:
-                flags = shapes.value(prop, SH.flags)
-                fl = f", {_literal(str(flags))}" if flags is not None else ""
-                add(
-                    "pattern",
-                    f"values of {path} must match {pat}",
-                    bad_values(f"FILTER (isBlank(?value) || !REGEX(STR(?value), {_literal(str(pat))}{fl}))"),
-                )
-            ml = shapes.value(prop, SH.minLength)
-            if ml is not None:
-                add(
-                    "minLength",
-                    f"values of {path} must be at least {int(ml)} characters",
-                    bad_values(f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(ml)})"),
-                )
+            shape = _property_shape(shapes, ont, tp, node, prop, focus)
+            checks += _count_checks(shape)
+            checks += [
+                shape.check(component, default, shape.bad_values(condition))
+                for component, default, condition in _value_conditions(shape)
+            ]
     return checks
+
+
+def _focus(shapes: Graph, ont: Graph, node: Node, tp: Callable[[str, str, str], str]) -> str:
+    """The pattern binding ?focus to the targets of node shape ``node`` (and their subclasses)."""
+    extra = set(shapes.predicates(node, None)) - _NODE_ANNOTATIONS
+    if extra:
+        raise UnsupportedShape(f"{node}: node-level {sorted(map(str, extra))} not compiled")
+    targets = [
+        t for c in shapes.objects(node, SH.targetClass) if isinstance(c, URIRef) for t in _subclasses(ont, c)
+    ]
+    if not targets:
+        raise UnsupportedShape(f"{node}: only sh:targetClass targets are compiled")
+    if len(targets) == 1:
+        return tp("?focus", "a", targets[0].n3())
+    return f"{tp('?focus', 'a', '?target')} {_values('?target', targets)}"
+
+
+def _property_shape(
+    shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str], node: Node, prop: Node, focus: str
+) -> _PropertyShape:
+    path = shapes.value(prop, SH.path)
+    if not isinstance(path, URIRef):
+        raise UnsupportedShape(f"{node}: only IRI paths are compiled")
+    unsupported = set(shapes.predicates(prop, None)) - _ANNOTATIONS - _SUPPORTED
+    if unsupported:
+        raise UnsupportedShape(f"{node} {path}: {sorted(map(str, unsupported))} not compiled")
+    return _PropertyShape(shapes, ont, tp, node, prop, path, focus)
+
+
+def _count_checks(shape: _PropertyShape) -> list[Check]:
+    """sh:minCount and sh:maxCount (values are distinct terms, as SHACL counts value nodes)."""
+    out = []
+    p, path, focus = shape.path.n3(), shape.path, shape.focus
+    lo, hi = shape.number(SH.minCount), shape.number(SH.maxCount)
+    if lo == 1:
+        where = f"{focus} MINUS {{ {shape.tp('?focus', p, '?any')} }}"
+        out.append(shape.check("minCount", f"needs a value for {path}", where, select="?focus"))
+    elif lo is not None and lo > 1:
+        where = (
+            f"{{ SELECT ?focus WHERE {{ {focus} OPTIONAL {{ {shape.values} }} }} GROUP BY ?focus "
+            f"HAVING (COUNT(DISTINCT ?value) < {lo}) }}"
+        )
+        out.append(shape.check("minCount", f"needs at least {lo} values for {path}", where, select="?focus"))
+    if hi is not None:
+        where = (
+            f"{{ SELECT ?focus WHERE {{ {shape.values} }} GROUP BY ?focus "
+            f"HAVING (COUNT(DISTINCT ?value) > {hi}) }} {focus}"
+        )
+        out.append(shape.check("maxCount", f"has more than {hi} values for {path}", where, select="?focus"))
+    return out
+
+
+def _value_conditions(shape: _PropertyShape) -> Iterator[tuple[str, str, str]]:
+    """(component, default message, condition on ?value) of each constraint on single values."""
+    path = shape.path
+    cls = shape.value(SH["class"])
+    if cls is not None:
+        if not isinstance(cls, URIRef):
+            raise UnsupportedShape(f"{shape.node} {path}: sh:class {cls} is not an IRI")
+        subs = _subclasses(shape.ont, cls)
+        known = _individuals(shape.ont, subs)
+        allowed = f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))" if known else ""
+        instance = f"MINUS {{ {shape.tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}{allowed}"
+        yield "class", f"values of {path} must be instances of {cls}", instance
+    dt = shape.value(SH.datatype)
+    if dt is not None:
+        typed = f'FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} || lang(?value) != "")'
+        yield "datatype", f"values of {path} must be {dt} literals", typed
+    pat = shape.value(SH.pattern)
+    if pat is not None:
+        flags = shape.value(SH.flags)
+        fl = f", {_literal(str(flags))}" if flags is not None else ""
+        matches = f"FILTER (isBlank(?value) || !REGEX(STR(?value), {_literal(str(pat))}{fl}))"
+        yield "pattern", f"values of {path} must match {pat}", matches
+    ml = shape.number(SH.minLength)
+    if ml is not None:
+        long_enough = f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {ml})"
+        yield "minLength", f"values of {path} must be at least {ml} characters", long_enough
+    listed = shape.value(SH["in"])
+    if listed is not None:
+        # the values are compared as terms (sameTerm), as SHACL compares them
+        members = list(shape.shapes.items(listed))
+        yield (
+            "in",
+            f"values of {path} must be one of {' '.join(t.n3() for t in members)}",
+            f"MINUS {{ {_values('?value', members)} }}",
+        )
 
 
 def validate_with_sparql(
@@ -239,7 +282,7 @@ def validate_with_sparql(
         with_value = check.sparql.startswith("SELECT DISTINCT ?focus ?value")
         return [
             Violation(
-                focus=_text(row[0]),
+                focus=_text(row[0]) or "",
                 path=check.path,
                 message=check.message,
                 value=_text(row[1]) if with_value else None,
@@ -248,8 +291,6 @@ def validate_with_sparql(
         ]
 
     if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
         with ThreadPoolExecutor(workers) as pool:
             found = list(pool.map(answer, checks))
     else:
@@ -259,7 +300,7 @@ def validate_with_sparql(
     return ValidationReport(conforms=not ordered, violations=ordered)
 
 
-def _text(term) -> str | None:
+def _text(term: object) -> str | None:
     if term is None:
         return None
     if isinstance(term, Identifier):  # rdflib (whose Literal.value is a Python value)
