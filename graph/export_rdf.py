@@ -22,31 +22,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["RDF_FORMATS", "serialize", "DATA_GRAPH", "ONTOLOGY_GRAPH"]
 
-#: export name -> rdflib serializer name
-RDF_FORMATS = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "ntriples": "nt",
-    "nt": "nt",
-    "jsonld": "json-ld",
-    "json-ld": "json-ld",
-    "trig": "trig",
-}
 DATA_GRAPH = URIRef(f"{ID}graph/data")
 ONTOLOGY_GRAPH = URIRef(f"{ID}graph/ontology")
 
 
 def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> str:
-    """Serialize the data (and optionally the ontology) in an RDF format.
+    """Serialize the data (and optionally the ontology) in an RDF format (a name or alias
+    of :data:`PLUGINS`).
 
     TriG puts the data in the named graph ``dgid:graph/data`` (and the ontology in
     ``dgid:graph/ontology``); the other formats write one graph.
     """
     try:
-        name = RDF_FORMATS[fmt]
+        serializer = RDF_FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown RDF format {fmt!r}; choose from {', '.join(RDF_FORMATS)}") from None
-    if name == "trig":
+    if serializer == TRIG.media_type:
         ds = Dataset()
         bind_prefixes(ds)
         data = ds.graph(DATA_GRAPH)
@@ -56,7 +47,7 @@ def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> s
             onto = ds.graph(ONTOLOGY_GRAPH)
             for t in kg.ontology:
                 onto.add(t)
-        return ds.serialize(format="trig")
+        return ds.serialize(format=serializer)
     g = kg.rdf
     if with_ontology:
         g = bind_prefixes(Graph())
@@ -64,54 +55,33 @@ def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> s
             g.add(t)
         for t in kg.ontology:
             g.add(t)
-    return g.serialize(format=name)
+    return g.serialize(format=serializer)
 
 
-def _renderer(fmt: str):
+def _rdf_format(
+    name: str, media_type: str, suffix: str, description: str, aliases: tuple[str, ...] = ()
+) -> ExportFormat:
+    """An RDF export format: :func:`serialize` in the format called ``name``."""
+
     def render(kg: KnowledgeGraph, with_ontology: bool = False) -> str:
-        return serialize(kg, fmt, with_ontology=with_ontology)
+        return serialize(kg, name, with_ontology=with_ontology)
 
-    render.__name__ = render.__qualname__ = f"render_{RDF_FORMATS[fmt].replace('-', '')}"
-    return render
+    render.__name__ = render.__qualname__ = f"render_{name}"
+    return ExportFormat(
+        name, render, media_type, suffix, description, options=("with_ontology",), aliases=aliases
+    )
 
 
-# the built-in RDF formats: the registry takes PLUGINS (they are also the entry points
-# of the group dealgraph.exports in pyproject.toml)
-_RDF = {"options": ("with_ontology",)}
-TURTLE = ExportFormat(
-    "turtle",
-    _renderer("turtle"),
-    "text/turtle",
-    ".ttl",
-    "RDF Turtle, provenance included",
-    aliases=("ttl",),
-    **_RDF,
-)
-JSONLD = ExportFormat(
-    "jsonld",
-    _renderer("jsonld"),
-    "application/ld+json",
-    ".jsonld",
-    "RDF JSON-LD",
-    aliases=("json-ld",),
-    **_RDF,
-)
-NTRIPLES = ExportFormat(
-    "ntriples",
-    _renderer("ntriples"),
-    "application/n-triples",
-    ".nt",
-    "RDF N-Triples",
-    aliases=("nt",),
-    **_RDF,
-)
-TRIG = ExportFormat(
-    "trig",
-    _renderer("trig"),
-    "application/trig",
-    ".trig",
-    "RDF TriG: the data in its named graph (the ontology in another)",
-    **_RDF,
+# the built-in RDF formats: the registry takes PLUGINS
+TURTLE = _rdf_format("turtle", "text/turtle", ".ttl", "RDF Turtle, provenance included", ("ttl",))
+JSONLD = _rdf_format("jsonld", "application/ld+json", ".jsonld", "RDF JSON-LD", ("json-ld",))
+NTRIPLES = _rdf_format("ntriples", "application/n-triples", ".nt", "RDF N-Triples", ("nt",))
+TRIG = _rdf_format(
+    "trig", "application/trig", ".trig", "RDF TriG: the data in its named graph (the ontology in another)"
 )
 
 PLUGINS = (TURTLE, JSONLD, NTRIPLES, TRIG)
+
+#: export name or alias -> rdflib serializer: rdflib registers each of its serializers under
+#: the format's media type too, so the media type names both
+RDF_FORMATS = {n: f.media_type for f in PLUGINS for n in (f.name, *f.aliases)}

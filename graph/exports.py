@@ -1,27 +1,21 @@
 """Graph exports for people and tools: GraphML, GEXF, Cytoscape.js, D3, DOT and Mermaid.
 
-Every export starts from :func:`export_graph`, one filtered view of the projection with the
-same visual language everywhere: colour by role, node size by money involved, edge width
-by amount, dashed edges for contingent or upper-bound money, loop edges highlighted.
+Every export draws :func:`~dealgraph.graph.picture.export_graph`, one filtered view of the
+projection with the same visual language everywhere (see :mod:`dealgraph.graph.picture`).
 Files are written with networkx's own writers where they exist (GraphML, GEXF, Cytoscape
 and node-link JSON); DOT and Mermaid are written here, so that every value is quoted and
 escaped for its format (pydot passes a string that starts with ``<`` and ends with ``>``
 through as an HTML label, and one in double quotes through raw).
 
-Names are data and may hold anything: every export carries them as text, never as markup.
-Display text follows one rule everywhere (:func:`clean_text`): CR LF and CR become LF, and
-characters XML 1.0 cannot carry become U+FFFD. A flow whose amount is not a finite number is
-left out, with a note in ``graph["notes"]``.
+Names are data and may hold anything: every export carries them as text, never as markup,
+after the one display rule (:func:`~dealgraph.graph.picture.clean_text`).
 
 Each format is a plugin of :mod:`dealgraph.graph.registry` (:data:`PLUGINS`, at the end of
-this module, also declared as entry points of the group ``dealgraph.exports``): :func:`render`
-and :func:`render_bytes` look the name up there, so a format registered elsewhere (RDF in
-:mod:`dealgraph.graph.export_rdf`, or a third-party one) renders through them too.
+this module): :func:`render` and :func:`render_bytes` look the name up there, so a format
+registered elsewhere (RDF in :mod:`dealgraph.graph.export_rdf`, yEd in
+:mod:`dealgraph.graph.export_yed`, or a third-party one) renders through them too.
 
 >>> from dealgraph import open_graph
->>> g = export_graph(open_graph(), focus="anthropic", depth=1)
->>> g.nodes["aws"]["label"], g.nodes["aws"]["color"]
-('Amazon Web Services', '#ff9900')
 >>> print(render(open_graph(), "mermaid", loops_only=True).splitlines()[0])
 flowchart LR
 """
@@ -32,14 +26,15 @@ import datetime as dt
 import html
 import io
 import json
-import math
 import re
+import shutil
+import subprocess
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .flows import flows as all_flows
-from .money import bucket, countable
+from .html import render_html, render_sankey
+from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph, money_text
 from .registry import ExportFormat, export_format
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,72 +54,14 @@ __all__ = [
 ]
 
 
-#: colour of a node by its first role (or its type), the same in every picture
-ROLE_COLORS = {
-    "ai-lab": "#6a3d9a",
-    "cloud-provider": "#ff9900",
-    "investor": "#1f78b4",
-    "chip-designer": "#33a02c",
-    "foundry": "#b15928",
-    "compute-provider": "#e31a1c",
-    "data-center-operator": "#fb9a99",
-    "chip": "#b2df8a",
-    "facility": "#fdbf6f",
-    "platform": "#a6cee3",
-    "product": "#cab2d6",
-    "place": "#dddddd",
-    "organization": "#999999",
-}
-_ROLE_ORDER = (
-    "ai-lab",
-    "cloud-provider",
-    "chip-designer",
-    "foundry",
-    "compute-provider",
-    "data-center-operator",
-    "investor",
-)
-LOOP_COLOR = "#d62728"
-
 #: Content-Security-Policy for the SVG pictures: no script, no outside resource
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-# C0 controls other than tab, LF and CR, surrogate code points, U+FFFE and U+FFFF: XML 1.0
-# cannot carry them (not even as character references), nor can GraphML, GEXF or SVG
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # an ``&`` that Graphviz would decode as an HTML entity in a label
 _DOT_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
 # characters written as Mermaid entity codes inside a quoted label
-_MERMAID_CODES = {
-    '"': "#quot;",
-    "#": "#35;",
-    "&": "#38;",
-    "<": "#60;",
-    ">": "#62;",
-    "`": "#96;",
-    "[": "#91;",
-    "]": "#93;",
-    "{": "#123;",
-    "}": "#125;",
-    "|": "#124;",
-    "%": "#37;",
-}
-
-
-def clean_text(text: object) -> str:
-    """Display text every export format can carry (the one rule for all of them).
-
-    CR LF and a lone CR become LF; characters XML 1.0 forbids (C0 controls other than tab
-    and LF, surrogate code points, U+FFFE, U+FFFF) become U+FFFD, the replacement character.
-
-    >>> clean_text("a\\r\\nb\\x00c") == "a\\nb\\ufffdc"
-    True
-    """
-    s = str(text)
-    if "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("\ufffd", s)
+_MERMAID_CODES = {'"': "#quot;"} | {c: f"#{ord(c)};" for c in "#&<>`[]{}|%"}
 
 
 def dot_quote(value: object) -> str:
@@ -155,122 +92,6 @@ def mermaid_text(value: object) -> str:
     return "".join(_MERMAID_CODES.get(c, c) for c in s)
 
 
-def _share(x: float, top: float) -> float:
-    """``x / top`` between 0 and 1 (1 when the ratio is not a number)."""
-    r = x / top if top else 0.0
-    return r if 0.0 <= r <= 1.0 else 1.0
-
-
-def _role(d: dict[str, Any]) -> str:
-    for r in _ROLE_ORDER:
-        if r in d.get("roles", ()):
-            return r
-    return d.get("type", "organization")
-
-
-def _money_text(v: float | None) -> str:
-    if v is None:
-        return "undisclosed"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if v >= div:
-            return "$" + f"{v / div:.2f}".rstrip("0").rstrip(".") + suffix
-    return f"${v:,.0f}"
-
-
-def export_graph(
-    kg: KnowledgeGraph,
-    focus: str | None = None,
-    depth: int = 1,
-    kind: str | None = None,
-    as_of: str | dt.date | None = None,
-    loops_only: bool = False,
-) -> nx.MultiDiGraph:
-    """The filtered graph every export draws, with display attributes on nodes and edges.
-
-    ``focus``/``depth``: only entities within ``depth`` hops of ``focus`` (either direction);
-    ``kind``: only deals (or relationships) of that kind; ``as_of``: only what was known on
-    that date; ``loops_only``: only the deals of vendor-financed loops.
-    """
-    from .loops import vendor_financed_loops
-
-    base = kg.nx()
-    loop_deals = {d for lp in vendor_financed_loops(kg, as_of=as_of) for d in lp["deal_ids"]}
-    g = nx.MultiDiGraph()
-    notes = []
-    for f in countable(all_flows(kg, as_of=as_of)):
-        if (kind and f["kind"] != kind) or (loops_only and f["id"] not in loop_deals):
-            continue
-        if f["amount"] is not None and not math.isfinite(f["amount"]):
-            notes.append(f"{clean_text(f['id'])}: the amount is not a finite number; the deal is not drawn")
-            continue
-        b = bucket(f)
-        g.add_edge(
-            f["payer"],
-            f["payee"],
-            key=f["id"],
-            edge="money",
-            kind=f["kind"],
-            amount=f["amount"],
-            status=f["status"] or "",
-            bucket=b,
-            dashed=b in ("contingent", "upper_bound"),
-            in_loop=f["id"] in loop_deals,
-            label=f"{f['id']}: {_money_text(f['amount'])}",
-            sources=len(f["sources"]),
-        )
-    if not loops_only:
-        for u, v, k, d in base.edges(keys=True, data=True):
-            if d["edge"] == "structure" and (kind is None or d["kind"] == kind):
-                g.add_edge(
-                    u,
-                    v,
-                    key=k,
-                    edge="structure",
-                    kind=d["kind"],
-                    amount=None,
-                    status="",
-                    bucket="",
-                    dashed=False,
-                    in_loop=False,
-                    label=d["kind"],
-                    sources=0,
-                )
-    if focus is not None:
-        if focus not in base:
-            from .cards import UnknownEntityError
-
-            raise UnknownEntityError(focus, sorted(base.nodes))
-        g.add_node(focus)
-        keep = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus, cutoff=depth)
-        g = g.subgraph(keep).copy()
-    money = {n: 0.0 for n in g.nodes}
-    for u, v, d in g.edges(data=True):
-        if d["edge"] == "money" and d["amount"] and d["bucket"] == "committed":
-            money[u] += d["amount"]
-            money[v] += d["amount"]
-    top = max(money.values(), default=0) or 1
-    for n in g.nodes:
-        d = base.nodes[n]
-        role = _role(d)
-        g.nodes[n].update(
-            label=clean_text(d["name"]),
-            type=d["type"],
-            roles=",".join(d["roles"]),
-            group=d["group"],
-            role=role,
-            color=ROLE_COLORS.get(role, "#999999"),
-            money=money[n],
-            size=round(10 + 40 * math.sqrt(_share(money[n], top)), 2),
-        )
-    for _u, _v, d in g.edges(data=True):
-        amount = d["amount"] or 0
-        d["width"] = round(1 + 7 * math.sqrt(_share(amount, top)), 2) if amount else 1.0
-        d["color"] = LOOP_COLOR if d["in_loop"] else ("#555555" if d["edge"] == "money" else "#bbbbbb")
-    if notes:
-        g.graph["notes"] = notes
-    return g
-
-
 def _scalar(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all strings, numbers or booleans (GraphML/GEXF need it)."""
     h = nx.MultiDiGraph()
@@ -288,7 +109,7 @@ def _scalar(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return h
 
 
-def _hex_rgb(color: str) -> dict[str, int]:
+def _hex_rgb(color: str) -> dict[str, float]:
     return {"r": int(color[1:3], 16), "g": int(color[3:5], 16), "b": int(color[5:7], 16), "a": 1.0}
 
 
@@ -301,7 +122,7 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     for i, (u, v, _k, d) in enumerate(
         sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     ):
-        text = mermaid_text(f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money" else d["kind"])
+        text = mermaid_text(f"{d['kind']} {money_text(d['amount'])}" if d["edge"] == "money" else d["kind"])
         arrow = "-.->" if d["dashed"] or d["edge"] == "structure" else "-->"
         lines.append(f'    {ids[u]} {arrow}|"{text}"| {ids[v]}')
         style = f"stroke:{d['color']},stroke-width:{max(1, round(d['width']))}px"
@@ -340,7 +161,7 @@ def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
         )
     for u, v, k, d in g.edges(keys=True, data=True):
         if legend:
-            text = f"{d['kind']} {_money_text(d['amount'])}" if d["edge"] == "money" else d["kind"]
+            text = f"{d['kind']} {money_text(d['amount'])}" if d["edge"] == "money" else d["kind"]
             style = "dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure" else "solid")
         else:
             text, style = d["label"], "dashed" if d["dashed"] else "solid"
@@ -370,9 +191,6 @@ def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
 
 
 def _graphviz(dot: str, fmt: str) -> bytes:
-    import shutil
-    import subprocess
-
     exe = shutil.which("dot")
     if exe is None:
         raise RuntimeError(
@@ -458,14 +276,10 @@ def render_png(kg: KnowledgeGraph, **filters: Any) -> bytes:
 
 
 def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
-    from .html import render_html
-
     return render_html(kg, **filters)
 
 
 def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> str:
-    from .html import render_sankey
-
     return render_sankey(kg, as_of=as_of)
 
 

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import json
@@ -27,12 +28,14 @@ import math
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .exports import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
+from .cards import entity_card
 from .flows import flows as all_flows
 from .money import bucket, countable
+from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph, money_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
+    from .results import Flow
 
 __all__ = [
     "render_html",
@@ -107,7 +110,7 @@ def script_json(data: Any) -> str:
 
 
 def _clean(data: Any) -> Any:
-    """``data`` with every string through :func:`~dealgraph.graph.exports.clean_text`."""
+    """``data`` with every string through :func:`~dealgraph.graph.picture.clean_text`."""
     if isinstance(data, str):
         return clean_text(data)
     if isinstance(data, dict):
@@ -121,20 +124,54 @@ def _csp_meta(policy: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
 
 
-def _amount_text(f: dict[str, Any]) -> str:
-    from .exports import _money_text
+def _page(title: str, policy: str, header: str, body: str) -> str:
+    """A whole page: its policy, its title as ``<title>`` and heading, then ``header``
+    (already HTML) in the page header and ``body`` (already HTML) below it."""
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"{_csp_meta(policy)}"
+        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
+        f"<style>{_STYLE}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1>{header}</header>"
+        f"{body}</body></html>"
+    )
 
+
+def _amount_text(f: Flow | dict[str, Any]) -> str:
     prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "", "")
-    return prefix + _money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
+    return prefix + money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
+
+
+# -- the interactive page -----------------------------------------------------------------
 
 
 def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI", **filters: Any) -> str:
     """One self-contained interactive page: pan, zoom, click a node for its card with sources,
     filter by kind, loops highlighted. Takes the filters of
-    :func:`dealgraph.graph.exports.export_graph`."""
-    from .cards import entity_card
-
+    :func:`dealgraph.graph.picture.export_graph`."""
     g = export_graph(kg, **filters)
+    kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
+    boxes = "".join(
+        f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
+        f"checked> {html.escape(k)}</label>"
+        for k in kinds
+    )
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
+    cards = {n: _card(kg, n) for n in g.nodes}
+    payload = script_json(_clean({"elements": _elements(g), "cards": cards}))
+    return _page(
+        title,
+        HTML_CSP,
+        f"{legend_html()}<div>{boxes}</div>{notes}",
+        f'<main><div id="cy"></div><div id="card"><p>Click an entity to see its deals, '
+        f"relationships and figures, each with its source.</p></div></main>"
+        f'<script type="application/json" id="graph-data">{payload}</script>'
+        f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script>",
+    )
+
+
+def _elements(g: Any) -> list[dict[str, Any]]:
+    """The Cytoscape.js elements of the export graph: its nodes, then its edges."""
     elements = []
     for n, d in g.nodes(data=True):
         elements.append(
@@ -149,9 +186,7 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
             }
         )
     for u, v, k, d in g.edges(keys=True, data=True):
-        from .exports import _money_text
-
-        short = _money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
+        short = money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
         elements.append(
             {
                 "data": {
@@ -169,134 +204,163 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
                 }
             }
         )
-    cards = {}
-    for n in g.nodes:
-        c = entity_card(kg, n).model_dump()  # plain data for the page's JSON
-        cards[n] = {
-            "id": n,
-            "name": c["name"],
-            "type": c["type"],
-            "roles": c["roles"],
-            "group": c["group"],
-            "deals": [
-                {
-                    "id": d["id"],
-                    "payer": d["payer"],
-                    "payee": d["payee"],
-                    "kind": d["kind"],
-                    "status": d["status"],
-                    "amount_text": _amount_text(d),
-                    "sources": d["sources"],
-                }
-                for d in c["deals"]
-            ],
-            "relationships": [
-                {k: r[k] for k in ("subject", "kind", "object", "sources")} for r in c["relationships"]
-            ],
-            "observations": [
-                {k: o[k] for k in ("metric", "value", "unit", "as_of", "period", "sources")}
-                for o in c["observations"]
-            ],
-        }
-    kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
-    boxes = "".join(
-        f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
-        f"checked> {html.escape(k)}</label>"
-        for k in kinds
-    )
-    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
-    payload = script_json(_clean({"elements": elements, "cards": cards}))
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"{_csp_meta(HTML_CSP)}"
-        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
-        f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1>{legend_html()}<div>{boxes}</div>{notes}"
-        f"</header>"
-        f'<main><div id="cy"></div><div id="card"><p>Click an entity to see its deals, '
-        f"relationships and figures, each with its source.</p></div></main>"
-        f'<script type="application/json" id="graph-data">{payload}</script>'
-        f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script></body></html>"
-    )
+    return elements
+
+
+def _card(kg: KnowledgeGraph, n: str) -> dict[str, Any]:
+    """What the page shows when entity ``n`` is clicked: its deals, relationships and
+    figures, each with its sources."""
+    c = entity_card(kg, n).model_dump()  # plain data for the page's JSON
+    return {
+        "id": n,
+        "name": c["name"],
+        "type": c["type"],
+        "roles": c["roles"],
+        "group": c["group"],
+        "deals": [
+            {
+                "id": d["id"],
+                "payer": d["payer"],
+                "payee": d["payee"],
+                "kind": d["kind"],
+                "status": d["status"],
+                "amount_text": _amount_text(d),
+                "sources": d["sources"],
+            }
+            for d in c["deals"]
+        ],
+        "relationships": [
+            {k: r[k] for k in ("subject", "kind", "object", "sources")} for r in c["relationships"]
+        ],
+        "observations": [
+            {k: o[k] for k in ("metric", "value", "unit", "as_of", "period", "sources")}
+            for o in c["observations"]
+        ],
+    }
+
+
+# -- the Sankey ---------------------------------------------------------------------------
+
+#: a Sankey node: an entity in a column (0 investors, 1 labs, 2 vendors). An organization that
+#: both invests and sells compute (Microsoft) appears on the left as an investor and on the
+#: right as a vendor.
+SankeyNode = tuple[str, int]
+_SANKEY_KINDS = ("equity-investment", "compute-commitment", "chip-supply")
+_WIDTH, _HEIGHT, _PAD, _NODE_W = 1100, 700, 14, 18
+# the x of each column's nodes
+_XS = {0: 160, 1: _WIDTH / 2 - _NODE_W / 2, 2: _WIDTH - 200}
 
 
 def render_sankey(
     kg: KnowledgeGraph,
-    as_of: str | None = None,
+    as_of: str | dt.date | None = None,
     title: str = "Money flows: investors → AI labs → cloud and chip vendors",
 ) -> str:
     """A self-contained Sankey (inline SVG, no script) of investments into labs and the labs'
     compute and chip commitments; contingent and "up to" money is hatched and dashed.
 
     A flow whose amount is not a finite number is not drawn; the page says which."""
-    fl = [
-        f
-        for f in countable(all_flows(kg, as_of=as_of))
-        if f["amount"]
-        and f["kind"] in ("equity-investment", "compute-commitment", "chip-supply")
-        and bucket(f) != "forecast"
-    ]
-    skipped = [f["id"] for f in fl if not math.isfinite(f["amount"])]
-    fl = [f for f in fl if math.isfinite(f["amount"])]
-    labs = {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d["roles"]}
+    fl, skipped = _sankey_flows(kg, as_of)
     names = {n: clean_text(d["name"]) for n, d in kg.nx().nodes(data=True)}
-    links = [
-        f
-        for f in fl
-        if (f["payee"] in labs and f["kind"] == "equity-investment")
-        or (f["payer"] in labs and f["kind"] != "equity-investment")
-    ]
-    # a node is (entity, column): an organization that both invests and sells compute
-    # (Microsoft) appears on the left as an investor and on the right as a vendor
-    cols: dict[tuple[str, int], int] = {}
-    ends = []
-    for f in links:
-        if f["payee"] in labs and f["kind"] == "equity-investment":
-            a, b = (f["payer"], 0), (f["payee"], 1)
-        else:
-            a, b = (f["payer"], 1), (f["payee"], 2)
-        cols[a], cols[b] = a[1], b[1]
-        ends.append((f, a, b))
-    total_in = dict.fromkeys(cols, 0.0)
-    total_out = dict.fromkeys(cols, 0.0)
-    for f, a, b in ends:
-        total_out[a] += f["amount"]
-        total_in[b] += f["amount"]
-    weight = {n: max(total_in[n], total_out[n]) for n in cols}
-    width, height, pad, node_w = 1100, 700, 14, 18
-    scale = (height - 80 - pad * 10) / max(
-        sum(weight[n] for n in cols if cols[n] == c) or 1 for c in range(3)
+    ends = _sankey_ends(kg, fl)
+    weight = _weights(ends)
+    scale = (_HEIGHT - 80 - _PAD * 10) / max(
+        sum(w for n, w in weight.items() if n[1] == c) or 1 for c in range(3)
     )
     if not math.isfinite(scale) or scale <= 0:  # amounts so large their sum overflows
         raise ValueError("the amounts are too large to draw a Sankey")
-    ys: dict[tuple[str, int], float] = {}
-    xs = {0: 160, 1: width / 2 - node_w / 2, 2: width - 200}
+    svg, ys = _sankey_nodes(weight, scale, names)
+    svg += _sankey_links(ends, ys, scale, names)
+    return _page(
+        title,
+        SANKEY_CSP,
+        _sankey_legend(skipped),
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
+        f'viewBox="0 0 {_WIDTH} {_HEIGHT}">{"".join(svg)}</svg>',
+    )
+
+
+def _sankey_flows(kg: KnowledgeGraph, as_of: str | dt.date | None) -> tuple[list[Flow], list[str]]:
+    """The countable investments, compute and chip flows with a figure (no forecasts), and
+    the ids of those left out because their amount is not a finite number."""
+    fl = [
+        f
+        for f in countable(all_flows(kg, as_of=as_of))
+        if f["amount"] and f["kind"] in _SANKEY_KINDS and bucket(f) != "forecast"
+    ]
+    skipped = [f["id"] for f in fl if not math.isfinite(f["amount"])]
+    return [f for f in fl if math.isfinite(f["amount"])], skipped
+
+
+def _sankey_ends(kg: KnowledgeGraph, fl: list[Flow]) -> list[tuple[Flow, SankeyNode, SankeyNode]]:
+    """The flows the Sankey draws, each with the nodes it leaves and enters: investments
+    into a lab (column 0 to 1) and a lab's other flows (column 1 to 2)."""
+    labs = {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d["roles"]}
+    ends = []
+    for f in fl:
+        if f["payee"] in labs and f["kind"] == "equity-investment":
+            ends.append((f, (f["payer"], 0), (f["payee"], 1)))
+        elif f["payer"] in labs and f["kind"] != "equity-investment":
+            ends.append((f, (f["payer"], 1), (f["payee"], 2)))
+    return ends
+
+
+def _weights(ends: list[tuple[Flow, SankeyNode, SankeyNode]]) -> dict[SankeyNode, float]:
+    """Each node's height in money (the larger of what enters and what leaves it), in the
+    order the nodes are first met."""
+    nodes = dict.fromkeys(n for _f, a, b in ends for n in (a, b))
+    total_in = dict.fromkeys(nodes, 0.0)
+    total_out = dict.fromkeys(nodes, 0.0)
+    for f, a, b in ends:
+        total_out[a] += f["amount"]
+        total_in[b] += f["amount"]
+    return {n: max(total_in[n], total_out[n]) for n in nodes}
+
+
+def _sankey_nodes(
+    weight: dict[SankeyNode, float], scale: float, names: dict[str, str]
+) -> tuple[list[str], dict[SankeyNode, float]]:
+    """The SVG of the nodes (bars with their names), heaviest first in each column, and
+    the y where each node's bar starts."""
     svg = []
+    ys: dict[SankeyNode, float] = {}
     for c in range(3):
         y = 60.0
-        for n in sorted((n for n in cols if cols[n] == c), key=lambda n: -weight[n]):
+        for n in sorted((n for n in weight if n[1] == c), key=lambda n: -weight[n]):
             h = max(weight[n] * scale, 2)
             ys[n] = y
+            name = html.escape(names.get(n[0], n[0]))
             svg.append(
-                f'<rect x="{xs[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
-                f'fill="#444"><title>{html.escape(names.get(n[0], n[0]))}</title></rect>'
+                f'<rect x="{_XS[c]:.1f}" y="{y:.1f}" width="{_NODE_W}" height="{h:.1f}" '
+                f'fill="#444"><title>{name}</title></rect>'
             )
-            anchor, tx = ("end", xs[c] - 6) if c == 0 else ("start", xs[c] + node_w + 6)
+            anchor, tx = ("end", _XS[c] - 6) if c == 0 else ("start", _XS[c] + _NODE_W + 6)
             svg.append(
                 f'<text class="node-label" x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" '
-                f'text-anchor="{anchor}" font-size="13">'
-                f"{html.escape(names.get(n[0], n[0]))}</text>"
+                f'text-anchor="{anchor}" font-size="13">{name}</text>'
             )
-            y += h + pad
-    out_off = dict.fromkeys(cols, 0.0)
-    in_off = dict.fromkeys(cols, 0.0)
+            y += h + _PAD
+    return svg, ys
+
+
+def _sankey_links(
+    ends: list[tuple[Flow, SankeyNode, SankeyNode]],
+    ys: dict[SankeyNode, float],
+    scale: float,
+    names: dict[str, str],
+) -> list[str]:
+    """The SVG of the flows: a band as wide as the amount from node to node, stacked in
+    each node, largest first; contingent and "up to" money fainter and dashed."""
+    svg = []
+    out_off = dict.fromkeys(ys, 0.0)
+    in_off = dict.fromkeys(ys, 0.0)
     for f, u, v in sorted(ends, key=lambda e: (e[1][1], -e[0]["amount"])):
         t = f["amount"] * scale
         y0 = ys[u] + out_off[u] + t / 2
         y1 = ys[v] + in_off[v] + t / 2
         out_off[u] += t
         in_off[v] += t
-        x0, x1 = xs[cols[u]] + node_w, xs[cols[v]]
+        x0, x1 = _XS[u[1]] + _NODE_W, _XS[v[1]]
         mid = (x0 + x1) / 2
         contingent = bucket(f) in ("contingent", "upper_bound")
         color = "#6a3d9a" if f["kind"] == "equity-investment" else "#ff9900"
@@ -314,6 +378,11 @@ def render_sankey(
             f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 2:.1f}" font-size="10" '
             f'text-anchor="middle" fill="#333">{html.escape(_amount_text(f))}</text>'
         )
+    return svg
+
+
+def _sankey_legend(skipped: list[str]) -> str:
+    """The Sankey's legend, and which flows are not drawn (if any)."""
     legend = (
         '<div class="legend"><span><span class="ln" style="border-color:#6a3d9a"></span>'
         'investment</span> <span><span class="ln" style="border-color:#ff9900"></span>'
@@ -328,12 +397,4 @@ def render_sankey(
             )
             + "</p>"
         )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"{_csp_meta(SANKEY_CSP)}"
-        f'<title>{html.escape(title)}</title><link rel="icon" href="data:,">'
-        f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1>{legend}</header>"
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">{"".join(svg)}</svg></body></html>'
-    )
+    return legend

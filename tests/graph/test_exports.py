@@ -74,3 +74,10 @@ def test_unknown_format():
     with pytest.raises(ValueError):
         render(None, "pdf")
     assert "mermaid" in GRAPH_FORMATS
+
+
+def test_every_role_and_entity_type_has_a_colour():
+    """The colours name exactly the vocabulary's roles and entity types (ontology.vocab)."""
+    from dealgraph.ontology.vocab import ENTITY_TYPES, ROLES
+
+    assert set(ROLE_COLORS) == set(ROLES) | set(ENTITY_TYPES)
