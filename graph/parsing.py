@@ -24,6 +24,7 @@ from typing import Any
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["parse_query", "parse_update", "prepare_query", "PARSE_LOCK"]
@@ -40,7 +41,7 @@ def parse_query(text: str) -> ParseResults:
         return parseQuery(text)
 
 
-def parse_update(text: str) -> ParseResults:
+def parse_update(text: str) -> CompValue:
     """rdflib's ``parseUpdate``, one caller at a time."""
     with PARSE_LOCK:
         return parseUpdate(text)

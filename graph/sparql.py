@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING
+
+from rdflib.query import Result, ResultRow
+
+from ..ontology.namespace import bind_prefixes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -32,8 +37,6 @@ def named_queries() -> dict[str, str]:
     >>> sorted(named_queries())[:2]
     ['conflicting-figures', 'entity-relationships']
     """
-    from importlib import resources
-
     folder = resources.files("dealgraph.ontology") / "queries"
     return {p.name[:-3]: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(".rq")}
 
@@ -53,32 +56,29 @@ def run_query(kg: KnowledgeGraph, sparql: str, fmt: str = "table") -> str | Rows
         result = kg.query(sparql)
     except Exception as exc:  # pyparsing / rdflib raise many types for bad SPARQL
         raise ValueError(f"bad SPARQL: {' '.join(str(exc).split())}") from None
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        g = result.graph
+    if result.graph is not None:  # CONSTRUCT, DESCRIBE
         name = {"table": "turtle", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt)
         if name is None:
             raise ValueError(f"a {result.type} query gives a graph: use turtle, ntriples or jsonld")
-        from ..ontology.namespace import bind_prefixes
-
-        return bind_prefixes(g).serialize(format=name)
+        return bind_prefixes(result.graph).serialize(format=name)
     if fmt in ("turtle", "ntriples", "jsonld"):
         raise ValueError(f"a {result.type} query gives results: use table, json, csv, tsv or xml")
     if fmt == "table":
         if result.type == "ASK":
             return "true" if result.askAnswer else "false"
         return Rows(
-            [str(v) for v in result.vars], [["" if v is None else str(v) for v in row] for row in result]
+            [str(v) for v in result.vars or []],
+            [["" if v is None else str(v) for v in row] for row in result if isinstance(row, ResultRow)],
         )
     if fmt == "tsv":
         return tsv_results(result)
-    data = result.serialize(format=fmt)
-    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    text = (result.serialize(format=fmt) or b"").decode("utf-8")
     if fmt == "json":
         text = json.dumps(json.loads(text), indent=2, allow_nan=False)
     return text
 
 
-def tsv_results(result) -> str:
+def tsv_results(result: Result) -> str:
     """SPARQL 1.1 TSV results (rdflib parses TSV results but has no TSV serializer).
 
     The header names the variables with ``?``; each term is written in N-Triples syntax
@@ -87,7 +87,8 @@ def tsv_results(result) -> str:
     """
     if result.type == "ASK":
         return "true\n" if result.askAnswer else "false\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines = ["\t".join(f"?{v}" for v in result.vars or [])]
     for row in result:
+        assert isinstance(row, ResultRow)  # a SELECT's rows
         lines.append("\t".join("" if t is None else t.n3() for t in row))
     return "\n".join(lines) + "\n"

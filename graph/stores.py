@@ -28,7 +28,7 @@ the spec up there. What a backend must provide is :class:`StoreBackend`.
 >>> open_store("ftp://x")
 Traceback (most recent call last):
 ...
-ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH or http://HOST:PORT[/PATH][#LAYOUT]
+ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH...
 """
 
 from __future__ import annotations
@@ -44,19 +44,28 @@ import traceback
 import urllib.error
 import urllib.parse
 import uuid
+import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
-from rdflib import Graph
+import httpx
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Variable
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import bind_prefixes
 from ..ontology.shacl import ValidationReport, validate
 from ..ontology.shacl_sparql import validate_with_sparql
-from .parsing import PARSE_LOCK, parse_query, prepare_query
+from .export_rdf import DATA_GRAPH
+from .parsing import PARSE_LOCK, prepare_query
 from .registry import StorePlugin, store_help, store_plugin
 
 # (and STORE_HELP, the --store help, read from the registry on access)
@@ -80,6 +89,9 @@ def __getattr__(name: str) -> str:
         return store_help()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+#: a check run after the shapes, inside a load (see :meth:`StoreBackend.load`)
+ExtraCheck = Callable[[], ValidationReport]
 
 #: seconds a remote store may take to accept a connection (requests may then run long)
 HTTP_CONNECT_TIMEOUT = 10.0
@@ -146,7 +158,9 @@ class StoreBackend(ABC):
         ``load(triples, files, extra_check) -> ValidationReport``: add ``triples`` (an rdflib
         Graph) and the RDF ``files`` (``.nt``, ``.ttl``, ``.nq``, ``.trig``) if the union
         conforms to the shapes (and ``extra_check()``, when given, conforms too); when it
-        does not, or anything fails, the store is as it was.
+        does not, or anything fails, the store is as it was. The default rewrites N-Quads and
+        TriG files as N-Triples of their one graph (refusing any other named graph before the
+        store is touched) and hands the rest to :meth:`_load`, which a backend provides.
     :meth:`query`
         ``query(sparql, init_ns, bindings) -> rdflib Result`` over the data.
     :meth:`run_checked`
@@ -155,6 +169,9 @@ class StoreBackend(ABC):
         clause, exactly as judged.
     :meth:`count`, :meth:`close`
         how many triples it holds; release it, harmlessly twice (the defaults use ``graph``).
+
+    ``read_only`` (a class attribute, default False) says the store only answers queries:
+    its :meth:`load` refuses, so callers and the conformance test skip writing to it.
 
     Optional capabilities are ``None`` here; a backend that has one defines the method, and
     callers test it with ``getattr(store, name, None) is not None``:
@@ -168,24 +185,28 @@ class StoreBackend(ABC):
 
     spec: str
     graph: Graph
+    read_only: ClassVar[bool] = False
     native_select: Callable[[str, dict[str, str]], tuple[list[str], Iterable]] | None = None
     query_connection: Callable[[float], object] | None = None
 
-    @abstractmethod
     def load(
-        self,
-        triples: Graph,
-        files: Iterable[Path] = (),
-        extra_check: Callable[[], ValidationReport] | None = None,
+        self, triples: Graph, files: Iterable[Path] = (), extra_check: ExtraCheck | None = None
     ) -> ValidationReport:
         """Add ``triples`` and ``files`` if the result conforms; else change nothing."""
+        with _as_triples(files) as plain:  # named graphs are refused before the store is touched
+            return self._load(triples, plain, extra_check)
 
     @abstractmethod
-    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+    def _load(self, triples: Graph, files: list[Path], extra_check: ExtraCheck | None) -> ValidationReport:
+        """Add ``triples`` and the N-Triples/Turtle ``files`` if the union conforms (and
+        ``extra_check()`` too); else change nothing. Returns the report."""
+
+    @abstractmethod
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None) -> Result:
         """Run SPARQL (with ``init_ns`` prefixes and ``bindings``) over the data."""
 
     @abstractmethod
-    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
         """Run a judged public query (see the class docstring)."""
 
     def count(self) -> int:
@@ -207,41 +228,29 @@ class MemoryStore(StoreBackend):
     def __init__(self) -> None:
         self.graph: Graph = bind_prefixes(Graph())
 
-    def load(
-        self,
-        triples: Graph,
-        files: Iterable[Path] = (),
-        extra_check: Callable[[], ValidationReport] | None = None,
-    ) -> ValidationReport:
-        """Add ``triples`` and bulk ``files`` if the union conforms; else change nothing.
-
-        Returns the report; the data is kept only when it conforms.
-        """
+    def _load(self, triples: Graph, files: list[Path], extra_check: ExtraCheck | None) -> ValidationReport:
+        """Validate the union of the data, ``triples`` and ``files`` with pyshacl; keep it
+        only when it conforms."""
         candidate = Graph()
-        for t in self.graph:
-            candidate.add(t)
-        for t in triples:
-            candidate.add(t)
-        with _as_triples(files) as plain:
-            for f in plain:
-                candidate.parse(str(f), format=_rdflib_format(f))
+        candidate += self.graph
+        candidate += triples
+        for f in files:
+            candidate.parse(str(f), format=_rdflib_format(f))
         report = validate(candidate)
         if report.conforms:
             self.graph = bind_prefixes(candidate)
         return report
 
-    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None) -> Result:
         # parsed under dealgraph's parse lock (pyparsing is not thread-safe on first use)
         return self.graph.query(prepare_query(sparql, init_ns), initBindings=bindings or {})
 
-    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
         """Run a public query that a guard judged: ``parsed`` is rdflib's parse of ``text``.
 
         rdflib evaluates the very tree the guard judged, with its dataset clause removed
         (a FROM graph would be fetched; the guard refuses FROM, this makes sure).
         """
-        from rdflib.plugins.sparql.algebra import translateQuery
-
         with PARSE_LOCK:
             query = translateQuery(parsed, initNs=init_ns)
         query.algebra["datasetClause"] = None
@@ -307,9 +316,10 @@ class OxigraphStore(StoreBackend):
         del probe  # closes it, releasing the lock
 
     @property
-    def inner(self):
-        """The pyoxigraph Store behind the rdflib view."""
-        return self.graph.store._inner
+    def inner(self) -> Any:
+        """The pyoxigraph Store behind the rdflib view (oxrdflib's store keeps it as ``_inner``)."""
+        store: Any = self.graph.store  # an oxrdflib OxigraphStore (an optional dependency)
+        return store._inner
 
     def recover(self, *, ours: bool = False) -> bool:
         """Undo a load that did not finish (the process died); True if one was undone.
@@ -334,18 +344,7 @@ class OxigraphStore(StoreBackend):
         shutil.rmtree(self.checkpoint, ignore_errors=True)
         return False
 
-    def load(
-        self,
-        triples: Graph,
-        files: Iterable[Path] = (),
-        extra_check: Callable[[], ValidationReport] | None = None,
-    ) -> ValidationReport:
-        with _as_triples(files) as plain:  # named graphs are refused before the store is touched
-            return self._load(triples, plain, extra_check)
-
-    def _load(
-        self, triples: Graph, files: list[Path], extra_check: Callable[[], ValidationReport] | None
-    ) -> ValidationReport:
+    def _load(self, triples: Graph, files: list[Path], extra_check: ExtraCheck | None) -> ValidationReport:
         self.inner.flush()
         try:
             self.inner.backup(str(self.checkpoint))
@@ -369,7 +368,7 @@ class OxigraphStore(StoreBackend):
         return report
 
     def _fill_and_check(
-        self, triples: Graph, files: Iterable[Path], extra_check: Callable[[], ValidationReport] | None
+        self, triples: Graph, files: Iterable[Path], extra_check: ExtraCheck | None
     ) -> ValidationReport:
         import pyoxigraph as ox
 
@@ -389,11 +388,11 @@ class OxigraphStore(StoreBackend):
             report = extra_check()
         return report
 
-    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None) -> Result:
         # the text goes to Oxigraph (through oxrdflib); rdflib does not parse it
         return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
 
-    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None):
+    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
         """Run a judged public query on Oxigraph: the canonical ``text``, on a pinned dataset.
 
         The default graph and the named graphs are given explicitly, which overrides any
@@ -401,8 +400,9 @@ class OxigraphStore(StoreBackend):
         """
         import pyoxigraph as ox
         from oxrdflib._converter import from_ox  # oxrdflib's own term conversion
-        from rdflib.query import Result
-        from rdflib.term import Variable
+
+        def term(x: Any) -> Identifier:  # a solution's value: a term, never a triple or None
+            return cast(Identifier, from_ox(x))
 
         store = self.inner
         result = store.query(
@@ -418,12 +418,12 @@ class OxigraphStore(StoreBackend):
             out = Result("SELECT")
             out.vars = [Variable(v.value) for v in result.variables]
             out.bindings = (
-                {v: from_ox(x) for v, x in zip(out.vars, row, strict=True) if x is not None} for row in result
+                {v: term(x) for v, x in zip(out.vars, row, strict=True) if x is not None} for row in result
             )
         else:
             out = Result("CONSTRUCT")
             out.graph = Graph()
-            out.graph += (from_ox(t) for t in result)
+            out.graph += (cast(tuple[Identifier, Identifier, Identifier], from_ox(t)) for t in result)
         return out
 
     def count(self) -> int:
@@ -442,108 +442,112 @@ class OxigraphStore(StoreBackend):
         self._open()
 
 
+class _SPARQLView(SPARQLStore):
+    """rdflib's read-only SPARQL store, sending its queries through a callable.
+
+    rdflib turns triple patterns, counts and queries on the :class:`~rdflib.Graph` view into
+    SPARQL (with the prefixes and bindings written in); ``send`` takes the text to the server
+    (the remote store's httpx client), so rdflib's own HTTP client (urllib) is never used.
+    """
+
+    def __init__(self, endpoint: str, send: Callable[[str], Result]) -> None:
+        super().__init__(query_endpoint=endpoint)
+        self._send = send
+
+    def _query(self, *args: Any, **kwargs: Any) -> Result:
+        # (query, default_graph=...): the view is the default graph, so rdflib names none
+        self._queries += 1
+        return self._send(args[0] if args else kwargs["query"])
+
+
 class RemoteStore(StoreBackend):
-    """A SPARQL 1.1 Protocol + Graph Store Protocol server (module docstring)."""
+    """A SPARQL 1.1 Protocol + Graph Store Protocol server (module docstring).
 
-    def __init__(self, spec: str) -> None:
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    Every request goes through httpx: a store's one :attr:`http` client (kept-alive
+    connections, a connect timeout), or, for the sandboxed query worker, the client that
+    :meth:`query_connection` hands over with its connection already open. Results are
+    parsed by rdflib's result parsers, chosen by the answer's media type.
+    """
 
+    def __init__(self, spec: str, urls: Endpoints | None = None) -> None:
         self.spec = spec
-        self.endpoints = endpoints(spec)
-        self._http = None  # the httpx client of loads and updates, made on first use
-        store = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="json")
-        self.graph = bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
-        # CONSTRUCT and DESCRIBE answer RDF, which a JSON-results Accept header refuses
-        self._graph_queries = SPARQLStore(query_endpoint=self.endpoints.query, returnFormat="xml")
+        self.endpoints = urls or endpoints(spec)
+        self._http: httpx.Client | None = None  # made on first use
+        view = _SPARQLView(self.endpoints.query, lambda text: self._send_query(self.http, text))
+        self.graph = bind_prefixes(Graph(store=view, identifier=DATASET_DEFAULT_GRAPH_ID))
 
-    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None):
-        form = parse_query(sparql)[1].name
-        store = self._graph_queries if form in ("ConstructQuery", "DescribeQuery") else self.graph.store
-        # rdflib would scope the query to a named graph; ask the server's default graph
-        return store.query(sparql, init_ns, bindings or {}, "__UNION__")
+    def query(self, sparql: str, init_ns: dict, bindings: dict | None = None) -> Result:
+        # rdflib's SPARQLStore writes in the prefixes, and the bindings as VALUES; "__UNION__":
+        # the server's default graph, not a named one
+        return self.graph.store.query(sparql, init_ns, bindings or {}, "__UNION__")
 
-    def query_connection(self, timeout: float):
-        """An HTTP connection to the query endpoint, opened now.
+    def query_connection(self, timeout: float) -> httpx.Client:
+        """An httpx client holding a connection to the query endpoint, opened now.
 
-        The public endpoint opens it before forking a query worker; the worker, which may
-        open no connection itself (``dealgraph.api.sandbox``), sends its query over it.
+        The public endpoint takes it before forking a query worker; the worker, which may
+        open no connection itself (``dealgraph.api.sandbox``), sends its query through it:
+        httpx reuses the idle connection in the client's pool. httpx opens a connection
+        only to send a request, so one small query (``ASK {}``) is sent here to open it.
         """
-        # http.client, not httpx, on this one path: httpx has no public way to open a
-        # connection without sending a request, or to be handed a connected socket (its
-        # pool connects when a request is sent). Here the connection must be open before the
-        # fork and the request sent after it, from a worker where connect() fails; an httpx
-        # client inherited by the worker would try to connect there (or share a pooled
-        # socket with the parent). Loads and updates (:meth:`_post`) use httpx.
-        import http.client
+        client = _http_client(timeout)
+        try:
+            self._send_query(client, "ASK {}")
+        except BaseException:
+            client.close()
+            raise
+        return client
 
-        url = urllib.parse.urlsplit(self.endpoints.query)
-        cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-        conn = cls(url.hostname, url.port, timeout=timeout)
-        conn.connect()
-        return conn
+    def run_checked(
+        self,
+        text: str,
+        parsed: Any,
+        init_ns: dict,
+        kind: str | None = None,
+        connection: httpx.Client | None = None,
+    ) -> Result:
+        """Send a judged public query's canonical ``text`` to the server.
 
-    def run_checked(self, text: str, parsed, init_ns: dict, kind: str | None = None, connection=None):
-        """Send a judged public query's canonical ``text`` (of form ``kind``) to the server.
-
-        Over ``connection`` (see :meth:`query_connection`) when given, else a new one.
+        Through ``connection`` (see :meth:`query_connection`) when given, else :attr:`http`.
+        The prefixes go first, one per line; the judged text follows unchanged.
         """
-        from rdflib.query import Result
-
-        if connection is None:
-            connection = self.query_connection(timeout=3600)
-        graph_form = kind in ("CONSTRUCT", "DESCRIBE")
-        accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-        # the prefixes go first, one per line; the judged text follows unchanged
         body = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in init_ns.items()) + text
-        path = urllib.parse.urlsplit(self.endpoints.query)
-        connection.request(
-            "POST",
-            path.path + (f"?{path.query}" if path.query else ""),
-            body=body.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        return self._send_query(connection or self.http, body)
+
+    def _send_query(self, client: httpx.Client, text: str) -> Result:
+        """POST ``text`` to the query endpoint; the answer parsed by rdflib's result parsers."""
+        body = urllib.parse.urlencode({"query": text}).encode()
+        resp = _request(
+            client, self.endpoints.query, body, "application/x-www-form-urlencoded", _QUERY_ACCEPT
         )
-        response = connection.getresponse()
-        data = response.read()
-        if response.status >= 300:
-            why = " ".join(data.decode("utf-8", "replace").split())[:300]
-            raise ValueError(f"the store answered {response.status}: {why}")
-        if graph_form:
-            out = Result("CONSTRUCT")
-            out.graph = Graph().parse(data=data, format="nt")
-            return out
-        return Result.parse(io.BytesIO(data), format="json")
+        if resp.status_code >= 300:
+            why = " ".join(resp.text.split())[:300]
+            raise ValueError(f"the store answered {resp.status_code}: {why}")
+        media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+        return Result.parse(io.BytesIO(resp.content), content_type=media)
 
     def _rows(self, sparql: str) -> list[tuple]:
-        return [tuple(r) for r in self.graph.store.query(sparql, {}, {}, "__UNION__")]
+        return [tuple(r) for r in self._send_query(self.http, sparql) if isinstance(r, ResultRow)]
 
     @property
-    def http(self):
+    def http(self) -> httpx.Client:
         """The store's one ``httpx.Client`` (connections kept alive and reused)."""
         if self._http is None:
-            try:
-                import httpx
-            except ImportError:
-                raise ValueError("the remote store needs httpx: pip install httpx") from None
-            # connecting is quick or hopeless; a bulk load or an ADD may take long
-            self._http = httpx.Client(
-                timeout=httpx.Timeout(3600.0, connect=HTTP_CONNECT_TIMEOUT), follow_redirects=False
-            )
+            self._http = _http_client(3600.0)  # a bulk load or an ADD may take long
         return self._http
 
     def _post(self, url: str, body: bytes, content_type: str) -> None:
         """POST ``body``; an answer of 300 or more raises ``urllib.error.HTTPError`` (with the
         status as ``code`` and the body readable), a failed connection ``URLError`` (both
-        OSErrors): the load and the command line tell them apart by those types."""
-        import httpx
-
-        try:
-            resp = self.http.post(url, content=body, headers={"Content-Type": content_type})
-        except httpx.TransportError as exc:
-            raise urllib.error.URLError(str(exc) or type(exc).__name__) from None
+        OSErrors, from :func:`_request`): the load and the command line tell them apart by
+        those types."""
+        resp = _request(self.http, url, body, content_type)
         if resp.status_code >= 300:
+            headers = Message()
+            for name, value in resp.headers.multi_items():
+                headers[name] = value
             raise urllib.error.HTTPError(
-                url, resp.status_code, resp.reason_phrase, resp.headers, io.BytesIO(resp.content)
-            )  # type: ignore[arg-type]
+                url, resp.status_code, resp.reason_phrase, headers, io.BytesIO(resp.content)
+            )
 
     def close(self) -> None:
         if self._http is not None:
@@ -559,34 +563,16 @@ class RemoteStore(StoreBackend):
             "application/x-www-form-urlencoded",
         )
 
-    def load(
-        self,
-        triples: Graph,
-        files: Iterable[Path] = (),
-        extra_check: Callable[[], ValidationReport] | None = None,
+    def _load(
+        self, triples: Graph, files: list[Path], extra_check: Callable[[], ValidationReport] | None
     ) -> ValidationReport:
-        with _as_triples(files) as plain:  # named graphs are refused before anything is sent
-            return self._load(triples, plain)
-
-    def _load(self, triples: Graph, files: list[Path]) -> ValidationReport:
         staging = f"urn:dealgraph:staging:{uuid.uuid4()}"
         target = self.endpoints.store + "?" + urllib.parse.urlencode({"graph": staging})
         try:
             if len(triples):
                 self._post(target, triples.serialize(format="nt").encode("utf-8"), "application/n-triples")
             for f in files:
-                with open(f, "rb") as fh:
-                    try:
-                        self._post(target, fh.read(), _MEDIA[f.suffix])
-                    except urllib.error.HTTPError as exc:
-                        if exc.code != 400:
-                            raise
-                        why = exc.read().decode("utf-8", "replace").strip()
-                        m = re.search(r"\bline (\d+)", why)
-                        line = _line_of_original(f, int(m.group(1))) if m else None
-                        raise DataError(
-                            [Problem(_original(f), line, None, f"the store refused it: {why}")]
-                        ) from None
+                self._post_file(target, f)
             report = validate_with_sparql(self._rows, staging_graph=staging, workers=4)
             if report.conforms:
                 # one update request: one transaction on the server
@@ -597,6 +583,40 @@ class RemoteStore(StoreBackend):
             raise
         self.update(f"DROP SILENT GRAPH <{staging}>")
         return report
+
+    def _post_file(self, target: str, f: Path) -> None:
+        """POST the RDF file ``f``; a refusal (400) is a DataError naming the line."""
+        with open(f, "rb") as fh:
+            try:
+                self._post(target, fh.read(), _MEDIA[f.suffix])
+            except urllib.error.HTTPError as exc:
+                if exc.code != 400:
+                    raise
+                why = exc.read().decode("utf-8", "replace").strip()
+                m = re.search(r"\bline (\d+)", why)
+                line = _line_of_original(f, int(m.group(1))) if m else None
+                raise DataError([Problem(_original(f), line, None, f"the store refused it: {why}")]) from None
+
+
+# what a query asks for: SPARQL results (SELECT, ASK) or RDF (CONSTRUCT, DESCRIBE)
+_QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+
+
+def _http_client(timeout: float) -> httpx.Client:
+    """An httpx client: connecting is quick or hopeless; a request may take ``timeout``."""
+    return httpx.Client(timeout=httpx.Timeout(timeout, connect=HTTP_CONNECT_TIMEOUT), follow_redirects=False)
+
+
+def _request(
+    client: httpx.Client, url: str, body: bytes, content_type: str, accept: str | None = None
+) -> httpx.Response:
+    """POST ``body`` to ``url``; a failed connection raises ``urllib.error.URLError`` (an
+    OSError, as the callers expect of an unreachable server)."""
+    headers = {"Content-Type": content_type, **({"Accept": accept} if accept else {})}
+    try:
+        return client.post(url, content=body, headers=headers)
+    except httpx.TransportError as exc:
+        raise urllib.error.URLError(str(exc) or type(exc).__name__) from None
 
 
 _MEDIA = {
@@ -659,78 +679,67 @@ def _as_triples(files: Iterable[Path]):
 
 
 def _write_default_graph(f: Path, out: Path) -> None:
-    from .export_rdf import DATA_GRAPH
-
-    refused = None
+    """Write the triples of the quads file ``f`` that are in the default graph or in
+    ``DATA_GRAPH`` to ``out`` (N-Triples); DataError, naming the line, for any other graph."""
     try:
-        import pyoxigraph as ox
+        refused = _default_graph_by_oxigraph(f, out)
     except ImportError:  # a remote store without the oxigraph extra: rdflib reads it
-        ox = None
-    if ox is not None:
-        fmt = ox.RdfFormat.N_QUADS if f.suffix == ".nq" else ox.RdfFormat.TRIG
+        refused = _default_graph_by_rdflib(f, out)
+    if refused is None:
+        return
+    why = (
+        f"named graph <{refused}> is not loaded: the store holds one graph; put the triples in "
+        f"the default graph (or in <{DATA_GRAPH}>, as dealgraph export trig does)"
+        if refused != f"{DATA_GRAPH[:-4]}ontology"
+        else f"named graph <{refused}> holds the ontology, which is not data: export without --with-ontology"
+    )
+    raise DataError([Problem(str(f), _first_line_naming(f, refused), "graph", why)])
 
-        def triples():
-            nonlocal refused
-            for q in ox.parse(path=str(f), format=fmt):
-                g = q.graph_name
-                if isinstance(g, ox.DefaultGraph) or (
-                    isinstance(g, ox.NamedNode) and g.value == str(DATA_GRAPH)
-                ):
-                    yield q.triple
-                else:
-                    refused = g.value if isinstance(g, ox.NamedNode) else f"_:{g.value}"
-                    return
 
-        try:
-            with open(out, "wb") as fh:
-                ox.serialize(triples(), fh, ox.RdfFormat.N_TRIPLES)
-        except SyntaxError as exc:
-            raise DataError([Problem(str(f), exc.lineno, None, str(exc.msg))]) from None
-    else:
-        import warnings
+def _default_graph_by_oxigraph(f: Path, out: Path) -> str | None:
+    """:func:`_write_default_graph` by Oxigraph's streaming parser: the first other graph's
+    name (``_:b`` for a blank node), or None."""
+    import pyoxigraph as ox
 
-        from rdflib import Dataset
+    fmt = ox.RdfFormat.N_QUADS if f.suffix == ".nq" else ox.RdfFormat.TRIG
+    refused: list[str] = []
 
-        ds = Dataset()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                ds.parse(str(f), format=_rdflib_format(f))
-        except Exception as exc:  # rdflib's parsers raise many types
-            line = getattr(exc, "lines", None)
-            raise DataError(
-                [
-                    Problem(
-                        str(f), line + 1 if isinstance(line, int) else None, None, " ".join(str(exc).split())
-                    )
-                ]
-            ) from None
-        plain = Graph()
-        for g in ds.graphs():
-            if g.identifier in (DATASET_DEFAULT_GRAPH_ID, DATA_GRAPH):
-                for t in g:
-                    plain.add(t)
-            elif len(g):
-                refused = g.identifier.n3().strip("<>")
-                break
-        if refused is None:
-            plain.serialize(str(out), format="nt", encoding="utf-8")
-    if refused is not None:
-        raise DataError(
-            [
-                Problem(
-                    str(f),
-                    _first_line_naming(f, refused),
-                    "graph",
-                    f"named graph <{refused}> is not loaded: the store holds one "
-                    f"graph; put the triples in the default graph (or in "
-                    f"<{DATA_GRAPH}>, as dealgraph export trig does)"
-                    if refused != f"{DATA_GRAPH[:-4]}ontology"
-                    else f"named graph <{refused}> holds the ontology, which is not "
-                    "data: export without --with-ontology",
-                )
-            ]
-        )
+    def triples() -> Iterator[Any]:
+        for q in ox.parse(path=str(f), format=fmt):
+            g = q.graph_name
+            if isinstance(g, ox.DefaultGraph) or (isinstance(g, ox.NamedNode) and g.value == str(DATA_GRAPH)):
+                yield q.triple
+            else:
+                refused.append(g.value if isinstance(g, ox.NamedNode) else f"_:{g.value}")
+                return
+
+    try:
+        with open(out, "wb") as fh:
+            ox.serialize(triples(), fh, ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise DataError([Problem(str(f), exc.lineno, None, str(exc.msg))]) from None
+    return refused[0] if refused else None
+
+
+def _default_graph_by_rdflib(f: Path, out: Path) -> str | None:
+    """:func:`_write_default_graph` by rdflib (the whole file in memory)."""
+    ds = Dataset()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ds.parse(str(f), format=_rdflib_format(f))
+    except Exception as exc:  # rdflib's parsers raise many types
+        line = getattr(exc, "lines", None)
+        where = line + 1 if isinstance(line, int) else None
+        raise DataError([Problem(str(f), where, None, " ".join(str(exc).split()))]) from None
+    plain = Graph()
+    for g in ds.graphs():
+        if g.identifier in (DATASET_DEFAULT_GRAPH_ID, DATA_GRAPH):
+            plain += g
+        elif len(g):
+            return g.identifier.n3().strip("<>")
+    plain.serialize(str(out), format="nt", encoding="utf-8")
+    return None
 
 
 def _uchar(iri: str, hexes: str) -> str:

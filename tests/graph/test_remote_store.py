@@ -5,6 +5,9 @@ The analytics answer the same over the server as over the in-memory store.
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 
 from dealgraph import bundled_data_dir, open_graph
@@ -49,3 +52,36 @@ def test_failed_load_leaves_remote_store_unchanged(remote, tmp_path):
     with pytest.raises(DataError):
         remote.load(load_files([bad]))
     assert len(remote) == before
+
+
+def test_a_sandboxed_worker_queries_over_the_connection_opened_before_the_fork(remote):
+    """The public endpoint's worker may open no connection (seccomp): the httpx client from
+    ``query_connection`` holds one, opened in the parent, which the worker's query reuses."""
+    sandbox = pytest.importorskip("dealgraph.api.sandbox")
+    if not sandbox.supported():
+        pytest.skip("no network sandbox on this platform")
+    store = remote._store
+    client = store.query_connection(30)
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s a dg:Deal }"
+    expected = int(next(iter(remote.query(text)))[0])
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read)
+        code = 1
+        try:
+            sandbox.forbid_network()
+            try:  # the sandbox holds: a new connection is refused
+                socket.create_connection(("127.0.0.1", 9), timeout=1)
+            except PermissionError:
+                (row,) = list(remote.run_checked(text, None, "SELECT", client))
+                os.write(write, str(int(row[0])).encode())
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    client.close()  # the parent's copy; the worker keeps its own
+    answer = os.read(read, 100).decode()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert int(answer) == expected > 0
