@@ -21,7 +21,7 @@ kinds, statuses, bounds, metrics) count as instances of their classes.
 >>> from rdflib import Graph
 >>> checks = compile_checks()
 >>> sorted({c.component for c in checks})
-['class', 'datatype', 'maxCount', 'minCount', 'minLength', 'pattern']
+['class', 'datatype', 'in', 'maxCount', 'minCount', 'minLength', 'pattern']
 >>> g = Graph()
 >>> _ = g.parse(data='''@prefix dg: <https://w3id.org/dealgraph/ontology#> .
 ... <https://w3id.org/dealgraph/id/deal/x> a dg:Deal .''', format="turtle")

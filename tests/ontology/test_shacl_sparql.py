@@ -77,6 +77,11 @@ MUTATIONS = {
         (_one(g, DG.Observation), DG.value, _dec("-10000000000000000.0"))
     ),
     "negative observation": lambda g: g.set((_one(g, DG.Observation), DG.value, _dec("-5.5"))),
+    "unknown unit": lambda g: g.set((_one(g, DG.Observation), DG.unit, Literal("EUR"))),
+    "unit as an IRI": lambda g: g.set((_one(g, DG.Observation), DG.unit, URIRef("https://example.org/USD"))),
+    "relationship with an unknown predicate": lambda g: g.set(
+        (_one(g, DG.Relationship), DG.relPredicate, DG.payer)
+    ),
 }
 # rdflib reads "1e2"^^xsd:decimal as "100" (its canonical form), so every validator sees 100
 CONFORMING = {"nothing", "amount at the ceiling", "negative observation", "amount 1e2"}
@@ -154,6 +159,8 @@ def test_every_shape_constraint_is_compiled():
     assert ("DealShape", "payer", "class") in kinds
     assert ("MonetaryAmountShape", "currency", "pattern") in kinds
     assert ("EvidenceShape", "quote", "minLength") in kinds
+    assert ("ObservationShape", "unit", "in") in kinds
+    assert ("RelationshipShape", "relPredicate", "in") in kinds
 
 
 def test_an_unsupported_constraint_is_refused_not_skipped():
