@@ -1,11 +1,18 @@
 """Every registered store keeps the :class:`StoreBackend` contract.
 
 Parametrized over the registry: each registered store that can run here (rdflib in memory,
-Oxigraph on disk, a real ``oxigraph serve``) gets the same checks; a registered store
-with no way to run it here is reported as skipped, never silently left out.
+Oxigraph on disk, a real ``oxigraph serve``, that server's query endpoint read only) gets the
+same checks; a registered store with no way to run it here is reported as skipped, never
+silently left out. A store that declares ``read_only`` skips the checks of its own loads
+(it must refuse them instead); its data is written through a writable store over the same
+server (:data:`RUNNABLE` names both).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -17,8 +24,9 @@ from dealgraph.ontology.errors import DataError
 from dealgraph.ontology.namespace import DG, ID, bind_prefixes
 
 INIT_NS = dict(bind_prefixes(Graph()).namespaces())  # as the KnowledgeGraph passes them
-# how to open each built-in store here (a plugin added later adds a line)
-RUNNABLE = {
+# how to open each built-in store here (a plugin added later adds a line): its spec, or for a
+# read-only store (its spec, the spec of a writable store over the same data)
+RUNNABLE: dict[str, Callable[[Any, Path], str | tuple[str, str]]] = {
     "memory": lambda servers, tmp: "memory",
     "oxigraph": lambda servers, tmp: pytest.importorskip("pyoxigraph") and f"oxigraph:{tmp / 'store'}",
     "http": lambda servers, tmp: servers.clear("conformance"),
@@ -30,14 +38,46 @@ def _registered() -> list[str]:
 
 
 @pytest.fixture(params=_registered())
-def store(request, oxigraph_servers, tmp_path):
+def opened(request, oxigraph_servers, tmp_path):
+    """(the store, the spec of a store that writes its data: its own, unless read only)"""
     make = RUNNABLE.get(request.param)
     if make is None:
         pytest.skip(f"no way to run the {request.param!r} store here: add it to RUNNABLE")
-    spec = make(oxigraph_servers, tmp_path)
+    made = make(oxigraph_servers, tmp_path)
+    spec, writer = made if isinstance(made, tuple) else (made, made)
     s = open_store(spec)
-    yield s
+    yield s, writer
     s.close()
+
+
+@pytest.fixture
+def store(opened):
+    return opened[0]
+
+
+@pytest.fixture
+def writable(store):
+    if store.read_only:
+        pytest.skip(f"{store.spec} is read only: its loads are refused (test_read_only_refuses_writes)")
+    return store
+
+
+@pytest.fixture
+def fill(opened):
+    """Load a graph into the store (through its writer, for a read-only store)."""
+    store, writer = opened
+
+    def load(graph: Graph) -> None:
+        if not store.read_only:
+            assert store.load(graph).conforms
+            return
+        other = open_store(writer)
+        try:
+            assert other.load(graph).conforms
+        finally:
+            other.close()
+
+    return load
 
 
 @pytest.fixture(scope="module")
@@ -69,21 +109,24 @@ def test_is_a_store_backend_named_by_its_spec(store):
     assert len(store.graph) == 0
 
 
-def test_a_valid_load_adds_the_data(store, valid):
+def test_a_valid_load_adds_the_data(writable, valid):
+    store = writable
     report = store.load(valid)
     assert report.conforms
     assert store.count() == len(valid)
     assert "Anthropic" in _labels(store)
 
 
-def test_a_valid_file_load_adds_the_data(store, valid, tmp_path):
+def test_a_valid_file_load_adds_the_data(writable, valid, tmp_path):
+    store = writable
     f = tmp_path / "data.nt"
     valid.serialize(str(f), format="nt", encoding="utf-8")
     assert store.load(Graph(), [f]).conforms
     assert store.count() == len(valid)
 
 
-def test_an_invalid_load_changes_nothing(store, valid, tmp_path):
+def test_an_invalid_load_changes_nothing(writable, valid, tmp_path):
+    store = writable
     assert store.load(valid).conforms
     before, labels = store.count(), _labels(store)
     report = store.load(_invalid())
@@ -103,8 +146,21 @@ def test_an_invalid_load_changes_nothing(store, valid, tmp_path):
     assert store.count() == before and _labels(store) == labels
 
 
-def test_query_with_bindings_and_forms(store, valid):
-    store.load(valid)
+def test_read_only_refuses_writes(store, fill, valid, tmp_path):
+    if not store.read_only:
+        pytest.skip(f"{store.spec} is writable (its loads are checked above)")
+    fill(valid)
+    before, labels = store.count(), _labels(store)
+    f = tmp_path / "data.nt"
+    f.write_text(f'<{ID}entity/x> <{RDFS.label}> "X" .\n')
+    for attempt in (lambda: store.load(valid), lambda: store.load(Graph(), [f])):
+        with pytest.raises(PermissionError, match="read-only"):
+            attempt()
+    assert store.count() == before == len(valid) and _labels(store) == labels
+
+
+def test_query_with_bindings_and_forms(store, fill, valid):
+    fill(valid)
     aws = URIRef(f"{ID}entity/aws")
     # (a bound variable must be projected: Oxigraph substitutes only those)
     rows = list(store.query("SELECT ?s ?l WHERE { ?s rdfs:label ?l }", INIT_NS, {"s": aws}))
@@ -115,16 +171,16 @@ def test_query_with_bindings_and_forms(store, valid):
     assert (aws, RDFS.label, "Amazon Web Services") in {(s, p, str(o)) for s, p, o in built}
 
 
-def test_run_checked_runs_the_judged_query(store, valid):
-    store.load(valid)
+def test_run_checked_runs_the_judged_query(store, fill, valid):
+    fill(valid)
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?s a dg:Deal }"
     result = store.run_checked(text, parse_query(f"PREFIX dg: <{DG}>\n{text}"), INIT_NS, "SELECT")
     (row,) = list(result)
     assert int(row[0]) > 0
 
 
-def test_optional_capabilities(store, valid):
-    store.load(valid)
+def test_optional_capabilities(store, fill, valid):
+    fill(valid)
     native = getattr(store, "native_select", None)
     if native is not None:
         names, solutions = native("SELECT ?s WHERE { ?s a dg:Deal } LIMIT 2", {"dg": str(DG)})
@@ -142,8 +198,8 @@ def test_optional_capabilities(store, valid):
         pytest.skip(f"{store.spec}: no optional capability")
 
 
-def test_close_releases_the_store(store, valid):
-    store.load(valid)
+def test_close_releases_the_store(store, fill, valid):
+    fill(valid)
     n = store.count()
     store.close()
     store.close()  # harmless
