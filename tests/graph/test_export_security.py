@@ -11,6 +11,7 @@ LF. :func:`expected` below restates the rule independently of the code under tes
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -76,6 +78,31 @@ def load_kg(where: Path, names: dict[str, str]) -> KnowledgeGraph:
     kg = KnowledgeGraph("memory")
     kg.load(load_directory(write_dataset(where, names)))
     return kg
+
+
+@contextlib.contextmanager
+def renamed(kg: KnowledgeGraph, names: dict[str, str]) -> Iterator[None]:
+    """``kg`` with these entities' names changed in its projection (put back after)."""
+    nodes = kg.nx().nodes
+    old = {n: nodes[n]["name"] for n in names}
+    try:
+        for n, name in names.items():
+            nodes[n]["name"] = name
+        yield
+    finally:
+        for n, name in old.items():
+            nodes[n]["name"] = name
+
+
+def examples(n: int) -> settings:
+    """The hypothesis settings of the name tests: ``n`` examples, the same every run."""
+    return settings(
+        derandomize=True,
+        database=None,
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -215,17 +242,13 @@ def test_html_export_json_island_cannot_end_the_script(tmp_path):
 
 
 def test_xml_illegal_characters_are_replaced(tmp_path, mini_kg):
-    nodes = mini_kg.nx().nodes
-    old = {n: nodes[n]["name"] for n in DRAWN}
     bad = {
         "lab-a": "nul\x00 vt\x0b ff\x0c esc\x1b",
         "lab-b": "lone \ud800 \udfff",
         "bigco": "cr\r\nlf\rx \ufffe\uffff",
         "bigco-cloud": "tab\tok é 🎉",
     }
-    try:
-        for n, name in bad.items():
-            nodes[n]["name"] = name
+    with renamed(mini_kg, bad):
         graphml = nx.read_graphml(io.BytesIO(render(mini_kg, "graphml").encode()))
         gexf = nx.read_gexf(io.BytesIO(render(mini_kg, "gexf").encode()))
         for n, name in bad.items():
@@ -234,9 +257,6 @@ def test_xml_illegal_characters_are_replaced(tmp_path, mini_kg):
         assert expected(bad["lab-a"]) == "nul\ufffd vt\ufffd ff\ufffd esc\ufffd"
         for fmt in ("cytoscape", "d3", "html", "sankey", "mermaid"):
             render(mini_kg, fmt).encode("utf-8")  # no lone surrogate left to encode
-    finally:
-        for n, name in old.items():
-            nodes[n]["name"] = name
 
 
 def test_non_finite_amounts_never_reach_an_export(monkeypatch, mini_kg):
@@ -396,39 +416,25 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
                 assert _norm(texts[n]) == _norm(label)
 
 
-@settings(
-    derandomize=True,
-    database=None,
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(names())
-def test_any_name_through_every_graph_export(mini_kg, drawn_names):
-    nodes = mini_kg.nx().nodes
-    old = {n: nodes[n]["name"] for n in DRAWN}
-    try:
-        for n, name in zip(DRAWN, drawn_names, strict=True):
-            nodes[n]["name"] = name
-        check_graph_exports(mini_kg, dict(zip(DRAWN, drawn_names, strict=True)))
+def drawn_names() -> st.SearchStrategy[dict[str, str]]:
+    """Names for the entities the graph exports draw (:data:`DRAWN`)."""
+    return names().map(lambda ns: dict(zip(DRAWN, ns, strict=True)))
+
+
+@examples(40)
+@given(drawn_names())
+def test_any_name_through_every_graph_export(mini_kg, drawn):
+    with renamed(mini_kg, drawn):
+        check_graph_exports(mini_kg, drawn)
         if DOT:
             assert render_bytes(mini_kg, "png").startswith(b"\x89PNG")
-    finally:
-        for n, name in old.items():
-            nodes[n]["name"] = name
 
 
 RDF = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "jsonld": "json-ld"}
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own Dataset internals
-@settings(
-    derandomize=True,
-    database=None,
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@examples(15)
 @given(
     names(
         [p for p in PIECES if not LOADER_REFUSES.search(p)],
