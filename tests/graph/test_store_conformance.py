@@ -30,6 +30,10 @@ RUNNABLE: dict[str, Callable[[Any, Path], str | tuple[str, str]]] = {
     "memory": lambda servers, tmp: "memory",
     "oxigraph": lambda servers, tmp: pytest.importorskip("pyoxigraph") and f"oxigraph:{tmp / 'store'}",
     "http": lambda servers, tmp: servers.clear("conformance"),
+    "sparql": lambda servers, tmp: (
+        f"sparql:{servers.clear('conformance')}/query",
+        servers.url("conformance"),
+    ),
 }
 
 
