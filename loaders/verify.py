@@ -139,11 +139,9 @@ _NUMBER_WORD = (
     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
     r"|eighty|ninety|hundred|thousand|million|billion|trillion)"
 )
-# Numbers in words ("one gigawatt", "one hundred and sixty million", "a trillion dollars");
-# text2num turns the words into a number.
-_WORDS = re.compile(
-    rf"\b(?P<a>an? )?(?P<words>{_NUMBER_WORD}(?:(?:\s|-|\sand\s){_NUMBER_WORD})*)\b", re.IGNORECASE
-)
+# Numbers in words ("one gigawatt", "one hundred and sixty million", "a trillion dollars":
+# "trillion" alone is a trillion); text2num turns the words into a number.
+_WORDS = re.compile(rf"\b(?P<words>{_NUMBER_WORD}(?:(?:\s|-|\sand\s){_NUMBER_WORD})*)\b", re.IGNORECASE)
 _UNIT_AFTER = [
     ("percent", re.compile(r"\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE)),
     ("GW", re.compile(r"[\s-]?\(?(?:GW|gigawatts?)\b", re.IGNORECASE)),
@@ -155,18 +153,20 @@ _NO_CHANGE = re.compile(r"\b(?:flat|unchanged)\b", re.IGNORECASE)
 # Rate words after a number ("one gigawatt ... weekly", "$13B annual revenue"); "monthly
 # active users" names a metric, not a rate.
 _RATES = {
-    "per-hour": r"hourly|per hour|an hour|/ ?hr|/ ?hour",
-    "per-day": r"daily(?! active)|per day|a day|each day|every day",
-    "per-week": r"weekly(?! active)|per week|a week|each week|every week|/ ?week",
-    "per-month": r"monthly(?! active)|per month|a month|each month|every month|/ ?mo(?:nth)?",
-    "per-quarter": r"quarterly|per quarter|each quarter|every quarter",
-    "per-year": r"annually|annual|yearly|per year|a year(?! ago)|each year|every year|per annum|/ ?yr|/ ?year",  # noqa: E501
+    "per-hour": r"\b(?:hourly|per hour|an hour)\b|/ ?(?:hr|hour)\b",
+    "per-day": r"\b(?:daily(?! active)|per day|a day|each day|every day)\b|/ ?day\b",
+    "per-week": r"\b(?:weekly(?! active)|per week|a week|each week|every week)\b|/ ?(?:wk|week)\b",
+    "per-month": r"\b(?:monthly(?! active)|per month|a month|each month|every month)\b|/ ?mo(?:nth)?\b",
+    "per-quarter": r"\b(?:quarterly|per quarter|each quarter|every quarter)\b",
+    "per-year": r"\b(?:annually|annual|yearly|per year|a year(?! ago)|each year|every year|per annum)\b"
+    r"|/ ?(?:yr|year)\b",
 }
 # a claim for a period of one quarter (year, month ...) is a figure per quarter (year ...)
 _PERIOD_RATE = {"day": "per-day", "month": "per-month", "quarter": "per-quarter", "year": "per-year"}
-_RATE = re.compile(r"\b(?:" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _RATES.items()) + r")\b")
-# how far after a number a rate word still belongs to it: to the end of the clause
-_CLAUSE_END = re.compile(r"[.;:|()]\s|[.;|]$|\d")
+_RATE = re.compile("|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _RATES.items()))
+# how far after a number a rate word still belongs to it: to the end of its clause (or the
+# next number)
+_CLAUSE_END = re.compile(r"[.;:|](?:\s|$)|\d")
 
 
 _MONEY_UNITS = frozenset(_CURRENCIES.values())
@@ -233,15 +233,31 @@ def _digit_quantities(text: str) -> list[Quantity]:
     return out
 
 
+def _words_value(words: str) -> Decimal | None:
+    """A number written in words; text2num reads all but "trillion", which is split off here.
+
+    >>> _words_value("one hundred and sixty million"), _words_value("two trillion"), _words_value("and")
+    (Decimal('160000000'), Decimal('2000000000000'), None)
+    """
+    high, trillion, low = words.rpartition("trillion")
+    try:
+        value = Decimal(text2num(low.strip(" -"), "en")) if low.strip(" -") else Decimal(0)
+        if trillion:
+            value += _SCALES["trillion"] * (
+                Decimal(text2num(high.strip(" -"), "en")) if high.strip(" -") else 1
+            )
+    except ValueError:
+        return None
+    return value
+
+
 def _word_quantities(text: str, taken: list[Quantity]) -> list[Quantity]:
     out = []
     for m in _WORDS.finditer(text):
         if any(q.start < m.end() and m.start() < q.end for q in taken):
             continue  # "billion" in "$100 billion" belongs to the digits
-        words = m.group("words").lower()
-        try:
-            value = Decimal(text2num(words, "en"))
-        except ValueError:
+        value = _words_value(m.group("words").lower())
+        if value is None:
             continue
         out.append(Quantity(value, None, m.start(), m.end(), scale=Decimal(1)))
     for m in _NO_CHANGE.finditer(text):  # "held flat": a change of zero, in any unit
@@ -387,6 +403,24 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def summary(self) -> str:
+        """One line: what was checked, how many problems, how many quotes are unverified.
+
+        >>> print(VerifyReport(quotes_checked=3, figures_checked=2, quotes_unverified=1).summary())
+        3 quotes checked against their documents, 2 figures against their quotes: no problem;
+        1 quote unverified (no document text)
+        """
+        n = len(self.problems)
+        head = (
+            f"{self.quotes_checked} quotes checked against their documents, "
+            f"{self.figures_checked} figures against their quotes: "
+            + (f"{n} problem{'s' if n != 1 else ''}" if n else "no problem")
+        )
+        if self.quotes_unverified:
+            many = "s" if self.quotes_unverified != 1 else ""
+            head += f"; {self.quotes_unverified} quote{many} unverified (no document text)"
+        return head
 
     def add(self, other: VerifyReport) -> None:
         self.problems += other.problems

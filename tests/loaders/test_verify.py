@@ -229,6 +229,8 @@ D = Decimal
         (D(0), "percent", "Microsoft held flat", None),
         (D("-4.6"), "percentage-points", "narrowed to 4.6 percentage points", None),
         (D(134_000_000), "count", "approximately 134 million monthly active users", None),
+        (D(10) ** 12, "USD", "nearly a trillion dollars", None),
+        (D("9.80"), "USD", "an H100 at ~$9.80/hr", "per-hour"),
     ],
 )
 def test_a_figure_in_its_quote_matches(value: Decimal, unit: str, quote: str, rate: str | None):
@@ -248,6 +250,13 @@ def test_a_figure_in_its_quote_matches(value: Decimal, unit: str, quote: str, ra
         (D(1), "GW", "one gigawatt of new capacity weekly", None, "the claim has no rate"),
         (D(1), "GW", "one gigawatt of new capacity weekly", "per-year", "the claim is per year"),
         (D(3), "percent", "no figures here", None, "it states: no number"),
+        (
+            D(20),
+            "USD",
+            "the $20/month tier",
+            "per-year",
+            "the quote gives 20 USD per month; the claim is per year",
+        ),
     ],
 )
 def test_a_figure_not_in_its_quote_is_refused(
