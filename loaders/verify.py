@@ -10,7 +10,7 @@ text is kept next to it (``sources/<document>``). Two checks run:
   value, and their ``upper`` bounds) occurs in its own quote (an amount's or capacity's
   ``quote``, else one of the record's ``evidence`` quotes), in the same kind of unit (money,
   power, percent, or a plain number such as a count), within the rounding of the precision
-  the quote states. A quote that gives the figure per week, month, year, day or hour while
+  the quote states. A quote that gives the figure per hour, day, week, month, quarter or year while
   the claim has no such rate (or another one) also fails.
 
 A source whose document text is absent (a paywalled article) is allowed: its quotes are not
