@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
+import networkx as nx
 import pytest
 from hypothesis import given
 
@@ -86,6 +87,19 @@ def test_every_entity_is_a_labelled_shape_node(kg):
     assert labels["aws"] == "Amazon Web Services"
     fills = {node.get("id"): next(node.iter(Y + "Fill")).get("color") for node in root.iter(G + "node")}
     assert fills["aws"] == "#ff9900"  # a cloud provider, as in every picture
+
+
+def test_networkx_reads_the_yfiles_graphics(kg):
+    """networkx's GraphML reader understands yEd's node and edge graphics: a second parser."""
+    text = render(kg, "yed")
+    back = nx.read_graphml(io.BytesIO(text.encode()), force_multigraph=True)
+    g = export_graph(kg)
+    assert {n: d["label"] for n, d in back.nodes(data=True)} == {n: d["label"] for n, d in g.nodes(data=True)}
+    assert back.number_of_edges() == g.number_of_edges()
+    (milestone,) = [
+        d for *_, d in back.edges(data=True) if d.get("deal") == "amazon-anthropic-investment-2026-milestone"
+    ]
+    assert milestone["status"] == "contingent" and milestone["amount"] == 20_000_000_000
 
 
 def test_contingent_deal_is_dashed_and_loops_are_red(kg):
