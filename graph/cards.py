@@ -15,10 +15,11 @@ unknown entity 'amazn' (did you mean 'amazon'?)
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .flows import flow_of_edge
-from .projection import iso, num
+from .projection import date_fields, dated, evidence_item, evidence_of, evidence_query, iso, num, optional
 from .results import EntityCard, Observation, Source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "UnknownEntityError",
+    "close_matches",
     "entity_card",
     "observations",
     "sources",
@@ -35,12 +37,25 @@ __all__ = [
 ]
 
 
-class UnknownEntityError(LookupError):
-    """An entity id that is not in the graph; ``suggestions`` holds close matches."""
+def close_matches(name: str, known: Iterable[str]) -> list[str]:
+    """Up to three of ``known`` that look like ``name`` (for "did you mean" hints).
 
-    def __init__(self, entity_id: str, known: list[str]):
+    >>> close_matches("amazn", ["amazon", "aws", "openai"])
+    ['amazon']
+    """
+    return difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+
+
+class UnknownEntityError(LookupError):
+    """An entity id that is not in the graph; ``suggestions`` holds close matches.
+
+    Raised by :meth:`KnowledgeGraph.require_entity <dealgraph.graph.KnowledgeGraph.require_entity>`,
+    the one check every analytic, the CLI and the API make.
+    """
+
+    def __init__(self, entity_id: str, known: Iterable[str]):
         self.entity_id = entity_id
-        self.suggestions = difflib.get_close_matches(entity_id, known, n=3, cutoff=0.6)
+        self.suggestions = close_matches(entity_id, known)
         hint = ""
         if self.suggestions:
             hint = " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
@@ -50,31 +65,19 @@ class UnknownEntityError(LookupError):
         return self.args[0]
 
 
-OBSERVATION_QUERY = """
-SELECT ?o ?subject ?metric ?value ?upper ?unit ?bound ?rate ?asOf ?asOfPrecision ?asOfInferred
-       ?period ?basis ?forecast ?segment ?attributedTo ?note ?doc ?published ?quote WHERE {
-  ?o a dg:Observation ; dg:subject ?subject ; dg:metric ?metric ; dg:value ?value ;
-     dg:unit ?unit ; dg:evidence ?ev .
-  ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .
-  OPTIONAL { ?s dg:published ?published }
-  OPTIONAL { ?o dg:upperValue ?upper }
-  OPTIONAL { ?o dg:bound ?bound }
-  OPTIONAL { ?o dg:rate ?rate }
-  OPTIONAL { ?o dg:asOf ?asOf ; dg:asOfPrecision ?asOfPrecision .
-             OPTIONAL { ?o dg:asOfInferred ?asOfInferred } }
-  OPTIONAL { ?o dg:period ?period }
-  OPTIONAL { ?o dg:basis ?basis }
-  OPTIONAL { ?o dg:forecast ?forecast }
-  OPTIONAL { ?o dg:segment ?segment }
-  OPTIONAL { ?o dg:attributedTo ?attributedTo }
-  OPTIONAL { ?o dg:note ?note }
-}"""
+_OBSERVATION_FIELDS = ("period", "basis", "forecast", "segment", "attributedTo", "note")
 
-RELATIONSHIP_EVIDENCE_QUERY = """
-SELECT ?r ?doc ?published ?quote WHERE {
-  ?r a dg:Relationship ; dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote .
-  ?s dg:document ?doc . OPTIONAL { ?s dg:published ?published }
-}"""
+OBSERVATION_QUERY = f"""
+SELECT ?o ?subject ?metric ?value ?upper ?unit ?bound ?rate ?asOf ?asOfPrecision ?asOfInferred
+       ?period ?basis ?forecast ?segment ?attributedTo ?note ?doc ?published ?quote WHERE {{
+  ?o a dg:Observation ; dg:subject ?subject ; dg:metric ?metric ; dg:value ?value ; dg:unit ?unit .
+  {evidence_of("?o")}
+  {optional("?o", "upperValue ?upper", "bound ?bound", "rate ?rate")}
+  {dated("?o", "asOf")}
+  {optional("?o", *(f"{p} ?{p}" for p in _OBSERVATION_FIELDS))}
+}}"""
+
+RELATIONSHIP_EVIDENCE_QUERY = evidence_query("?r", "Relationship")
 
 
 def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
@@ -83,9 +86,7 @@ def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
     def compute() -> dict[str, list[dict[str, Any]]]:
         by_rel: dict[str, list[dict[str, Any]]] = {}
         for row in kg.rows(RELATIONSHIP_EVIDENCE_QUERY):
-            by_rel.setdefault(row["r"], []).append(
-                {"document": str(row["doc"]), "quote": str(row["quote"]), "published": iso(row["published"])}
-            )
+            by_rel.setdefault(row["r"], []).append(evidence_item(row))
         for srcs in by_rel.values():  # a stable order whatever store answered
             srcs.sort(key=lambda x: (x["document"], x["quote"]))
         return by_rel
@@ -93,22 +94,19 @@ def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
     return kg.memo("relationship_sources", compute)
 
 
-SOURCES_QUERY = """
-SELECT ?s ?doc ?title ?publisher ?published ?precision ?inferred ?url ?note WHERE {
+SOURCES_QUERY = f"""
+SELECT ?s ?doc ?title ?publisher ?published ?publishedPrecision ?publishedInferred ?url ?note WHERE {{
   ?s a dg:Source ; dg:document ?doc ; dg:title ?title .
-  OPTIONAL { ?s dg:publisher ?publisher }
-  OPTIONAL { ?s dg:published ?published ; dg:publishedPrecision ?precision .
-             OPTIONAL { ?s dg:publishedInferred ?inferred } }
-  OPTIONAL { ?s dg:url ?url }
-  OPTIONAL { ?s dg:note ?note }
-}"""
+  {dated("?s", "published")}
+  {optional("?s", "publisher ?publisher", "url ?url", "note ?note")}
+}}"""
 
-CLAIMS_QUERY = """
-SELECT DISTINCT ?doc ?claim ?quote WHERE {
-  ?node dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .
-  OPTIONAL { ?owner dg:amount|dg:capacity ?node }
+CLAIMS_QUERY = f"""
+SELECT DISTINCT ?doc ?claim ?quote WHERE {{
+  {evidence_of("?node")}
+  OPTIONAL {{ ?owner dg:amount|dg:capacity ?node }}
   BIND(COALESCE(?owner, ?node) AS ?claim)
-}"""
+}}"""
 
 
 def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[Observation]:
@@ -135,9 +133,7 @@ def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
                 "unit": str(row["unit"]),
                 "bound": row["bound"],
                 "rate": row["rate"],
-                "as_of": iso(row["asOf"]),
-                "as_of_precision": row["asOfPrecision"],
-                "as_of_inferred": bool(row["asOfInferred"]),
+                **date_fields(row, "asOf", "as_of"),
                 "period": row["period"],
                 "basis": row["basis"],
                 "forecast": bool(row["forecast"]),
@@ -269,9 +265,7 @@ def sources(kg: KnowledgeGraph) -> list[Source]:
                 "document": doc,
                 "title": str(row["title"]),
                 "publisher": row["publisher"],
-                "published": iso(row["published"]),
-                "published_precision": row["precision"],
-                "published_inferred": bool(row["inferred"]),
+                **date_fields(row, "published", "published"),
                 "url": row["url"],
                 "note": row["note"],
                 "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),

@@ -21,10 +21,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from .cards import relationship_sources
 from .flows import flows as all_flows
 from .flows import sources_of_flows
 from .groups import group_map
-from .money import BUCKETS, countable, tally
+from .money import BUCKETS, countable, parse_as_of, tally
 from .results import Exposure, Flow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,59 +54,17 @@ def _labs(kg: KnowledgeGraph) -> set[str]:
 
 def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -> Exposure:
     """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
-    g = kg.nx()
-    if org not in g:
-        from .cards import UnknownEntityError
-
-        raise UnknownEntityError(org, sorted(g.nodes))
+    kg.require_entity(org)
     groups = group_map(kg)
     group = groups.get(org, org)
     labs = {groups.get(lab, lab) for lab in _labs(kg)} - {group}
-    fl = countable(all_flows(kg, as_of=as_of))
-    to_lab: dict[str, list[Flow]] = defaultdict(list)
-    from_lab: dict[str, list[Flow]] = defaultdict(list)
-    for f in fl:
-        gp, gq = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
-        if gp == group and gq in labs:
-            to_lab[gq].append(f)
-        elif gq == group and gp in labs:
-            from_lab[gp].append(f)
-    structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    cut = None if as_of is None else str(as_of)
-    for u, v, _k, d in g.edges(keys=True, data=True):
-        if d.get("kind") not in TIE_RELATIONSHIPS:
-            continue
-        gu, gv = groups.get(u, u), groups.get(v, v)
-        if gu == group and gv in labs:
-            lab, tie = gv, {"kind": d["kind"], "subject": u, "object": v}
-        elif gv == group and gu in labs:
-            lab, tie = gu, {"kind": d["kind"], "subject": u, "object": v}
-        else:
-            continue
-        tie["relationship"] = d["relationship"]
-        tie["sources"] = _relationship_sources(kg, d["relationship"], cut)
-        if tie["sources"] or cut is None:
-            structural[lab].append(tie)
-    for ties in structural.values():  # the same order whatever store answered
-        ties.sort(key=lambda t: (t["kind"], t["subject"], t["object"]))
-    sides = {}
+    to_lab, from_lab = _flows_with_labs(kg, groups, group, labs, as_of)
+    structural = _structural_ties(kg, groups, group, labs, parse_as_of(as_of))
     rivals = competitors(kg)
-    for lab in sorted(set(to_lab) | set(from_lab) | set(structural)):
-        out_f, in_f = to_lab.get(lab, []), from_lab.get(lab, [])
-        sides[lab] = {
-            "lab": lab,
-            "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
-            "money_to_lab": tally(out_f),
-            "money_from_lab": tally(in_f),
-            "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in structural.get(lab, [])}),
-            "deal_ids": sorted(f.id for f in out_f + in_f),
-            "flows": out_f + in_f,
-            "ties": structural.get(lab, []),
-            "sources": [s.model_dump() for s in sources_of_flows(out_f + in_f)]
-            + [
-                s | {"relationship": t["relationship"]} for t in structural.get(lab, []) for s in t["sources"]
-            ],
-        }
+    sides = {
+        lab: _side(lab, to_lab.get(lab, []), from_lab.get(lab, []), structural.get(lab, []), rivals)
+        for lab in sorted(set(to_lab) | set(from_lab) | set(structural))
+    }
     rival_pairs = sorted(sorted(p) for p in rivals if p <= set(sides))
     totals = {
         "money_to_labs": {b: sum(s["money_to_lab"][b] for s in sides.values()) for b in BUCKETS},
@@ -123,6 +82,66 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
     )
 
 
+def _flows_with_labs(
+    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], as_of: str | dt.date | None
+) -> tuple[dict[str, list[Flow]], dict[str, list[Flow]]]:
+    """Countable flows from ``group`` to each lab, and from each lab to ``group``."""
+    to_lab: dict[str, list[Flow]] = defaultdict(list)
+    from_lab: dict[str, list[Flow]] = defaultdict(list)
+    for f in countable(all_flows(kg, as_of=as_of)):
+        gp, gq = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
+        if gp == group and gq in labs:
+            to_lab[gq].append(f)
+        elif gq == group and gp in labs:
+            from_lab[gp].append(f)
+    return to_lab, from_lab
+
+
+def _structural_ties(
+    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], cut: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    """Lab -> the ties (distributes, supplies, partner-of) between ``group`` and that lab.
+
+    With a cut-off date only ties with a source published by then count.
+    """
+    structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for u, v, _k, d in kg.nx().edges(keys=True, data=True):
+        if d.get("kind") not in TIE_RELATIONSHIPS:
+            continue
+        gu, gv = groups.get(u, u), groups.get(v, v)
+        if gu == group and gv in labs:
+            lab = gv
+        elif gv == group and gu in labs:
+            lab = gu
+        else:
+            continue
+        tie = {"kind": d["kind"], "subject": u, "object": v, "relationship": d["relationship"]}
+        tie["sources"] = _relationship_sources(kg, d["relationship"], cut)
+        if tie["sources"] or cut is None:
+            structural[lab].append(tie)
+    for ties in structural.values():  # the same order whatever store answered
+        ties.sort(key=lambda t: (t["kind"], t["subject"], t["object"]))
+    return structural
+
+
+def _side(
+    lab: str, out_f: list[Flow], in_f: list[Flow], ties: list[dict[str, Any]], rivals: set[frozenset[str]]
+) -> dict[str, Any]:
+    """One side of the exposure: the money each way, the kinds, deals, ties and sources."""
+    return {
+        "lab": lab,
+        "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
+        "money_to_lab": tally(out_f),
+        "money_from_lab": tally(in_f),
+        "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in ties}),
+        "deal_ids": sorted(f.id for f in out_f + in_f),
+        "flows": out_f + in_f,
+        "ties": ties,
+        "sources": [s.model_dump() for s in sources_of_flows(out_f + in_f)]
+        + [s | {"relationship": t["relationship"]} for t in ties for s in t["sources"]],
+    }
+
+
 def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[Exposure]:
     """Every group with ties to at least two labs that compete with each other."""
     groups = group_map(kg)
@@ -137,8 +156,6 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> li
 
 
 def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
-    from .cards import relationship_sources
-
     return [
         {"document": s["document"], "quote": s["quote"]}
         for s in relationship_sources(kg).get(rel, [])

@@ -14,31 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
+from .money import parse_as_of
 from .projection import headline_amount
 from .results import Flow, FlowEvidence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
+# parse_as_of lives in .money; it stays importable from here for callers that used it
 __all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of", "sources_of_flows"]
-
-
-def parse_as_of(as_of: str | dt.date | None) -> str | None:
-    """Normalise an as-of date to ``YYYY-MM-DD`` (``None`` means no cut-off).
-
-    >>> parse_as_of("2026-04-14"), parse_as_of(dt.date(2025, 1, 2)), parse_as_of(None)
-    ('2026-04-14', '2025-01-02', None)
-    """
-    if as_of is None:
-        return None
-    if isinstance(as_of, dt.date):
-        return as_of.isoformat()
-    try:
-        return dt.date.fromisoformat(str(as_of)).isoformat()
-    except ValueError:
-        raise ValueError(f"as-of date {as_of!r} is not YYYY-MM-DD") from None
 
 
 def effective_date(edge: dict[str, Any]) -> str | None:
@@ -49,6 +35,14 @@ def effective_date(edge: dict[str, Any]) -> str | None:
     return min(dates) if dates else None
 
 
+@overload
+def flow_of_edge(
+    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: None = None
+) -> dict[str, Any]: ...
+@overload
+def flow_of_edge(
+    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: str | None
+) -> dict[str, Any] | None: ...
 def flow_of_edge(
     payer: str, payee: str, key: str, edge: dict[str, Any], as_of: str | None = None
 ) -> dict[str, Any] | None:

@@ -18,12 +18,17 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 
 from ..ontology import ontology_graph
 from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import DG, ID, bind_prefixes, local_id
+from ..ontology.vocab import token_of
+from .cards import UnknownEntityError, entity_card
+from .export_rdf import serialize
 from .parsing import prepare_query
+from .projection import project
+from .stores import open_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import EntityCard
@@ -54,8 +59,6 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store: str = "memory") -> None:
-        from .stores import open_store
-
         self.store = store
         self._store = open_store(store)
         self.ontology: Graph = ontology_graph()
@@ -144,7 +147,9 @@ class KnowledgeGraph:
         the public SPARQL endpoint (see ``dealgraph.api.sparql_guard``).
         """
         if connection is not None:
-            return self._store.run_checked(text, parsed, _INIT_NS, kind, connection)
+            # only a store with query_connection (a remote one) takes connection= (see StoreBackend)
+            run: Callable[..., Result] = self._store.run_checked
+            return run(text, parsed, _INIT_NS, kind, connection=connection)
         return self._store.run_checked(text, parsed, _INIT_NS, kind)
 
     def query_connection(self, timeout: float) -> Any:
@@ -161,16 +166,34 @@ class KnowledgeGraph:
             return [{n: _py_ox(row[n]) for n in names} for row in solutions]
         result = self.query(sparql, **kwargs)
         names = [str(v) for v in result.vars or []]
-        return [{n: _py(row[n]) for n in names} for row in result]
+        return [{n: _py(row[n]) for n in names} for row in result if isinstance(row, ResultRow)]
 
     def entity_ids(self) -> set[str]:
         prefix = f"{ID}entity/"
-        return {local_id(s) for s in self.rdf.subjects(RDFS.label, None) if str(s).startswith(prefix)}
+        return {
+            local_id(s)
+            for s in self.rdf.subjects(RDFS.label, None)
+            if isinstance(s, URIRef) and str(s).startswith(prefix)
+        }
+
+    def require_entity(self, *entity_ids: str) -> None:
+        """Raise :class:`~dealgraph.graph.cards.UnknownEntityError` for the first id not in the graph.
+
+        The one unknown-entity check: the error names the id and suggests close matches.
+
+        >>> from dealgraph import open_graph
+        >>> open_graph().require_entity("openai", "amazn")
+        Traceback (most recent call last):
+        ...
+        dealgraph.graph.cards.UnknownEntityError: unknown entity 'amazn' (did you mean 'amazon'?)
+        """
+        g = self.nx()
+        for entity_id in entity_ids:
+            if entity_id not in g:
+                raise UnknownEntityError(entity_id, sorted(g.nodes))
 
     def nx(self) -> nx.MultiDiGraph:
         """The NetworkX projection (built from the RDF with SPARQL, cached until next load)."""
-        from .projection import project
-
         return self.memo("nx", lambda: project(self))
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -185,14 +208,10 @@ class KnowledgeGraph:
 
     def entity(self, entity_id: str) -> EntityCard:
         """The entity card (see :func:`dealgraph.graph.cards.entity_card`)."""
-        from .cards import entity_card
-
         return entity_card(self, entity_id)
 
     def serialize(self, fmt: str, *, with_ontology: bool = False) -> str:
         """Serialize the data as ``turtle``, ``nt``/``ntriples``, ``json-ld``/``jsonld`` or ``trig``."""
-        from .export_rdf import serialize
-
         return serialize(self, fmt, with_ontology=with_ontology)
 
     def __len__(self) -> int:
@@ -227,8 +246,6 @@ def _py(v: Any) -> Any:
         if s.startswith(str(ID)):
             return local_id(s)
         if s.startswith(str(DG)):
-            from ..ontology.vocab import token_of
-
             return token_of(s)
         return s
     if getattr(v, "datatype", None) == XSD.duration:

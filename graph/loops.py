@@ -125,7 +125,7 @@ def vendor_financed_loops(
         edges[(ga, gb)].append(f)
         if f.kind in INVESTMENT_KINDS:
             investments[(ga, gb)].append(f)
-    loops = []
+    loops: list[dict[str, Any]] = []
     for path in find_loops(edges, investments, max_length):
         a, b = path[0], path[1]
         out_flows = investments[(a, b)]

@@ -26,7 +26,10 @@ aggregates.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +39,19 @@ if TYPE_CHECKING:  # pragma: no cover
 # Both are read with item access (Flow keeps a read-only one: see dealgraph.graph.results).
 F = TypeVar("F", "Flow", dict[str, Any])
 
-__all__ = ["BUCKETS", "bucket", "tally", "countable", "parents_with_tranches"]
+__all__ = [
+    "BUCKETS",
+    "bucket",
+    "tally",
+    "countable",
+    "parents_with_tranches",
+    "parse_as_of",
+    "MoneyStyle",
+    "SHORT",
+    "WORDS",
+    "LABEL",
+    "format_money",
+]
 
 BUCKETS = ("committed", "contingent", "upper_bound", "forecast", "aggregate")
 
@@ -79,3 +94,88 @@ def countable(flows: list[F]) -> list[F]:
     """Flows that may be added up: no aggregates, no parents counted through tranches."""
     parents = parents_with_tranches(flows)
     return [f for f in flows if f["id"] not in parents and bucket(f) != "aggregate"]
+
+
+def parse_as_of(as_of: str | dt.date | None) -> str | None:
+    """Normalise an as-of date to ``YYYY-MM-DD`` (``None`` means no cut-off).
+
+    Every analytic cuts with this one form: dates of deals and sources are compared with it
+    as ISO text.
+
+    >>> parse_as_of("2026-04-14"), parse_as_of(dt.date(2025, 1, 2)), parse_as_of(None)
+    ('2026-04-14', '2025-01-02', None)
+    """
+    if as_of is None:
+        return None
+    if isinstance(as_of, dt.date):
+        return as_of.isoformat()
+    try:
+        return dt.date.fromisoformat(str(as_of)).isoformat()
+    except ValueError:
+        raise ValueError(f"as-of date {as_of!r} is not YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class MoneyStyle:
+    """How :func:`format_money` writes an amount: scales, small amounts, bounds, rates."""
+
+    scales: tuple[tuple[float, str], ...]
+    """(divisor, suffix), largest first; an amount at least that large is written scaled."""
+    small: str
+    """Format spec for an amount below every scale (``"g"``: 500, ``",.0f"``: 5,000)."""
+    missing: str
+    """What an amount without a figure reads as."""
+    bounds: dict[str, str] = field(default_factory=dict)
+    """Prefix per bound (``up-to`` -> ``"up to "``)."""
+    rates: dict[str, str] = field(default_factory=dict)
+    """Suffix per rate (``per-month`` -> ``"/month"``)."""
+
+
+SHORT = MoneyStyle(
+    scales=((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")),
+    small="g",
+    missing="—",
+    bounds={"about": "~", "at-least": "≥ ", "up-to": "up to "},
+    rates={"per-month": "/month", "per-year": "/year", "per-hour": "/hour"},
+)
+"""Tables: ``$38B``, ``~$1.4T``, ``up to $20B``, ``$1.25B/month``; no figure is a dash."""
+
+WORDS = MoneyStyle(
+    scales=((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
+    small=",.0f",
+    missing="an undisclosed amount",
+    bounds={"about": "about ", "at-least": "at least ", "up-to": "up to "},
+    rates={"per-month": " a month", "per-year": " a year", "per-hour": " an hour"},
+)
+"""Prose (the briefing): ``$38 billion``, ``up to $20 billion``, ``$1.25 billion a month``."""
+
+LABEL = MoneyStyle(scales=((1e12, "T"), (1e9, "B"), (1e6, "M")), small=",.0f", missing="undisclosed")
+"""Edge labels of the graph exports: ``$38B``, ``$5,000``; no figure is ``undisclosed``."""
+
+
+def format_money(
+    value: float | None, bound: str | None = None, rate: str | None = None, style: MoneyStyle = SHORT
+) -> str:
+    """An amount in base units as text, in ``style`` (the one money formatter).
+
+    >>> format_money(38_000_000_000), format_money(1_250_000_000, rate="per-month")
+    ('$38B', '$1.25B/month')
+    >>> format_money(20_000_000_000, "up-to"), format_money(None)
+    ('up to $20B', '—')
+    >>> format_money(1_400_000_000_000, "about", style=WORDS), format_money(None, style=WORDS)
+    ('about $1.4 trillion', 'an undisclosed amount')
+    >>> format_money(5_000, style=LABEL), format_money(5_000), format_money(float("inf"))
+    ('$5,000', '$5K', 'not a finite number')
+    """
+    if value is None:
+        return style.missing
+    v = float(value)
+    if not math.isfinite(v):  # loads refuse such figures; never print "$inf"
+        return "not a finite number"
+    for div, suffix in style.scales:
+        if abs(v) >= div:
+            text = f"{v / div:.2f}".rstrip("0").rstrip(".") + suffix
+            break
+    else:
+        text = format(v, style.small)
+    return f"{style.bounds.get(bound or '', '')}${text}{style.rates.get(rate or '', '')}"

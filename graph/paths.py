@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from .cards import observations
 from .flows import flows as all_flows
 from .groups import group_map
-from .money import countable, tally
+from .money import countable, parse_as_of, tally
 from .results import Path, Share
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,12 +48,16 @@ def paths(
     ``mode="any"`` follows money and structural edges in either direction. At most
     ``limit`` paths are returned.
     """
-    g = kg.nx()
-    for n in (a, b):
-        if n not in g:
-            from .cards import UnknownEntityError
+    kg.require_entity(a, b)
+    view = _path_view(kg, mode, as_of)
+    out = [_path(view, a, edge_path) for edge_path in nx.all_simple_edge_paths(view, a, b, cutoff=max_length)]
+    out.sort(key=_path_key)
+    return [Path.model_validate(p) for p in out[:limit]]
 
-            raise UnknownEntityError(n, sorted(g.nodes))
+
+def _path_view(kg: KnowledgeGraph, mode: str, as_of: str | dt.date | None) -> nx.MultiGraph:
+    """The graph paths walk: countable flows, plus structural edges (undirected) for ``any``."""
+    g = kg.nx()
     view = nx.MultiGraph() if mode == "any" else nx.MultiDiGraph()
     view.add_nodes_from(g.nodes)
     for f in countable(all_flows(kg, as_of=as_of)):
@@ -62,37 +67,36 @@ def paths(
             if d["edge"] == "structure":
                 # Keyed by both ends, so A->B and B->A of one kind stay two edges undirected.
                 view.add_edge(u, v, key=(u, v, k), structure=d)
-    out = []
-    for edge_path in nx.all_simple_edge_paths(view, a, b, cutoff=max_length):
-        steps = []
-        node = a
-        for u, v, k in edge_path:
-            d = view.get_edge_data(u, v, k)
-            other = v if u == node else u
-            if "flow" in d:
-                f = d["flow"]
-                steps.append(
-                    {
-                        "from": node,
-                        "to": other,
-                        "deal": f.id,
-                        "kind": f.kind,
-                        "payer": f.payer,
-                        "payee": f.payee,
-                        "amount": f.amount,
-                        "status": f.status,
-                        "sources": f.sources,
-                    }
-                )
-            else:
-                s = d["structure"]
-                steps.append(
-                    {"from": node, "to": other, "relationship": s["relationship"], "kind": s["kind"]}
-                )
-            node = other
-        out.append({"length": len(steps), "steps": steps})
-    out.sort(key=_path_key)
-    return [Path.model_validate(p) for p in out[:limit]]
+    return view
+
+
+def _path(view: nx.MultiGraph, a: str, edge_path: list[tuple[str, str, Any]]) -> dict[str, Any]:
+    """One path from ``a`` as its steps (a money step per flow, a structure step per tie)."""
+    steps: list[dict[str, Any]] = []
+    node = a
+    for u, v, k in edge_path:
+        d = view.get_edge_data(u, v, k)
+        other = v if u == node else u
+        if "flow" in d:
+            f = d["flow"]
+            steps.append(
+                {
+                    "from": node,
+                    "to": other,
+                    "deal": f.id,
+                    "kind": f.kind,
+                    "payer": f.payer,
+                    "payee": f.payee,
+                    "amount": f.amount,
+                    "status": f.status,
+                    "sources": f.sources,
+                }
+            )
+        else:
+            s = d["structure"]
+            steps.append({"from": node, "to": other, "relationship": s["relationship"], "kind": s["kind"]})
+        node = other
+    return {"length": len(steps), "steps": steps}
 
 
 def _path_key(p: dict[str, Any]) -> tuple:
@@ -123,11 +127,9 @@ def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: str | dt.date | Non
     >>> s.money.committed, s.total, s.share
     (38000000000, 1400000000000, 0.0271)
     """
-    from .cards import observations
-
     groups = group_map(kg)
     target = groups.get(payee, payee)
-    cut = None if as_of is None else str(as_of)
+    cut = parse_as_of(as_of)
     fl = [
         f
         for f in countable(all_flows(kg, payer=payer, as_of=as_of))

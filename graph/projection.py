@@ -14,6 +14,7 @@ Because the projection is built by SPARQL only, the same code works on any store
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -21,7 +22,61 @@ import networkx as nx
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
-__all__ = ["project", "headline_amount", "ENTITY_QUERY", "DEAL_QUERY", "AMOUNT_QUERY"]
+__all__ = [
+    "project",
+    "headline_amount",
+    "evidence_of",
+    "evidence_query",
+    "evidence_item",
+    "optional",
+    "dated",
+    "ENTITY_QUERY",
+    "DEAL_QUERY",
+    "AMOUNT_QUERY",
+]
+
+
+def evidence_of(node: str) -> str:
+    """The pattern for ``node``'s evidence: binds ``?doc``, ``?quote`` and ``?published``.
+
+    ``?published`` (the document's publication date) stays unbound when it is not known.
+    Every query that reads evidence uses this one pattern.
+    """
+    return (
+        f"{node} dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .\n"
+        "  OPTIONAL { ?s dg:published ?published }"
+    )
+
+
+def optional(node: str, *pairs: str) -> str:
+    """One ``OPTIONAL`` pattern a property: ``optional("?a", "rate ?rate")``.
+
+    >>> print(optional("?a", "rate ?rate", "term ?term"))
+    OPTIONAL { ?a dg:rate ?rate }
+      OPTIONAL { ?a dg:term ?term }
+    """
+    return "\n  ".join(f"OPTIONAL {{ {node} dg:{pair} }}" for pair in pairs)
+
+
+def dated(node: str, prop: str) -> str:
+    """The optional date ``prop`` of ``node`` with its precision and whether it was inferred.
+
+    Binds ``?{prop}``, ``?{prop}Precision`` and ``?{prop}Inferred`` (read by :func:`date_fields`).
+    """
+    return (
+        f"OPTIONAL {{ {node} dg:{prop} ?{prop} ; dg:{prop}Precision ?{prop}Precision .\n"
+        f"             OPTIONAL {{ {node} dg:{prop}Inferred ?{prop}Inferred }} }}"
+    )
+
+
+def date_fields(row: dict[str, Any], prop: str, name: str) -> dict[str, Any]:
+    """The fields ``name``, ``name_precision`` and ``name_inferred`` of a :func:`dated` row."""
+    return {
+        name: iso(row[prop]),
+        f"{name}_precision": row[f"{prop}Precision"],
+        f"{name}_inferred": bool(row[f"{prop}Inferred"]),
+    }
+
 
 ENTITY_QUERY = """
 SELECT ?e ?name ?type ?parent WHERE {
@@ -37,38 +92,34 @@ SELECT ?e ?role WHERE {
                    dg:ComputeProvider, dg:DataCenterOperator))
 }"""
 
-DEAL_QUERY = """
-SELECT ?d ?payer ?payee ?kind ?status ?date ?precision ?inferred ?partOf ?start ?end ?term
-WHERE {
+DEAL_QUERY = f"""
+SELECT ?d ?payer ?payee ?kind ?status ?date ?datePrecision ?dateInferred ?partOf ?start ?end ?term
+WHERE {{
   ?d a dg:Deal ; dg:payer ?payer ; dg:payee ?payee ; dg:kind ?kind .
-  OPTIONAL { ?d dg:status ?status }
-  OPTIONAL { ?d dg:date ?date ; dg:datePrecision ?precision .
-             OPTIONAL { ?d dg:dateInferred ?inferred } }
-  OPTIONAL { ?d dg:partOf ?partOf }
-  OPTIONAL { ?d dg:startDate ?start }
-  OPTIONAL { ?d dg:endDate ?end }
-  OPTIONAL { ?d dg:term ?term }
-}"""
+  {dated("?d", "date")}
+  {optional("?d", "status ?status", "partOf ?partOf", "startDate ?start", "endDate ?end", "term ?term")}
+}}"""
 
-AMOUNT_QUERY = """
-SELECT ?d ?a ?value ?upper ?currency ?bound ?rate ?term ?doc ?published ?quote WHERE {
+AMOUNT_QUERY = f"""
+SELECT ?d ?a ?value ?upper ?currency ?bound ?rate ?term ?doc ?published ?quote WHERE {{
   ?d a dg:Deal ; dg:amount ?a .
-  ?a dg:value ?value ; dg:currency ?currency ; dg:bound ?bound ; dg:evidence ?ev .
-  ?ev dg:source ?s ; dg:quote ?quote .
-  ?s dg:document ?doc .
-  OPTIONAL { ?s dg:published ?published }
-  OPTIONAL { ?a dg:upperValue ?upper }
-  OPTIONAL { ?a dg:rate ?rate }
-  OPTIONAL { ?a dg:term ?term }
-}"""
+  ?a dg:value ?value ; dg:currency ?currency ; dg:bound ?bound .
+  {evidence_of("?a")}
+  {optional("?a", "upperValue ?upper", "rate ?rate", "term ?term")}
+}}"""
 
-EVIDENCE_QUERY = """
-SELECT ?d ?doc ?published ?quote WHERE {
-  ?d a dg:Deal ; dg:evidence ?ev .
-  ?ev dg:source ?s ; dg:quote ?quote .
-  ?s dg:document ?doc .
-  OPTIONAL { ?s dg:published ?published }
-}"""
+
+def evidence_query(node: str, cls: str) -> str:
+    """SELECT ``node``, ``?doc``, ``?published``, ``?quote``: the evidence of every ``dg:{cls}``."""
+    return f"SELECT {node} ?doc ?published ?quote WHERE {{\n  {node} a dg:{cls} .\n  {evidence_of(node)}\n}}"
+
+
+def evidence_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of :func:`evidence_query` as ``{"document", "published", "quote"}``."""
+    return {"document": str(row["doc"]), "published": iso(row["published"]), "quote": str(row["quote"])}
+
+
+EVIDENCE_QUERY = evidence_query("?d", "Deal")
 
 INCLUDES_QUERY = "SELECT ?d ?part WHERE { ?d a dg:Deal ; dg:includes ?part }"
 
@@ -128,6 +179,16 @@ def num(v: Any) -> int | float | None:
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Build the MultiDiGraph view of ``kg`` (see module docstring)."""
     g = nx.MultiDiGraph()
+    _add_entities(g, kg)
+    _add_deals(g, kg)
+    for row in kg.rows(STRUCTURE_QUERY):
+        kind = row["p"]
+        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind, relationship=row["r"])
+    return g
+
+
+def _add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
+    """Entity nodes with their name, type, sorted roles and corporate group."""
     parents: dict[str, str] = {}
     for row in kg.rows(ENTITY_QUERY):
         e = row["e"]
@@ -145,6 +206,9 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             seen.add(top)
         g.nodes[n]["group"] = top
 
+
+def _amount_claims(kg: KnowledgeGraph) -> dict[str, dict[str, dict[str, Any]]]:
+    """Deal id -> amount id -> the claim (figure, document, publication date, quote)."""
     amounts: dict[str, dict[str, dict[str, Any]]] = {}
     for row in kg.rows(AMOUNT_QUERY):
         claim = amounts.setdefault(row["d"], {}).setdefault(
@@ -166,21 +230,28 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             claim["published"] is None or iso(row["published"]) < claim["published"]
         ):
             claim.update(document=str(row["doc"]), published=iso(row["published"]))
-    evidence: dict[str, list[dict[str, Any]]] = {}
-    for row in kg.rows(EVIDENCE_QUERY):
-        evidence.setdefault(row["d"], []).append(
-            {"document": str(row["doc"]), "published": iso(row["published"]), "quote": str(row["quote"])}
-        )
-    includes: dict[str, list[str]] = {}
-    for row in kg.rows(INCLUDES_QUERY):
-        includes.setdefault(row["d"], []).append(row["part"])
+    return amounts
 
+
+def _by_deal(kg: KnowledgeGraph, query: str, item: Callable[[dict[str, Any]], Any]) -> dict[str, list[Any]]:
+    """Deal id (``?d``) -> ``item(row)`` for every row of ``query``."""
+    out: dict[str, list[Any]] = {}
+    for row in kg.rows(query):
+        out.setdefault(row["d"], []).append(item(row))
+    return out
+
+
+def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
+    """One money edge per deal, payer -> payee, keyed by the deal id (see module docstring)."""
+    amounts = _amount_claims(kg)
+    evidence = _by_deal(kg, EVIDENCE_QUERY, evidence_item)
+    includes = _by_deal(kg, INCLUDES_QUERY, lambda row: row["part"])
     for row in kg.rows(DEAL_QUERY):
         d = row["d"]
         claims = sorted(
             amounts.get(d, {}).values(), key=lambda a: (a["published"] or "", a["document"], a["value"])
         )
-        head = headline_amount(claims)
+        head = headline_amount(claims) or {}
         sources = sorted(
             evidence.get(d, [])
             + [{"document": a["document"], "published": a["published"], "quote": a["quote"]} for a in claims],
@@ -193,25 +264,19 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             edge="money",
             kind=row["kind"],
             status=row["status"],
-            date=iso(row["date"]),
-            date_precision=row["precision"],
-            date_inferred=bool(row["inferred"]),
+            **date_fields(row, "date", "date"),
             start=iso(row["start"]),
             end=iso(row["end"]),
             term=str(row["term"]) if row["term"] is not None else None,
             part_of=row["partOf"],
             includes=sorted(includes.get(d, [])),
-            amount=head["value"] if head else None,
-            currency=head["currency"] if head else None,
-            bound=head["bound"] if head else None,
-            rate=head["rate"] if head else None,
+            amount=head.get("value"),
+            currency=head.get("currency"),
+            bound=head.get("bound"),
+            rate=head.get("rate"),
             amounts=claims,
             sources=_dedupe(sources),
         )
-    for row in kg.rows(STRUCTURE_QUERY):
-        kind = row["p"]
-        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind, relationship=row["r"])
-    return g
 
 
 def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

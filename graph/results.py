@@ -137,7 +137,7 @@ def _example(value: Any) -> ConfigDict:
 
 # --- evidence and amounts ------------------------------------------------------------------
 
-_EVIDENCE = {
+_EVIDENCE: dict[str, Any] = {
     "document": "001_930f0b1a03446070.txt",
     "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday",
 }
@@ -199,7 +199,7 @@ class Amount(Result):
     )
 
 
-_CLAIM = {
+_CLAIM: dict[str, Any] = {
     "value": 38000000000,
     "upper": None,
     "currency": "USD",
@@ -252,7 +252,7 @@ class MoneyTally(MoneyTotals):
 
 # --- flows and deals -----------------------------------------------------------------------
 
-_FLOW = {
+_FLOW: dict[str, Any] = {
     "id": "openai-aws-compute-2025",
     "kind": "compute-commitment",
     "payer": "openai",
@@ -273,11 +273,11 @@ _FLOW = {
     "conflict": False,
     "sources": [_EVIDENCE],
 }
-_INVESTMENT_EVIDENCE = {
+_INVESTMENT_EVIDENCE: dict[str, Any] = {
     "document": "000_f58ffbe10c493a29.txt",
     "quote": "in February of this year, Amazon announced a $50 billion investment in OpenAI",
 }
-_INVESTMENT = {
+_INVESTMENT: dict[str, Any] = {
     "id": "amazon-openai-investment-2026",
     "kind": "equity-investment",
     "payer": "amazon",
@@ -360,7 +360,7 @@ class Deal(Flow):
 
 # --- entity cards and sources --------------------------------------------------------------
 
-_OBSERVATION = {
+_OBSERVATION: dict[str, Any] = {
     "id": "openai-total-commitments-2025-11-s001",
     "subject": "openai",
     "metric": "total-commitments",
@@ -386,7 +386,7 @@ _OBSERVATION = {
         }
     ],
 }
-_SUBSIDIARY = {
+_SUBSIDIARY: dict[str, Any] = {
     "id": "aws--subsidiary-of--amazon",
     "kind": "subsidiary-of",
     "direction": "out",
@@ -517,7 +517,7 @@ class TraceHop(Result):
     model_config = _example({"hop": 1, "flows": [_FLOW]})
 
 
-_REACHED = {
+_REACHED: dict[str, Any] = {
     "entity": "aws",
     "group": "amazon",
     "hop": 1,
@@ -604,7 +604,7 @@ class Loop(Result):
     )
 
 
-_TIE = {
+_TIE: dict[str, Any] = {
     "kind": "supplies",
     "subject": "aws",
     "object": "openai",
@@ -629,7 +629,7 @@ class Tie(Result):
     model_config = _example(_TIE)
 
 
-_TALLY0 = {
+_TALLY0: dict[str, Any] = {
     "committed": 0,
     "contingent": 0,
     "upper_bound": 0,
@@ -637,7 +637,7 @@ _TALLY0 = {
     "aggregate": 0,
     "unknown_amounts": 0,
 }
-_SIDE = {
+_SIDE: dict[str, Any] = {
     "lab": "openai",
     "competes_with": ["anthropic", "google"],
     "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
@@ -675,29 +675,30 @@ class ExposureSide(Result):
     model_config = _example(_SIDE)
 
 
+_EXPOSURE_TOTALS: dict[str, Any] = {
+    "money_to_labs": {
+        "committed": 63000000000,
+        "contingent": 20000000000,
+        "upper_bound": 0,
+        "forecast": 0,
+        "aggregate": 0,
+    },
+    "money_from_labs": {
+        "committed": 138000000000,
+        "contingent": 0,
+        "upper_bound": 0,
+        "forecast": 0,
+        "aggregate": 0,
+    },
+}
+
+
 class ExposureTotals(Result):
     """Money over all sides, bucket by bucket."""
 
     money_to_labs: MoneyTotals = _f("Money from the group to every lab.")
     money_from_labs: MoneyTotals = _f("Money from every lab to the group.")
-    model_config = _example(
-        {
-            "money_to_labs": {
-                "committed": 63000000000,
-                "contingent": 20000000000,
-                "upper_bound": 0,
-                "forecast": 0,
-                "aggregate": 0,
-            },
-            "money_from_labs": {
-                "committed": 138000000000,
-                "contingent": 0,
-                "upper_bound": 0,
-                "forecast": 0,
-                "aggregate": 0,
-            },
-        }
-    )
+    model_config = _example(_EXPOSURE_TOTALS)
 
 
 class Exposure(Result):
@@ -716,12 +717,25 @@ class Exposure(Result):
             "sides": {"openai": _SIDE},
             "rival_pairs": [["anthropic", "openai"]],
             "two_sided": True,
-            "total": ExposureTotals.model_config["json_schema_extra"]["examples"][0],
+            "total": _EXPOSURE_TOTALS,
         }
     )
 
 
 # --- paths and shares ----------------------------------------------------------------------
+
+
+_MONEY_STEP: dict[str, Any] = {
+    "from": "openai",
+    "to": "aws",
+    "deal": "openai-aws-compute-2025",
+    "kind": "compute-commitment",
+    "payer": "openai",
+    "payee": "aws",
+    "amount": 38000000000,
+    "status": "committed",
+    "sources": [_EVIDENCE],
+}
 
 
 class MoneyStep(Result):
@@ -736,19 +750,7 @@ class MoneyStep(Result):
     amount: Number | None = _o("Its headline amount (base units).")
     status: str | None = _o("Its status.")
     sources: list[Evidence] = _f("Its evidence.")
-    model_config = _example(
-        {
-            "from": "openai",
-            "to": "aws",
-            "deal": "openai-aws-compute-2025",
-            "kind": "compute-commitment",
-            "payer": "openai",
-            "payee": "aws",
-            "amount": 38000000000,
-            "status": "committed",
-            "sources": [_EVIDENCE],
-        }
-    )
+    model_config = _example(_MONEY_STEP)
 
 
 class StructureStep(Result):
@@ -768,9 +770,7 @@ class Path(Result):
 
     length: int = _f("Number of steps.")
     steps: list[MoneyStep | StructureStep] = _f("The steps, in order.")
-    model_config = _example(
-        {"length": 1, "steps": [MoneyStep.model_config["json_schema_extra"]["examples"][0]]}
-    )
+    model_config = _example({"length": 1, "steps": [_MONEY_STEP]})
 
 
 class Share(Result):
@@ -802,7 +802,7 @@ class Share(Result):
 
 # --- conflicts -----------------------------------------------------------------------------
 
-_ORACLE_FIGURE = {
+_ORACLE_FIGURE: dict[str, Any] = {
     "value": 300000000000,
     "upper": None,
     "bound": "exact",
@@ -830,7 +830,7 @@ class DealFigure(Result):
 
 # The bundled data set has no disagreeing observations: this figure is a real observation's
 # (openai-total-commitments-2025-11-s001) as conflicts() would show it.
-_OBS_FIGURE = {
+_OBS_FIGURE: dict[str, Any] = {
     "value": 1400000000000,
     "upper": None,
     "bound": "exact",
@@ -956,6 +956,18 @@ class RelatedDeal(CardDeal):
     model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"} | _FLOW)
 
 
+_RELATED_RELATIONSHIP: dict[str, Any] = {
+    "type": "relationship",
+    "direction": "out",
+    "counterparty": "amazon",
+    "id": "aws--subsidiary-of--amazon",
+    "kind": "subsidiary-of",
+    "subject": "aws",
+    "object": "amazon",
+    "sources": _SUBSIDIARY["sources"],
+}
+
+
 class RelatedRelationship(Result):
     """A structural relationship in an entity's relationship listing."""
 
@@ -967,18 +979,7 @@ class RelatedRelationship(Result):
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
     sources: list[Evidence] = _f("Its evidence.")
-    model_config = _example(
-        {
-            "type": "relationship",
-            "direction": "out",
-            "counterparty": "amazon",
-            "id": "aws--subsidiary-of--amazon",
-            "kind": "subsidiary-of",
-            "subject": "aws",
-            "object": "amazon",
-            "sources": _SUBSIDIARY["sources"],
-        }
-    )
+    model_config = _example(_RELATED_RELATIONSHIP)
 
 
 RelatedItem = Annotated[RelatedDeal | RelatedRelationship, Field(discriminator="type")]
@@ -1030,7 +1031,11 @@ def _page_example(schema: dict[str, Any], cls: type) -> None:
     extra = getattr(item, "model_config", {}).get("json_schema_extra") if item else None
     if isinstance(extra, dict):
         examples = extra.get("examples", [])[:1]
-    schema["examples"] = [{"items": examples, "total": 1, "offset": 0, "limit": 50}]
+    _set_page_example(schema, examples)
+
+
+def _set_page_example(schema: dict[str, Any], items: list[Any]) -> None:
+    schema["examples"] = [{"items": items, "total": 1, "offset": 0, "limit": 50}]
 
 
 class Page(Result, Generic[T]):
@@ -1051,18 +1056,8 @@ class EntityPage(Page[EntitySummary]):
     """A page of entities matching a search."""
 
 
-class RelatedPage(Page[RelatedItem]):  # type: ignore[valid-type]
+class RelatedPage(Page[RelatedItem]):
     """A page of an entity's deals and relationships."""
 
-    model_config = ConfigDict(
-        json_schema_extra=lambda s, c: s.update(
-            examples=[
-                {
-                    "items": [RelatedRelationship.model_config["json_schema_extra"]["examples"][0]],
-                    "total": 1,
-                    "offset": 0,
-                    "limit": 50,
-                }
-            ]
-        )
-    )
+    # the items are a union, which has no example of its own to borrow
+    model_config = ConfigDict(json_schema_extra=lambda s, c: _set_page_example(s, [_RELATED_RELATIONSHIP]))

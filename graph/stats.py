@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rdflib.query import ResultRow
+
+from ..ontology.vocab import ENTITY_TYPES, ROLES, term_iri
+
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
@@ -29,9 +33,7 @@ _METRICS = "SELECT ?m (COUNT(?o) AS ?n) WHERE { ?o a dg:Observation ; dg:metric 
 
 def stats(kg: KnowledgeGraph) -> dict[str, Any]:
     """Counts of entities (by type and role), deals (by kind), observations (by metric)."""
-    from ..ontology.vocab import ENTITY_TYPES, ROLES, term_iri
-
-    raw = {str(r.cls): int(r.n) for r in kg.query(_COUNT)}
+    raw = {str(r.cls): int(r.n) for r in kg.query(_COUNT) if isinstance(r, ResultRow)}
     types, roles = ENTITY_TYPES, ROLES
     classes = (*types, "deal", "observation", "relationship", "source", "evidence", "monetary-amount", *roles)
     by_class = {t: raw.get(str(term_iri(t)), 0) for t in classes}

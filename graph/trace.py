@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Literal
 
 from .flows import flows as all_flows
 from .groups import group_map
-from .money import countable, tally
-from .results import Flow, Trace
+from .money import countable, parse_as_of, tally
+from .results import Flow, Trace, TraceHop
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -40,37 +40,14 @@ def trace(
         raise ValueError("direction must be 'down' or 'up'")
     if depth < 1:
         raise ValueError("depth must be at least 1")
-    g = kg.nx()
-    if entity not in g:
-        from .cards import UnknownEntityError
-
-        raise UnknownEntityError(entity, sorted(g.nodes))
+    kg.require_entity(entity)
     groups = group_map(kg)
     start = {n for n, gr in groups.items() if gr == groups.get(entity, entity)} | {entity}
-    fl = countable(all_flows(kg, as_of=as_of))
     near, far = ("payer", "payee") if direction == "down" else ("payee", "payer")
     by_near: dict[str, list[Flow]] = defaultdict(list)
-    for f in fl:
+    for f in countable(all_flows(kg, as_of=as_of)):
         by_near[getattr(f, near)].append(f)
-    frontier, seen = set(start), set(start)
-    hops, arriving = [], defaultdict(list)
-    first_hop: dict[str, int] = {}
-    used: set[str] = set()
-    for hop in range(1, depth + 1):
-        crossed = [f for n in sorted(frontier) for f in by_near.get(n, []) if f.id not in used]
-        if not crossed:
-            break
-        nxt = set()
-        for f in crossed:
-            used.add(f.id)
-            there = getattr(f, far)
-            arriving[there].append(f)
-            if there not in seen:
-                nxt.add(there)
-                first_hop.setdefault(there, hop)
-        hops.append({"hop": hop, "flows": crossed})
-        seen |= nxt
-        frontier = nxt
+    hops, arriving, first_hop = _walk(start, by_near, far, depth)
     reached = {
         n: {
             "entity": n,
@@ -86,7 +63,37 @@ def trace(
         start=sorted(start),
         direction=direction,
         depth=depth,
-        as_of=None if as_of is None else str(as_of),
+        as_of=parse_as_of(as_of),
         hops=hops,
         reached=reached,
     )
+
+
+def _walk(
+    start: set[str], by_near: dict[str, list[Flow]], far: str, depth: int
+) -> tuple[list[TraceHop], dict[str, list[Flow]], dict[str, int]]:
+    """Breadth-first over flows from ``start``: the hops, flows arriving per entity, first hops.
+
+    Each flow is crossed once; an entity is expanded at the hop it is first reached.
+    """
+    frontier, seen = set(start), set(start)
+    hops: list[TraceHop] = []
+    arriving: dict[str, list[Flow]] = defaultdict(list)
+    first_hop: dict[str, int] = {}
+    used: set[str] = set()
+    for hop in range(1, depth + 1):
+        crossed = [f for n in sorted(frontier) for f in by_near.get(n, []) if f.id not in used]
+        if not crossed:
+            break
+        nxt = set()
+        for f in crossed:
+            used.add(f.id)
+            there = getattr(f, far)
+            arriving[there].append(f)
+            if there not in seen:
+                nxt.add(there)
+                first_hop.setdefault(there, hop)
+        hops.append(TraceHop(hop=hop, flows=crossed))
+        seen |= nxt
+        frontier = nxt
+    return hops, arriving, first_hop
