@@ -13,21 +13,46 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from ..graph.report import render_report
 from ..graph.results import (
+    Conflict,
     EntityCard,
     Exposure,
+    Flow,
     Loop,
     MoneyTally,
     MoneyTotals,
     Observation,
+    Path,
+    Report,
+    Share,
+    Source,
     Trace,
 )
+from ..graph.sparql import Rows
 
-__all__ = ["money", "print_card"]
+__all__ = [
+    "money",
+    "print_card",
+    "print_conflicts",
+    "print_exposures",
+    "print_flows",
+    "print_loaded",
+    "print_loops",
+    "print_paths",
+    "print_report",
+    "print_rows",
+    "print_share",
+    "print_sources",
+    "print_stats",
+    "print_trace",
+    "print_validation",
+]
 
 _BOUND = {"exact": "", "about": "~", "at-least": "≥ ", "up-to": "up to "}
 _RATE = {"per-month": "/month", "per-year": "/year", "per-hour": "/hour"}
@@ -171,3 +196,99 @@ def print_exposures(console: Console, result: Exposure | list[Exposure]) -> None
     """One exposure, or a list of them."""
     for e in result if isinstance(result, list) else [result]:
         print_exposure(console, e)
+
+
+def print_validation(console: Console, result: dict[str, Any]) -> None:
+    """The counts of a data set that validated, on one line."""
+    counts = result["counts"]
+    console.print(
+        f"[bold green]valid[/]: {counts['triples']} triples, "
+        f"{counts['entities']} entities, {counts['deals']} deals, "
+        f"{counts['observations']} observations, "
+        f"{counts['relationships']} relationships, {counts['sources']} sources"
+    )
+
+
+def print_stats(console: Console, counts: dict[str, Any]) -> None:
+    """Counts by class, one row each (counts by kind, type or role one row per value)."""
+    table = Table("what", "count", title="dealgraph")
+    for k, v in counts.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                table.add_row(f"{k}: {k2}", str(v2))
+        else:
+            table.add_row(k, str(v))
+    console.print(table)
+
+
+def print_sources(console: Console, docs: list[Source]) -> None:
+    table = Table("document", "published", "publisher", "title", "claims")
+    for d in docs:
+        pub = (d.published or "?") + (" (inferred)" if d.published_inferred else "")
+        table.add_row(d.document, pub, d.publisher or "", d.title, str(len(d.claims)))
+    console.print(table)
+
+
+def print_flows(console: Console, flows: list[Flow]) -> None:
+    table = Table("deal", "payer → payee", "kind", "amount", "status", "date", "sources")
+    for f in flows:
+        table.add_row(
+            f.id,
+            f"{f.payer} → {f.payee}",
+            f.kind,
+            money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
+            f.status or "",
+            f.date or "",
+            ", ".join(sorted({s.document[:3] for s in f.sources})),
+        )
+    console.print(table)
+
+
+def print_rows(console: Console, rows: Rows) -> None:
+    """SELECT results as a table."""
+    table = Table(*rows.header)
+    for row in rows.rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def print_paths(console: Console, paths: list[Path]) -> None:
+    """One path a line: ``a → [deal] b → [relationship] c``."""
+    for p in paths:
+        console.print(
+            " → ".join(
+                [p.steps[0].from_]
+                + [
+                    f"[{getattr(s, 'deal', None) or getattr(s, 'relationship', None) or s.kind}] {s.to}"
+                    for s in p.steps
+                ]
+            ),
+            markup=False,
+            highlight=False,
+        )
+    if not paths:
+        console.print("no path")
+
+
+def print_share(console: Console, result: Share) -> None:
+    pct = "unknown (no total known)" if result.share is None else f"{result.share:.1%}"
+    console.print(
+        f"{result.payee} ({result.payee_group} group) gets {money(result.money.committed)}"
+        f" of {result.payer}'s {money(result.total)} total commitments: {pct}"
+    )
+
+
+def print_conflicts(console: Console, result: list[Conflict]) -> None:
+    for c in result:
+        console.print(f"[bold]{c.what}[/] ({c.id})")
+        for f in c.figures:
+            console.print(f"  {money(f.value, f.bound)}  {f.document}: “{f.quote}”", highlight=False)
+
+
+def print_report(console: Console, rep: Report) -> None:
+    """The briefing as plain text (:func:`dealgraph.graph.report.render_report`), as it is."""
+    console.file.write(render_report(rep))
+
+
+def print_loaded(console: Console, result: dict[str, Any]) -> None:
+    console.print(f"loaded {result['added']} new triples into {result['store']} ({result['triples']} in all)")

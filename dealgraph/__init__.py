@@ -11,11 +11,11 @@ True
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .graph import KnowledgeGraph
+from .graph import KnowledgeGraph
+from .loaders import load_directory
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "bundled_data_dir", "open_graph"]
@@ -23,8 +23,6 @@ __all__ = ["__version__", "bundled_data_dir", "open_graph"]
 
 def bundled_data_dir() -> Path:
     """The directory of the bundled data set (``data/`` in a checkout)."""
-    from importlib import resources
-
     return Path(str(resources.files("dealgraph.data")))
 
 
@@ -34,9 +32,6 @@ def open_graph(data_dir: str | Path | None = None, store: str = "memory") -> Kno
     The data directory (the bundled data set by default) is loaded when it is given or when
     the store is empty; a persistent store that already holds data is used as it is.
     """
-    from .graph import KnowledgeGraph
-    from .loaders import load_directory
-
     kg = KnowledgeGraph(store)
     if data_dir is not None or len(kg) == 0:
         kg.load(load_directory(data_dir or bundled_data_dir()))

@@ -164,10 +164,10 @@ def test_an_absurd_amount_in_an_rdf_file_is_refused(store, mini_dir, tmp_path, l
 def test_the_cli_never_prints_infinity_or_nan(capsys):
     import typer
 
-    from dealgraph.cli.main import _print_json
+    from dealgraph.cli.output import print_json
 
     with pytest.raises(typer.Exit) as exc:
-        _print_json({"amount": float("inf"), "ratio": float("nan")})
+        print_json({"amount": float("inf"), "ratio": float("nan")})
     assert exc.value.exit_code == 1
     captured = capsys.readouterr()
     assert "Infinity" not in captured.out and "NaN" not in captured.out
@@ -335,9 +335,9 @@ def test_a_full_disk_while_taking_the_checkpoint(oxigraph_store, tmp_path, monke
 
 
 def test_a_full_disk_writing_the_batch(mini_dir, tmp_path, monkeypatch, oxigraph_store):
-    import dealgraph.loaders
+    import dealgraph.cli.main
 
-    monkeypatch.setattr(dealgraph.loaders, "write_ntriples", _enospc)
+    monkeypatch.setattr(dealgraph.cli.main, "write_ntriples", _enospc)
     before = _count(oxigraph_store)
     f = mini_dir / "sources" / "doc-b.yaml"
     line = _one_line_error(run("load", f, "--store", oxigraph_store))
