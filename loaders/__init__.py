@@ -14,12 +14,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
 from ..ontology.errors import DataError, Problem
+from ..ontology.namespace import ID, local_id
 from .csv_loader import read_csv_file
 from .dataset import Dataset
 from .rdf_builder import LoadedData, build_graph, build_ntriples
 from .rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
-from .yaml_loader import read_yaml_dataset
+from .yaml_loader import read_entities_file, read_source_file, read_yaml_dataset
 
 __all__ = [
     "LoadedData",
@@ -141,8 +145,6 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
         elif p.suffix in RDF_SUFFIXES:
             rdf_parts.append(p)
         elif p.suffix in (".yaml", ".yml"):
-            from .yaml_loader import read_entities_file, read_source_file
-
             (read_entities_file if p.name.startswith("entities") else read_source_file)(p, ds)
         elif not p.exists():
             raise DataError([Problem(str(p), None, None, "file not found")])
@@ -171,10 +173,8 @@ def load_directory(directory: str | Path) -> LoadedData:
     return load_files([directory])
 
 
-def _entity_ids(g) -> set[str]:
-    from rdflib.namespace import RDFS
-
-    from ..ontology.namespace import ID, local_id
-
+def _entity_ids(g: Graph) -> set[str]:
     prefix = f"{ID}entity/"
-    return {local_id(s) for s in g.subjects(RDFS.label, None) if str(s).startswith(prefix)}
+    return {
+        local_id(s) for s in g.subjects(RDFS.label, None) if isinstance(s, URIRef) and s.startswith(prefix)
+    }

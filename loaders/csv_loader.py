@@ -36,8 +36,8 @@ from .text import read_text
 
 __all__ = ["ENTITY_COLUMNS", "DEAL_COLUMNS", "read_csv_file"]
 
-ENTITY_COLUMNS = ("id", "type", "name", "aliases", "roles", "subsidiary_of", "description")
-DEAL_COLUMNS = (
+ENTITY_COLUMNS: tuple[str, ...] = ("id", "type", "name", "aliases", "roles", "subsidiary_of", "description")
+DEAL_COLUMNS: tuple[str, ...] = (
     "id",
     "kind",
     "payer",
@@ -124,10 +124,10 @@ def read_csv_file(path: str | Path, ds: Dataset) -> None:
 
 def _read_entities(name: str, rows, ds: Dataset) -> None:
     for line, raw in rows:
-        row = _clean(raw)
+        row: dict[str, str | list[str]] = dict(_clean(raw))
         for key in ("aliases", "roles"):
             if key in row:
-                row[key] = [p.strip() for p in row[key].split(";") if p.strip()]
+                row[key] = [p.strip() for p in str(row[key]).split(";") if p.strip()]
 
         def locate(loc, line=line):
             return line, str(loc[0]) if loc else ""
@@ -163,7 +163,7 @@ def _read_deals(name: str, rows, ds: Dataset) -> None:
                             f"{c} {row[c]!r} differs from {source.get(k)!r} on line {first_line}",
                         )
                     )
-            deal = {
+            deal: dict[str, object] = {
                 k: row[k]
                 for k in ("id", "kind", "payer", "payee", "status", "date", "term", "part_of")
                 if k in row

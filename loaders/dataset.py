@@ -26,9 +26,15 @@ from .models import (
     SourceFile,
 )
 
-__all__ = ["Located", "Dataset", "problems_from_validation", "suggest"]
+__all__ = ["Located", "Locator", "Dataset", "problems_from_validation", "suggest", "within"]
 
+#: Maps a location inside a file (a tuple of keys and indexes) to its line and field name.
 Locator = Callable[[tuple], tuple[int | None, str]]
+
+
+def within(locate: Locator, prefix: tuple) -> Locator:
+    """The locator of the part of a file at ``prefix`` (``("deals", 3)``)."""
+    return lambda tail: locate((*prefix, *tail))
 
 
 @dataclass
@@ -44,14 +50,18 @@ class Located:
     def line(self) -> int | None:
         return self.locate(())[0]
 
+    def rests_on(self) -> str:
+        """The source document of a deal, observation or relationship (each has one)."""
+        if self.document is None:
+            raise ValueError(f"{self.file}:{self.line}: the record rests on no source document")
+        return self.document
+
     def problem(self, tail: tuple, message: str) -> Problem:
         line, name = self.locate(tail)
         return Problem(self.file, line, name, message)
 
 
-def problems_from_validation(
-    exc: ValidationError, file: str, locate: Callable[[tuple], tuple[int | None, str]]
-) -> list[Problem]:
+def problems_from_validation(exc: ValidationError, file: str, locate: Locator) -> list[Problem]:
     """Turn a pydantic ValidationError into problems naming file, line and field."""
     out = []
     for err in exc.errors(include_url=False):
@@ -94,15 +104,16 @@ class Dataset:
 
     def add_entity(self, item: Located) -> None:
         ent: Entity = item.record
-        if ent.id in self.entities:
-            first = self.entities[ent.id]
-            self.problems.append(
-                item.problem(
-                    ("id",), f"duplicate entity id {ent.id!r} (first defined at {first.file}:{first.line})"
-                )
-            )
+        self._add_once(self.entities, ent.id, item, "entity")
+
+    def _add_once(self, table: dict[str, Located], key: str, item: Located, what: str) -> None:
+        """Add ``item`` under ``key`` unless an earlier record has it (a problem then)."""
+        if key in table:
+            first = table[key]
+            message = f"duplicate {what} id {key!r} (first defined at {first.file}:{first.line})"
+            self.problems.append(item.problem(("id",), message))
             return
-        self.entities[ent.id] = item
+        table[key] = item
 
     def add_source_file(self, sf: SourceFile, file: str, locate: Locator) -> None:
         """Add a parsed source file; ``locate`` maps a location within the file to a line."""
@@ -118,27 +129,19 @@ class Dataset:
                 )
             )
             return
-        self.sources[doc] = Located(sf.source, file, lambda t: locate(("source", *t)), doc)
-
-        def sub(prefix: tuple) -> Locator:
-            return lambda tail: locate(prefix + tuple(tail))
-
+        self.sources[doc] = Located(sf.source, file, within(locate, ("source",)), doc)
         for i, deal in enumerate(sf.deals):
-            self.deals.setdefault(deal.id, []).append(Located(deal, file, sub(("deals", i)), doc))
+            self.deals.setdefault(deal.id, []).append(Located(deal, file, within(locate, ("deals", i)), doc))
         for i, obs in enumerate(sf.observations):
-            item = Located(obs, file, sub(("observations", i)), doc)
-            if obs.id in self.observations:
-                first = self.observations[obs.id]
-                self.problems.append(
-                    item.problem(
-                        ("id",), f"duplicate observation id {obs.id!r} (first at {first.file}:{first.line})"
-                    )
-                )
-                continue
-            self.observations[obs.id] = item
+            self._add_once(
+                self.observations,
+                obs.id,
+                Located(obs, file, within(locate, ("observations", i)), doc),
+                "observation",
+            )
         for i, rel in enumerate(sf.relationships):
             self.relationships.setdefault(rel.id, []).append(
-                Located(rel, file, sub(("relationships", i)), doc)
+                Located(rel, file, within(locate, ("relationships", i)), doc)
             )
 
     # -- checking -------------------------------------------------------------------------

@@ -174,6 +174,17 @@ class _Builder:
         if e.subsidiary_of:
             g.add((node, DG.subsidiaryOf, entity_iri(e.subsidiary_of)))
 
+    def figure(
+        self, node: URIRef, value: Decimal, upper: Decimal | None, bound: str, rate: str | None
+    ) -> None:
+        """A stated figure: its value, the top of its range, its bound and its rate."""
+        self.g.add((node, DG.value, _dec(value)))
+        if upper is not None:
+            self.g.add((node, DG.upperValue, _dec(upper)))
+        self.g.add((node, DG.bound, term_iri(bound)))
+        if rate:
+            self.g.add((node, DG.rate, term_iri(rate)))
+
     def quantity(
         self,
         deal_node: URIRef,
@@ -185,14 +196,9 @@ class _Builder:
         node = URIRef(f"{deal_node}/{kind}-{_hash(document, q.value, q.upper, q.bound, q.quote)}")
         g = self.g
         g.add((node, RDF.type, DG.MonetaryAmount if kind == "amount" else DG.Quantity))
-        g.add((node, DG.value, _dec(q.value)))
-        if q.upper is not None:
-            g.add((node, DG.upperValue, _dec(q.upper)))
-        g.add((node, DG.bound, term_iri(q.bound)))
+        self.figure(node, q.value, q.upper, q.bound, q.rate if isinstance(q, Amount) else None)
         if isinstance(q, Amount):
             g.add((node, DG.currency, Literal(q.currency)))
-            if q.rate:
-                g.add((node, DG.rate, term_iri(q.rate)))
             if q.term:
                 g.add((node, DG["term"], Literal(q.term, datatype=XSD.duration)))
         else:
@@ -211,7 +217,7 @@ class _Builder:
         g.add((node, DG.payee, entity_iri(first.payee)))
         done: set[str] = set()
         for item in mentions:
-            d, doc = item.record, item.document
+            d, doc = item.record, item.rests_on()
             if d.status and "status" not in done:
                 g.add((node, DG.status, term_iri(d.status)))
                 done.add("status")
@@ -248,20 +254,15 @@ class _Builder:
                 self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
 
     def observation(self, item: Located) -> None:
-        o, doc = item.record, item.document
+        o, doc = item.record, item.rests_on()
         node = observation_iri(o.id)
         g = self.g
         self.origin(node, item)
         g.add((node, RDF.type, DG.Observation))
         g.add((node, DG.subject, entity_iri(o.subject)))
         g.add((node, DG.metric, term_iri(o.metric)))
-        g.add((node, DG.value, _dec(o.value)))
-        if o.upper is not None:
-            g.add((node, DG.upperValue, _dec(o.upper)))
+        self.figure(node, o.value, o.upper, o.bound, o.rate)
         g.add((node, DG.unit, Literal(o.unit)))
-        g.add((node, DG.bound, term_iri(o.bound)))
-        if o.rate:
-            g.add((node, DG.rate, term_iri(o.rate)))
         add_date(g, node, "asOf", o.as_of)
         if o.period is not None:
             text = o.period.text + (f"/{o.period_end.text}" if o.period_end else "")
@@ -292,7 +293,7 @@ class _Builder:
             if item.record.note:
                 g.add((node, DG.note, Literal(item.record.note)))
             for i, ev in enumerate(item.record.evidence):
-                self.evidence(node, item.document, ev, (item.file, item.locate(("evidence", i))[0]))
+                self.evidence(node, item.rests_on(), ev, (item.file, item.locate(("evidence", i))[0]))
 
 
 def build_graph(ds: Dataset) -> LoadedData:

@@ -42,13 +42,14 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.parser import PythonInputSource
+from rdflib.term import _is_valid_uri
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import ID, bind_prefixes
@@ -120,8 +121,9 @@ def read_rdf_file(path: str | Path) -> Graph:
         ) from None
     except Exception as exc:  # rdflib raises many parser-specific types
         line = _line_from_message(str(exc))
-        if line is None and isinstance(getattr(exc, "lines", None), int):
-            line = exc.lines + 1  # rdflib's BadSyntax counts lines from 0
+        counted = getattr(exc, "lines", None)
+        if line is None and isinstance(counted, int):
+            line = counted + 1  # rdflib's BadSyntax counts lines from 0
         if line is None and "integer string conversion" in str(exc):  # 5000 digits
             m = re.search(r"\d{4301,}", text)
             line = line_at(text, m.start()) if m else None
@@ -136,12 +138,7 @@ def read_rdf_file(path: str | Path) -> Graph:
 
 def _check_iris(g: Graph, name: str, text: str) -> None:
     """Refuse an IRI a store could not take (rdflib's parsers let some through)."""
-    try:
-        from pyoxigraph import NamedNode as check  # RFC 3987, as the Oxigraph store reads
-    except ImportError:
-        check = None
-    from rdflib.term import _is_valid_uri
-
+    check = _iri_checker()
     seen: set[str] = set()
     for triple in g:
         for term in triple:
@@ -182,6 +179,15 @@ def _check_iris(g: Graph, name: str, text: str) -> None:
             if why is not None:
                 line = graph_line(text, iri) or _line_with_part(text, shown_iri(iri))
                 raise DataError([Problem(name, line, None, f"{shown_iri(iri)!r} is not an IRI: {why}")])
+
+
+def _iri_checker() -> Callable[[str], object] | None:
+    """Oxigraph's IRI parser (RFC 3987, as the Oxigraph store reads), if it is installed."""
+    try:
+        from pyoxigraph import NamedNode
+    except ImportError:
+        return None
+    return NamedNode
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -251,11 +257,7 @@ def line_naming(lines: Iterable[str], iri: str) -> int | None:
     """The number of the first of ``lines`` naming ``iri`` as ``<iri>``, ``"iri"`` (JSON-LD)
     or a prefixed name declared before it (Turtle, TriG); the lines may be a file."""
     iris = [iri, iri[len(_BASE) :]] if iri.startswith(_BASE) else [iri]  # as written
-    iris += [
-        re.sub(r"[^\x21-\x7e]", lambda m, h=h: "\\u" + h.format(ord(m.group())), i)
-        for i in list(iris)
-        for h in ("{:04X}", "{:04x}")
-    ]  # with \\uXXXX escapes
+    iris += [_u_escaped(i, h) for i in list(iris) for h in ("{:04X}", "{:04x}")]  # with \\uXXXX escapes
     forms = [f for i in iris for f in (f"<{i}>", json.dumps(i))]
     names: list[re.Pattern] = []
     for n, line in enumerate(lines, 1):
@@ -272,24 +274,36 @@ def line_naming(lines: Iterable[str], iri: str) -> int | None:
     return None
 
 
+def _u_escaped(iri: str, hex_form: str) -> str:
+    """``iri`` with every character but printable ASCII written as a ``\\uXXXX`` escape."""
+    return re.sub(r"[^\x21-\x7e]", lambda m: "\\u" + hex_form.format(ord(m.group())), iri)
+
+
 def _escaped(local: str) -> str:
     """A Turtle local name with its reserved characters escaped (graph\\/data)."""
     return re.sub(r"([~.!$&'()*+,;=/?#@%-])", r"\\\1", local)
 
 
-def _syntax_line(text: str, fmt: str) -> int | None:
-    """The line of the first syntax error, where rdflib's parser does not say."""
+def _oxigraph_syntax_line(text: str, fmt: str) -> int | None:
+    """The line of the first syntax error Oxigraph's parser finds (None without Oxigraph)."""
     try:
         import pyoxigraph as ox
     except ImportError:
-        ox = None
-    if ox is not None and fmt != "json-ld":
-        form = {"nt": "N_QUADS", "nquads": "N_QUADS", "turtle": "TRIG", "trig": "TRIG"}[fmt]
-        try:
-            for _ in ox.parse(text, format=getattr(ox.RdfFormat, form), base_iri=_BASE):
-                pass
-        except SyntaxError as exc:
-            return exc.lineno
+        return None
+    form = {"nt": "N_QUADS", "nquads": "N_QUADS", "turtle": "TRIG", "trig": "TRIG"}[fmt]
+    try:
+        for _ in ox.parse(text, format=getattr(ox.RdfFormat, form), base_iri=_BASE):
+            pass
+    except SyntaxError as exc:
+        return exc.lineno
+    return None
+
+
+def _syntax_line(text: str, fmt: str) -> int | None:
+    """The line of the first syntax error, where rdflib's parser does not say."""
+    found = _oxigraph_syntax_line(text, fmt) if fmt != "json-ld" else None
+    if found is not None:
+        return found
     if fmt not in ("nt", "nquads"):
         return None
     for n, line in enumerate(text.split("\n"), 1):  # one statement a line: find it
@@ -379,7 +393,12 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
     obj = _Object(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+        again = []
+        for k, _ in pairs:
+            if k in seen:
+                again.append(k)
+            seen.add(k)
+        obj.duplicates = tuple(again)
     return obj
 
 

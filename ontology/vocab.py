@@ -185,8 +185,8 @@ def token_of(iri: URIRef | str) -> str:
             METRICS,
             BASES,
         ):
-            for t in group:
-                _REVERSE[str(term_iri(t))] = t
-        for t in RELATIONSHIP_KINDS:
-            _REVERSE[str(property_iri(t))] = t
+            for token in group:
+                _REVERSE[str(term_iri(token))] = token
+        for kind in RELATIONSHIP_KINDS:
+            _REVERSE[str(property_iri(kind))] = kind
     return _REVERSE.get(str(iri), str(iri))
