@@ -77,6 +77,15 @@ __all__ = [
     "EntityPage",
     "RelatedPage",
     "Number",
+    "Document",
+    "Quote",
+    "Published",
+    "Upper",
+    "Bound",
+    "Rate",
+    "Term",
+    "Precision",
+    "Inferred",
 ]
 
 Number = int | float
@@ -96,6 +105,27 @@ def _o(description: str, **kw: Any) -> Any:
     examples validate, since FastAPI drops null values from examples.
     """
     return Field(None, description=description, **kw)
+
+
+# Fields that recur across the models, each described once. An optional one (``| None``)
+# takes ``= None`` where it is used (see _o for why).
+Document = Annotated[str, Field(description="File name of the source document (see /sources).")]
+Quote = Annotated[str, Field(description="The verbatim quote from the document.")]
+Published = Annotated[
+    str | None, Field(description="Publication date of the document (YYYY-MM-DD), if known.")
+]
+Upper = Annotated[Number | None, Field(description="Upper end when the source gives a range, else null.")]
+Bound = Annotated[
+    str, Field(description="How the figure bounds the amount: exact, about, at-least or up-to.")
+]
+Rate = Annotated[
+    str | None, Field(description="Recurrence (per-hour, per-month, per-year); null for a total.")
+]
+Term = Annotated[str | None, Field(description="Duration as the source states it (e.g. P7Y).")]
+Precision = Annotated[
+    str | None, Field(description="Precision of that date: day, month, quarter, half-year or year.")
+]
+Inferred = Annotated[bool, Field(description="True when that date was resolved from a relative expression.")]
 
 
 class Result(BaseModel):
@@ -135,123 +165,34 @@ def _example(value: Any) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [value]})
 
 
-# --- evidence and amounts ------------------------------------------------------------------
+# --- examples (each copied from the bundled data set's real output) ---------------------------
 
 _EVIDENCE: dict[str, Any] = {
     "document": "001_930f0b1a03446070.txt",
     "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday",
 }
-
-
-class Evidence(Result):
-    """A piece of evidence: the source document and the verbatim quote a claim rests on."""
-
-    document: str = _f("File name of the source document (see /sources).")
-    quote: str = _f("The verbatim quote from the document.")
-    model_config = _example(_EVIDENCE)
-
-
-class DatedEvidence(Evidence):
-    """Evidence with its document's publication date (knowledge time)."""
-
-    published: str | None = _o("Publication date of the document (YYYY-MM-DD), if known.")
-    model_config = _example(_EVIDENCE | {"published": "2025-11-01"})
-
-
-class FlowEvidence(Evidence):
-    """Evidence of a money flow, tagged with the deal it supports."""
-
-    deal: str = _f("Id of the deal this evidence supports.")
-    model_config = _example(_EVIDENCE | {"deal": "openai-aws-compute-2025"})
-
-
-class RelationshipEvidence(Evidence):
-    """Evidence of a structural relationship, tagged with the relationship's id."""
-
-    relationship: str | None = _o("Id of the relationship this evidence supports.")
-    model_config = _example(
-        {
-            "document": "001_930f0b1a03446070.txt",
-            "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
-            "relationship": "aws--supplies--openai",
-        }
-    )
-
-
-class Amount(Result):
-    """A money amount as a source states it: value, currency, bound, rate and term."""
-
-    value: Number = _f("The figure in base units of the currency (5000000000 for $5 billion).")
-    upper: Number | None = _o("Upper end when the source gives a range, else null.")
-    currency: str = _f("ISO 4217 currency code, e.g. USD.")
-    bound: str = _f("How the figure bounds the amount: exact, about, at-least or up-to.")
-    rate: str | None = _o("Recurrence (per-hour, per-month, per-year); null for a total.")
-    term: str | None = _o("Duration the amount covers, as the source states it (e.g. P7Y).")
-    model_config = _example(
-        {
-            "value": 38000000000,
-            "upper": None,
-            "currency": "USD",
-            "bound": "exact",
-            "rate": None,
-            "term": "P7Y",
-        }
-    )
-
-
-_CLAIM: dict[str, Any] = {
+_RELATIONSHIP_EVIDENCE: dict[str, Any] = {
+    "document": "001_930f0b1a03446070.txt",
+    "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+    "relationship": "aws--supplies--openai",
+}
+_AMOUNT: dict[str, Any] = {
     "value": 38000000000,
     "upper": None,
     "currency": "USD",
     "bound": "exact",
     "rate": None,
     "term": "P7Y",
+}
+_CLAIM: dict[str, Any] = _AMOUNT | {
     "document": "001_930f0b1a03446070.txt",
     "published": "2025-11-01",
     "quote": _EVIDENCE["quote"],
 }
-
-
-class AmountClaim(Amount):
-    """One source's claim of a deal's amount, with the evidence it rests on."""
-
-    document: str = _f("File name of the source document making the claim.")
-    published: str | None = _o("Publication date of that document (YYYY-MM-DD).")
-    quote: str = _f("The verbatim quote stating the amount.")
-    model_config = _example(_CLAIM)
-
-
-class MoneyTotals(Result):
-    """Money added up per bucket (never across buckets; see :mod:`dealgraph.graph.money`)."""
-
-    committed: Number = _f("Committed, completed or announced money (exact, about, at least).")
-    contingent: Number = _f("Money that depends on milestones or conditions.")
-    upper_bound: Number = _f("'Up to' figures that are not contingent.")
-    forecast: Number = _f("Projections.")
-    aggregate: Number = _f("Totals over several deals, for reference; never added to them.")
-    model_config = _example(
-        {"committed": 50000000000, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0}
-    )
-
-
-class MoneyTally(MoneyTotals):
-    """Money per bucket, and how many deals had no figure at all."""
-
-    unknown_amounts: int = _f("Number of deals counted without a stated figure.")
-    model_config = _example(
-        {
-            "committed": 50000000000,
-            "contingent": 0,
-            "upper_bound": 0,
-            "forecast": 0,
-            "aggregate": 0,
-            "unknown_amounts": 0,
-        }
-    )
-
-
-# --- flows and deals -----------------------------------------------------------------------
-
+_TOTALS0: dict[str, Any] = {"committed": 0, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0}
+_TALLY0: dict[str, Any] = _TOTALS0 | {"unknown_amounts": 0}
+_MONEY_TOTALS: dict[str, Any] = _TOTALS0 | {"committed": 50000000000}
+_MONEY_TALLY: dict[str, Any] = _TALLY0 | {"committed": 50000000000}
 _FLOW: dict[str, Any] = {
     "id": "openai-aws-compute-2025",
     "kind": "compute-commitment",
@@ -309,57 +250,7 @@ _INVESTMENT: dict[str, Any] = {
     "conflict": False,
     "sources": [_INVESTMENT_EVIDENCE],
 }
-
-
-class Flow(Result):
-    """A money flow: one deal with a payer and a payee, its headline amount and evidence."""
-
-    id: str = _f("The deal's id.")
-    kind: str = _f("Deal kind, e.g. equity-investment, compute-commitment, chip-supply.")
-    payer: str = _f("Entity id of the party the money leaves.")
-    payee: str = _f("Entity id of the party the money reaches.")
-    amount: Number | None = _o(
-        "Headline figure in base units (see headline_amount); null when no source states one."
-    )
-    currency: str | None = _o("Currency of the headline figure.")
-    bound: str | None = _o("Bound of the headline figure: exact, about, at-least or up-to.")
-    rate: str | None = _o("Recurrence of the headline figure; null for a total.")
-    status: str | None = _o("announced, committed, contingent, completed, aggregate or forecast.")
-    date: str | None = _o("Event date of the deal (valid time), YYYY-MM-DD.")
-    date_precision: str | None = _o("Precision of the date: day, month, quarter, half-year, year.")
-    date_inferred: bool = _f("True when the date was resolved from a relative expression.")
-    effective_date: str | None = _o(
-        "When the deal starts to count: its date, else its earliest source's publication date."
-    )
-    term: str | None = _o("Duration of the deal as the source states it (e.g. P7Y).")
-    part_of: str | None = _o("Id of the larger deal this one is a tranche of.")
-    includes: list[str] = _f("Ids of deals this deal includes.")
-    amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
-    conflict: bool = _f("True when the sources give different totals (see /conflicts).")
-    sources: list[Evidence] = _f("Evidence for the deal: (document, quote) pairs.")
-    model_config = _example(_FLOW)
-
-
-class CardDeal(Flow):
-    """A deal on an entity card: the flow, seen from the entity."""
-
-    direction: Literal["in", "out"] = _f("out when the entity pays, in when it receives.")
-    counterparty: str = _f("The entity on the other end of the deal.")
-    model_config = _example(_FLOW | {"direction": "in", "counterparty": "openai"})
-
-
-class Deal(Flow):
-    """A deal with its tranches and every piece of evidence (dated)."""
-
-    tranches: list[str] = _f("Ids of the deals that are part_of this one.")
-    all_sources: list[DatedEvidence] = _f("Every piece of evidence, with publication dates.")
-    model_config = _example(
-        _FLOW | {"tranches": [], "all_sources": [_EVIDENCE | {"published": "2025-11-01"}]}
-    )
-
-
-# --- entity cards and sources --------------------------------------------------------------
-
+_DEAL: dict[str, Any] = _FLOW | {"tranches": [], "all_sources": [_EVIDENCE | {"published": "2025-11-01"}]}
 _OBSERVATION: dict[str, Any] = {
     "id": "openai-total-commitments-2025-11-s001",
     "subject": "openai",
@@ -400,6 +291,342 @@ _SUBSIDIARY: dict[str, Any] = {
         }
     ],
 }
+_ENTITY_SUMMARY: dict[str, Any] = {
+    "id": "amazon",
+    "name": "Amazon",
+    "type": "organization",
+    "roles": ["cloud-provider", "investor"],
+    "aliases": [],
+}
+_ENTITY_CARD: dict[str, Any] = {
+    "id": "aws",
+    "name": "Amazon Web Services",
+    "type": "organization",
+    "roles": ["cloud-provider", "compute-provider", "data-center-operator"],
+    "aliases": ["AWS", "AWS Cloud"],
+    "description": "Amazon's cloud computing business.",
+    "group": "amazon",
+    "group_members": ["amazon", "annapurna-labs", "aws"],
+    "relationships": [_SUBSIDIARY],
+    "deals": [_FLOW | {"direction": "in", "counterparty": "openai"}],
+    "observations": [],
+}
+_SOURCE: dict[str, Any] = {
+    "document": "001_930f0b1a03446070.txt",
+    "title": "Anthropic Tried to Absorb OpenAI in 24 Hours",
+    "publisher": "5-minute Silicon Valley AI briefing (newsletter)",
+    "published": "2025-11-01",
+    "published_precision": "month",
+    "published_inferred": True,
+    "url": None,
+    "note": None,
+    "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}],
+}
+_REACHED: dict[str, Any] = {
+    "entity": "aws",
+    "group": "amazon",
+    "hop": 1,
+    "money": _TALLY0 | {"committed": 38000000000},
+    "deal_ids": ["openai-aws-compute-2025"],
+}
+_TRACE: dict[str, Any] = {
+    "entity": "openai",
+    "start": ["codex", "frontier", "openai"],
+    "direction": "down",
+    "depth": 1,
+    "as_of": "2025-11-30",
+    "hops": [{"hop": 1, "flows": [_FLOW]}],
+    "reached": {"aws": _REACHED},
+}
+_LOOP: dict[str, Any] = {
+    "members": ["amazon", "openai"],
+    "investor": "amazon",
+    "investee": "openai",
+    "flows": [_INVESTMENT, _FLOW],
+    "money_out": 50000000000,
+    "money_out_contingent": 0,
+    "money_out_upper_bound": 0,
+    "money_back": 38000000000,
+    "ratio": 0.76,
+    "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
+    "out_deal_ids": ["amazon-openai-investment-2026"],
+    "back_deal_ids": ["openai-aws-compute-2025"],
+    "dates": ["2025-11-03", "2026-02-01"],
+    "sources": [_EVIDENCE | {"deal": "openai-aws-compute-2025"}],
+}
+_TIE: dict[str, Any] = {
+    "kind": "supplies",
+    "subject": "aws",
+    "object": "openai",
+    "relationship": "aws--supplies--openai",
+    "sources": [
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+        }
+    ],
+}
+_SIDE: dict[str, Any] = {
+    "lab": "openai",
+    "competes_with": ["anthropic", "google"],
+    "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
+    "money_from_lab": _TALLY0 | {"committed": 38000000000},
+    "kinds": ["compute-commitment", "distributes", "distribution-rights", "equity-investment", "supplies"],
+    "deal_ids": [
+        "amazon-openai-frontier-distribution",
+        "amazon-openai-investment-2026",
+        "openai-aws-compute-2025",
+    ],
+    "flows": [_INVESTMENT, _FLOW],
+    "ties": [_TIE],
+    "sources": [
+        _INVESTMENT_EVIDENCE | {"deal": "amazon-openai-investment-2026"},
+        _EVIDENCE | {"deal": "openai-aws-compute-2025"},
+        _TIE["sources"][0] | {"relationship": "aws--supplies--openai"},
+    ],
+}
+_EXPOSURE_TOTALS: dict[str, Any] = {
+    "money_to_labs": _TOTALS0 | {"committed": 63000000000, "contingent": 20000000000},
+    "money_from_labs": _TOTALS0 | {"committed": 138000000000},
+}
+_EXPOSURE: dict[str, Any] = {
+    "organization": "amazon",
+    "group": "amazon",
+    "sides": {"openai": _SIDE},
+    "rival_pairs": [["anthropic", "openai"]],
+    "two_sided": True,
+    "total": _EXPOSURE_TOTALS,
+}
+_MONEY_STEP: dict[str, Any] = {
+    "from": "openai",
+    "to": "aws",
+    "deal": "openai-aws-compute-2025",
+    "kind": "compute-commitment",
+    "payer": "openai",
+    "payee": "aws",
+    "amount": 38000000000,
+    "status": "committed",
+    "sources": [_EVIDENCE],
+}
+_STRUCTURE_STEP: dict[str, Any] = {
+    "from": "aws",
+    "to": "amazon",
+    "relationship": "aws--subsidiary-of--amazon",
+    "kind": "subsidiary-of",
+}
+_SHARE: dict[str, Any] = {
+    "payer": "openai",
+    "payee": "aws",
+    "payee_group": "amazon",
+    "money": _TALLY0 | {"committed": 38000000000},
+    "deal_ids": ["openai-aws-compute-2025"],
+    "total": 1400000000000,
+    "total_observation": "openai-total-commitments-2025-11-s001",
+    "share": 0.0271,
+    "sources": [_EVIDENCE, _OBSERVATION["sources"][0]],
+}
+_ORACLE_FIGURE: dict[str, Any] = {
+    "value": 300000000000,
+    "upper": None,
+    "bound": "exact",
+    "rate": None,
+    "term": None,
+    "document": "001_930f0b1a03446070.txt",
+    "published": "2025-11-01",
+    "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
+}
+# The bundled data set has no disagreeing observations: this figure is a real observation's
+# (openai-total-commitments-2025-11-s001) as conflicts() would show it.
+_OBS_FIGURE: dict[str, Any] = {
+    "value": 1400000000000,
+    "upper": None,
+    "bound": "exact",
+    "when": "2025-11-01",
+    "observation": "openai-total-commitments-2025-11-s001",
+    "document": "001_930f0b1a03446070.txt",
+    "published": "2025-11-01",
+    "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
+}
+_DEAL_CONFLICT: dict[str, Any] = {
+    "type": "deal",
+    "id": "openai-oracle-compute",
+    "what": "compute-commitment openai -> oracle",
+    "figures": [
+        _ORACLE_FIGURE,
+        {
+            "value": 30000000000,
+            "upper": None,
+            "bound": "exact",
+            "rate": None,
+            "term": "P5Y",
+            "document": "000_f58ffbe10c493a29.txt",
+            "published": "2026-04-14",
+            "quote": "a $30 billion five-year cloud computing contract with Oracle",
+        },
+    ],
+}
+_OBSERVATION_CONFLICT: dict[str, Any] = {
+    "type": "observation",
+    "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
+    "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
+    "figures": [_OBS_FIGURE],
+}
+_REPORT: dict[str, Any] = {
+    "as_of": "2025-11-30",
+    "names": {"openai": "OpenAI", "aws": "Amazon Web Services"},
+    "biggest_flows": [_FLOW],
+    "loops": [],
+    "two_sided_bets": [],
+    "conflicts": [],
+}
+_RELATED_RELATIONSHIP: dict[str, Any] = {
+    "type": "relationship",
+    "direction": "out",
+    "counterparty": "amazon",
+    "id": "aws--subsidiary-of--amazon",
+    "kind": "subsidiary-of",
+    "subject": "aws",
+    "object": "amazon",
+    "sources": _SUBSIDIARY["sources"],
+}
+_BETWEEN_RELATIONSHIP: dict[str, Any] = {
+    "type": "relationship",
+    "id": "aws--subsidiary-of--amazon",
+    "kind": "subsidiary-of",
+    "subject": "aws",
+    "object": "amazon",
+}
+
+
+# --- evidence and amounts ------------------------------------------------------------------
+
+
+class Evidence(Result):
+    """A piece of evidence: the source document and the verbatim quote a claim rests on."""
+
+    document: Document
+    quote: Quote
+    model_config = _example(_EVIDENCE)
+
+
+class DatedEvidence(Evidence):
+    """Evidence with its document's publication date (knowledge time)."""
+
+    published: Published = None
+    model_config = _example(_EVIDENCE | {"published": "2025-11-01"})
+
+
+class FlowEvidence(Evidence):
+    """Evidence of a money flow, tagged with the deal it supports."""
+
+    deal: str = _f("Id of the deal this evidence supports.")
+    model_config = _example(_EVIDENCE | {"deal": "openai-aws-compute-2025"})
+
+
+class RelationshipEvidence(Evidence):
+    """Evidence of a structural relationship, tagged with the relationship's id."""
+
+    relationship: str | None = _o("Id of the relationship this evidence supports.")
+    model_config = _example(_RELATIONSHIP_EVIDENCE)
+
+
+class Amount(Result):
+    """A money amount as a source states it: value, currency, bound, rate and term."""
+
+    value: Number = _f("The figure in base units of the currency (5000000000 for $5 billion).")
+    upper: Upper = None
+    currency: str = _f("ISO 4217 currency code, e.g. USD.")
+    bound: Bound
+    rate: Rate = None
+    term: Term = None
+    model_config = _example(_AMOUNT)
+
+
+class _Quoted(Result):
+    """The fields of a figure's source: the document, its publication date and the quote.
+
+    A model that states a figure puts these after its own fields by listing ``_Quoted``
+    first among its bases (pydantic orders inherited fields from the last base on).
+    """
+
+    document: Document
+    published: Published = None
+    quote: Quote
+
+
+class AmountClaim(_Quoted, Amount):
+    """One source's claim of a deal's amount, with the evidence it rests on."""
+
+    model_config = _example(_CLAIM)
+
+
+class MoneyTotals(Result):
+    """Money added up per bucket (never across buckets; see :mod:`dealgraph.graph.money`)."""
+
+    committed: Number = _f("Committed, completed or announced money (exact, about, at least).")
+    contingent: Number = _f("Money that depends on milestones or conditions.")
+    upper_bound: Number = _f("'Up to' figures that are not contingent.")
+    forecast: Number = _f("Projections.")
+    aggregate: Number = _f("Totals over several deals, for reference; never added to them.")
+    model_config = _example(_MONEY_TOTALS)
+
+
+class MoneyTally(MoneyTotals):
+    """Money per bucket, and how many deals had no figure at all."""
+
+    unknown_amounts: int = _f("Number of deals counted without a stated figure.")
+    model_config = _example(_MONEY_TALLY)
+
+
+# --- flows and deals -----------------------------------------------------------------------
+
+
+class Flow(Result):
+    """A money flow: one deal with a payer and a payee, its headline amount and evidence."""
+
+    id: str = _f("The deal's id.")
+    kind: str = _f("Deal kind, e.g. equity-investment, compute-commitment, chip-supply.")
+    payer: str = _f("Entity id of the party the money leaves.")
+    payee: str = _f("Entity id of the party the money reaches.")
+    amount: Number | None = _o(
+        "Headline figure in base units (see headline_amount); null when no source states one."
+    )
+    currency: str | None = _o("Currency of the headline figure.")
+    bound: str | None = _o("Bound of the headline figure: exact, about, at-least or up-to.")
+    rate: str | None = _o("Recurrence of the headline figure; null for a total.")
+    status: str | None = _o("announced, committed, contingent, completed, aggregate or forecast.")
+    date: str | None = _o("Event date of the deal (valid time), YYYY-MM-DD.")
+    date_precision: Precision = None
+    date_inferred: Inferred
+    effective_date: str | None = _o(
+        "When the deal starts to count: its date, else its earliest source's publication date."
+    )
+    term: Term = None
+    part_of: str | None = _o("Id of the larger deal this one is a tranche of.")
+    includes: list[str] = _f("Ids of deals this deal includes.")
+    amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
+    conflict: bool = _f("True when the sources give different totals (see /conflicts).")
+    sources: list[Evidence] = _f("Evidence for the deal: (document, quote) pairs.")
+    model_config = _example(_FLOW)
+
+
+class CardDeal(Flow):
+    """A deal on an entity card: the flow, seen from the entity."""
+
+    direction: Literal["in", "out"] = _f("out when the entity pays, in when it receives.")
+    counterparty: str = _f("The entity on the other end of the deal.")
+    model_config = _example(_FLOW | {"direction": "in", "counterparty": "openai"})
+
+
+class Deal(Flow):
+    """A deal with its tranches and every piece of evidence (dated)."""
+
+    tranches: list[str] = _f("Ids of the deals that are part_of this one.")
+    all_sources: list[DatedEvidence] = _f("Every piece of evidence, with publication dates.")
+    model_config = _example(_DEAL)
+
+
+# --- entity cards and sources --------------------------------------------------------------
 
 
 class CardRelationship(Result):
@@ -422,53 +649,45 @@ class Observation(Result):
     subject: str = _f("Entity id the metric is about.")
     metric: str = _f("Metric, e.g. annualized-revenue, valuation, total-commitments.")
     value: Number = _f("The figure, in its unit (base units for money).")
-    upper: Number | None = _o("Upper end of a range, else null.")
+    upper: Upper = None
     unit: str = _f("Unit: USD, GW, percent, count, ...")
-    bound: str = _f("exact, about, at-least or up-to.")
-    rate: str | None = _o("Recurrence of the figure, else null.")
+    bound: Bound
+    rate: Rate = None
     as_of: str | None = _o("Date the figure holds at (YYYY-MM-DD).")
-    as_of_precision: str | None = _o("Precision of as_of.")
-    as_of_inferred: bool = _f("True when as_of was resolved from a relative expression.")
+    as_of_precision: Precision = None
+    as_of_inferred: Inferred
     period: str | None = _o("Period the figure covers (e.g. 2026-Q1), else null.")
     basis: str | None = _o("Accounting basis: gross or net.")
     forecast: bool = _f("True for a forecast or target.")
     segment: str | None = _o("Business segment the figure covers.")
     attributed_to: str | None = _o("Who the source attributes the figure to.")
     note: str | None = _o("Curator's note.")
-    published: str | None = _o("Publication date of the source (knowledge time).")
+    published: Published = None
     sources: list[Evidence] = _f("Evidence for the figure.")
     model_config = _example(_OBSERVATION)
 
 
-class EntityCard(Result):
-    """Everything about one entity: types, names, group, relationships, deals, observations."""
+class EntitySummary(Result):
+    """An entity as listed by search: id, name, type, roles and aliases."""
 
     id: str = _f("The entity's id (a slug).")
     name: str = _f("Display name.")
     type: str = _f("organization, chip, facility, platform, product or place.")
     roles: list[str] = _f("Roles of an organization (investor, ai-lab, cloud-provider...).")
     aliases: list[str] = _f("Other names the entity goes by.")
+    model_config = _example(_ENTITY_SUMMARY)
+
+
+class EntityCard(EntitySummary):
+    """Everything about one entity: types, names, group, relationships, deals, observations."""
+
     description: str | None = _o("Short description, if the data set has one.")
     group: str = _f("Id at the top of the entity's corporate group.")
     group_members: list[str] = _f("Every entity in that group.")
     relationships: list[CardRelationship] = _f("Structural relationships, with evidence.")
     deals: list[CardDeal] = _f("Deals the entity pays or receives, largest first.")
     observations: list[Observation] = _f("Metrics of the entity, with evidence.")
-    model_config = _example(
-        {
-            "id": "aws",
-            "name": "Amazon Web Services",
-            "type": "organization",
-            "roles": ["cloud-provider", "compute-provider", "data-center-operator"],
-            "aliases": ["AWS", "AWS Cloud"],
-            "description": "Amazon's cloud computing business.",
-            "group": "amazon",
-            "group_members": ["amazon", "annapurna-labs", "aws"],
-            "relationships": [_SUBSIDIARY],
-            "deals": [_FLOW | {"direction": "in", "counterparty": "openai"}],
-            "observations": [],
-        }
-    )
+    model_config = _example(_ENTITY_CARD)
 
 
 class SourceClaim(Result):
@@ -486,24 +705,12 @@ class Source(Result):
     title: str = _f("Title.")
     publisher: str | None = _o("Publisher.")
     published: str | None = _o("Publication date (YYYY-MM-DD).")
-    published_precision: str | None = _o("Precision of the publication date.")
-    published_inferred: bool = _f("True when the date was inferred.")
+    published_precision: Precision = None
+    published_inferred: Inferred
     url: str | None = _o("Where the document was retrieved.")
     note: str | None = _o("Curator's note.")
     claims: list[SourceClaim] = _f("Claims (ids and quotes) resting on the document.")
-    model_config = _example(
-        {
-            "document": "001_930f0b1a03446070.txt",
-            "title": "Anthropic Tried to Absorb OpenAI in 24 Hours",
-            "publisher": "5-minute Silicon Valley AI briefing (newsletter)",
-            "published": "2025-11-01",
-            "published_precision": "month",
-            "published_inferred": True,
-            "url": None,
-            "note": None,
-            "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}],
-        }
-    )
+    model_config = _example(_SOURCE)
 
 
 # --- trace, loops, exposure ----------------------------------------------------------------
@@ -515,22 +722,6 @@ class TraceHop(Result):
     hop: int = _f("Distance from the starting group (1 = direct).")
     flows: list[Flow] = _f("Flows crossed at this hop.")
     model_config = _example({"hop": 1, "flows": [_FLOW]})
-
-
-_REACHED: dict[str, Any] = {
-    "entity": "aws",
-    "group": "amazon",
-    "hop": 1,
-    "money": {
-        "committed": 38000000000,
-        "contingent": 0,
-        "upper_bound": 0,
-        "forecast": 0,
-        "aggregate": 0,
-        "unknown_amounts": 0,
-    },
-    "deal_ids": ["openai-aws-compute-2025"],
-}
 
 
 class Reached(Result):
@@ -554,17 +745,7 @@ class Trace(Result):
     as_of: str | None = _o("As-of date asked (YYYY-MM-DD), else null.")
     hops: list[TraceHop] = _f("The flows crossed, hop by hop.")
     reached: dict[str, Reached] = _f("Entity id -> money arriving there.")
-    model_config = _example(
-        {
-            "entity": "openai",
-            "start": ["codex", "frontier", "openai"],
-            "direction": "down",
-            "depth": 1,
-            "as_of": "2025-11-30",
-            "hops": [{"hop": 1, "flows": [_FLOW]}],
-            "reached": {"aws": _REACHED},
-        }
-    )
+    model_config = _example(_TRACE)
 
 
 class Loop(Result):
@@ -584,38 +765,7 @@ class Loop(Result):
     back_deal_ids: list[str] = _f("The deals on the way back.")
     dates: list[str] = _f("Effective dates of the deals, sorted.")
     sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
-    model_config = _example(
-        {
-            "members": ["amazon", "openai"],
-            "investor": "amazon",
-            "investee": "openai",
-            "flows": [_INVESTMENT, _FLOW],
-            "money_out": 50000000000,
-            "money_out_contingent": 0,
-            "money_out_upper_bound": 0,
-            "money_back": 38000000000,
-            "ratio": 0.76,
-            "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
-            "out_deal_ids": ["amazon-openai-investment-2026"],
-            "back_deal_ids": ["openai-aws-compute-2025"],
-            "dates": ["2025-11-03", "2026-02-01"],
-            "sources": [_EVIDENCE | {"deal": "openai-aws-compute-2025"}],
-        }
-    )
-
-
-_TIE: dict[str, Any] = {
-    "kind": "supplies",
-    "subject": "aws",
-    "object": "openai",
-    "relationship": "aws--supplies--openai",
-    "sources": [
-        {
-            "document": "001_930f0b1a03446070.txt",
-            "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
-        }
-    ],
-}
+    model_config = _example(_LOOP)
 
 
 class Tie(Result):
@@ -627,35 +777,6 @@ class Tie(Result):
     relationship: str | None = _o("The relationship's id.")
     sources: list[Evidence] = _f("Evidence for the relationship.")
     model_config = _example(_TIE)
-
-
-_TALLY0: dict[str, Any] = {
-    "committed": 0,
-    "contingent": 0,
-    "upper_bound": 0,
-    "forecast": 0,
-    "aggregate": 0,
-    "unknown_amounts": 0,
-}
-_SIDE: dict[str, Any] = {
-    "lab": "openai",
-    "competes_with": ["anthropic", "google"],
-    "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
-    "money_from_lab": _TALLY0 | {"committed": 38000000000},
-    "kinds": ["compute-commitment", "distributes", "distribution-rights", "equity-investment", "supplies"],
-    "deal_ids": [
-        "amazon-openai-frontier-distribution",
-        "amazon-openai-investment-2026",
-        "openai-aws-compute-2025",
-    ],
-    "flows": [_INVESTMENT, _FLOW],
-    "ties": [_TIE],
-    "sources": [
-        _INVESTMENT_EVIDENCE | {"deal": "amazon-openai-investment-2026"},
-        _EVIDENCE | {"deal": "openai-aws-compute-2025"},
-        _TIE["sources"][0] | {"relationship": "aws--supplies--openai"},
-    ],
-}
 
 
 class ExposureSide(Result):
@@ -675,24 +796,6 @@ class ExposureSide(Result):
     model_config = _example(_SIDE)
 
 
-_EXPOSURE_TOTALS: dict[str, Any] = {
-    "money_to_labs": {
-        "committed": 63000000000,
-        "contingent": 20000000000,
-        "upper_bound": 0,
-        "forecast": 0,
-        "aggregate": 0,
-    },
-    "money_from_labs": {
-        "committed": 138000000000,
-        "contingent": 0,
-        "upper_bound": 0,
-        "forecast": 0,
-        "aggregate": 0,
-    },
-}
-
-
 class ExposureTotals(Result):
     """Money over all sides, bucket by bucket."""
 
@@ -710,32 +813,10 @@ class Exposure(Result):
     rival_pairs: list[list[str]] = _f("Pairs of competing labs the group has ties to.")
     two_sided: bool = _f("True when the group has ties to two labs that compete.")
     total: ExposureTotals = _f("Money over all sides.")
-    model_config = _example(
-        {
-            "organization": "amazon",
-            "group": "amazon",
-            "sides": {"openai": _SIDE},
-            "rival_pairs": [["anthropic", "openai"]],
-            "two_sided": True,
-            "total": _EXPOSURE_TOTALS,
-        }
-    )
+    model_config = _example(_EXPOSURE)
 
 
 # --- paths and shares ----------------------------------------------------------------------
-
-
-_MONEY_STEP: dict[str, Any] = {
-    "from": "openai",
-    "to": "aws",
-    "deal": "openai-aws-compute-2025",
-    "kind": "compute-commitment",
-    "payer": "openai",
-    "payee": "aws",
-    "amount": 38000000000,
-    "status": "committed",
-    "sources": [_EVIDENCE],
-}
 
 
 class MoneyStep(Result):
@@ -760,9 +841,7 @@ class StructureStep(Result):
     to: str = _f("Entity the step reaches.")
     relationship: str | None = _o("The relationship's id (null for a bare subsidiary-of).")
     kind: str = _f("The relationship's kind.")
-    model_config = _example(
-        {"from": "aws", "to": "amazon", "relationship": "aws--subsidiary-of--amazon", "kind": "subsidiary-of"}
-    )
+    model_config = _example(_STRUCTURE_STEP)
 
 
 class Path(Result):
@@ -785,121 +864,64 @@ class Share(Result):
     total_observation: str | None = _o("Id of that observation.")
     share: float | None = _o("committed / total, 4 decimals; null without a total.")
     sources: list[Evidence] = _f("Evidence of the deals and of the total.")
-    model_config = _example(
-        {
-            "payer": "openai",
-            "payee": "aws",
-            "payee_group": "amazon",
-            "money": _TALLY0 | {"committed": 38000000000},
-            "deal_ids": ["openai-aws-compute-2025"],
-            "total": 1400000000000,
-            "total_observation": "openai-total-commitments-2025-11-s001",
-            "share": 0.0271,
-            "sources": [_EVIDENCE, _OBSERVATION["sources"][0]],
-        }
-    )
+    model_config = _example(_SHARE)
 
 
 # --- conflicts -----------------------------------------------------------------------------
 
-_ORACLE_FIGURE: dict[str, Any] = {
-    "value": 300000000000,
-    "upper": None,
-    "bound": "exact",
-    "rate": None,
-    "term": None,
-    "document": "001_930f0b1a03446070.txt",
-    "published": "2025-11-01",
-    "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
-}
+
+class _Figure(Result):
+    """What every disputed figure states first: the value, its upper end and its bound."""
+
+    value: Number = _f("The figure (base units for money).")
+    upper: Upper = None
+    bound: Bound
 
 
-class DealFigure(Result):
+class DealFigure(_Figure):
     """One source's figure for a deal's total."""
 
-    value: Number = _f("The figure (base units).")
-    upper: Number | None = _o("Upper end of a range.")
-    bound: str = _f("exact, about, at-least or up-to.")
-    rate: str | None = _o("Recurrence (always null here: totals are compared).")
-    term: str | None = _o("Duration as the source states it.")
-    document: str = _f("Source document.")
-    published: str | None = _o("Its publication date.")
-    quote: str = _f("The verbatim quote.")
+    rate: Rate = None
+    term: Term = None
+    document: Document
+    published: Published = None
+    quote: Quote
     model_config = _example(_ORACLE_FIGURE)
 
 
-# The bundled data set has no disagreeing observations: this figure is a real observation's
-# (openai-total-commitments-2025-11-s001) as conflicts() would show it.
-_OBS_FIGURE: dict[str, Any] = {
-    "value": 1400000000000,
-    "upper": None,
-    "bound": "exact",
-    "when": "2025-11-01",
-    "observation": "openai-total-commitments-2025-11-s001",
-    "document": "001_930f0b1a03446070.txt",
-    "published": "2025-11-01",
-    "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
-}
-
-
-class ObservationFigure(Result):
+class ObservationFigure(_Figure):
     """One source's figure for a metric."""
 
-    value: Number = _f("The figure.")
-    upper: Number | None = _o("Upper end of a range.")
-    bound: str = _f("exact, about, at-least or up-to.")
     when: str = _f("The date or period the figure is about.")
     observation: str = _f("Id of the observation.")
-    document: str = _f("Source document.")
-    published: str | None = _o("Its publication date.")
-    quote: str = _f("The verbatim quote.")
+    document: Document
+    published: Published = None
+    quote: Quote
     model_config = _example(_OBS_FIGURE)
 
 
-class DealConflict(Result):
+class _Conflict(Result):
+    """What every disagreement states first: its type, id and what disagrees."""
+
+    type: str = _f("'deal' or 'observation' (subclasses fix it).")
+    id: str = _f("The deal's id, or the two observation ids joined by '+'.")
+    what: str = _f("What disagrees, in words.")
+
+
+class DealConflict(_Conflict):
     """A deal whose amount claims give different totals."""
 
     type: Literal["deal"] = _f("Always 'deal'.")
-    id: str = _f("The deal's id.")
-    what: str = _f("What disagrees, in words.")
     figures: list[DealFigure] = _f("Each source's figure, side by side.")
-    model_config = _example(
-        {
-            "type": "deal",
-            "id": "openai-oracle-compute",
-            "what": "compute-commitment openai -> oracle",
-            "figures": [
-                _ORACLE_FIGURE,
-                {
-                    "value": 30000000000,
-                    "upper": None,
-                    "bound": "exact",
-                    "rate": None,
-                    "term": "P5Y",
-                    "document": "000_f58ffbe10c493a29.txt",
-                    "published": "2026-04-14",
-                    "quote": "a $30 billion five-year cloud computing contract with Oracle",
-                },
-            ],
-        }
-    )
+    model_config = _example(_DEAL_CONFLICT)
 
 
-class ObservationConflict(Result):
+class ObservationConflict(_Conflict):
     """Observations of one metric, about the same time, that cannot both hold."""
 
     type: Literal["observation"] = _f("Always 'observation'.")
-    id: str = _f("The two observation ids joined by '+'.")
-    what: str = _f("What disagrees, in words.")
     figures: list[ObservationFigure] = _f("The two figures, side by side.")
-    model_config = _example(
-        {
-            "type": "observation",
-            "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
-            "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
-            "figures": [_OBS_FIGURE],
-        }
-    )
+    model_config = _example(_OBSERVATION_CONFLICT)
 
 
 Conflict = Annotated[DealConflict | ObservationConflict, Field(discriminator="type")]
@@ -915,38 +937,10 @@ class Report(Result):
     loops: list[Loop] = _f("Vendor-financed loops.")
     two_sided_bets: list[Exposure] = _f("Groups with ties to competing labs.")
     conflicts: list[Conflict] = _f("Figures the sources disagree on.")
-    model_config = _example(
-        {
-            "as_of": "2025-11-30",
-            "names": {"openai": "OpenAI", "aws": "Amazon Web Services"},
-            "biggest_flows": [_FLOW],
-            "loops": [],
-            "two_sided_bets": [],
-            "conflicts": [],
-        }
-    )
+    model_config = _example(_REPORT)
 
 
 # --- API listings (search, relationships, between) -----------------------------------------
-
-
-class EntitySummary(Result):
-    """An entity as listed by search: id, name, type, roles and aliases."""
-
-    id: str = _f("The entity's id.")
-    name: str = _f("Display name.")
-    type: str = _f("Entity type.")
-    roles: list[str] = _f("Roles of an organization.")
-    aliases: list[str] = _f("Other names.")
-    model_config = _example(
-        {
-            "id": "amazon",
-            "name": "Amazon",
-            "type": "organization",
-            "roles": ["cloud-provider", "investor"],
-            "aliases": [],
-        }
-    )
 
 
 class RelatedDeal(CardDeal):
@@ -954,18 +948,6 @@ class RelatedDeal(CardDeal):
 
     type: Literal["deal"] = _f("Always 'deal'.")
     model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"} | _FLOW)
-
-
-_RELATED_RELATIONSHIP: dict[str, Any] = {
-    "type": "relationship",
-    "direction": "out",
-    "counterparty": "amazon",
-    "id": "aws--subsidiary-of--amazon",
-    "kind": "subsidiary-of",
-    "subject": "aws",
-    "object": "amazon",
-    "sources": _SUBSIDIARY["sources"],
-}
 
 
 class RelatedRelationship(Result):
@@ -1000,15 +982,7 @@ class BetweenRelationship(Result):
     kind: str = _f("Its kind.")
     subject: str = _f("Subject entity id.")
     object: str = _f("Object entity id.")
-    model_config = _example(
-        {
-            "type": "relationship",
-            "id": "aws--subsidiary-of--amazon",
-            "kind": "subsidiary-of",
-            "subject": "aws",
-            "object": "amazon",
-        }
-    )
+    model_config = _example(_BETWEEN_RELATIONSHIP)
 
 
 class Between(Result):
