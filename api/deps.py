@@ -5,14 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator
 
 from ..graph import KnowledgeGraph, UnknownEntityError
+from ..ontology.vocab import SLUG_MAX_LENGTH, SLUG_PATTERN
 from .errors import ApiError
 from .settings import Settings
 
-__all__ = ["GraphDep", "SettingsDep", "AsOf", "Offset", "Limit", "require_entity", "page"]
+__all__ = [
+    "GraphDep",
+    "SettingsDep",
+    "AsOf",
+    "Offset",
+    "Limit",
+    "Slug",
+    "OptSlug",
+    "EntityId",
+    "require_entity",
+    "page",
+]
 
 
 async def get_graph(request: Request) -> KnowledgeGraph:
@@ -44,6 +56,10 @@ AsOf = Annotated[
         examples=["2026-01-01"],
     ),
 ]
+#: an id (entity, deal) in the path, as the loaders define ids; OptSlug: one in the query
+Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
+EntityId = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, examples=["aws"])]
+OptSlug = Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size.")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,7 +29,9 @@ class ApiError(Exception):
         super().__init__(message)
 
 
-def error_response(status: int, message: str, headers: dict | None = None, **details: Any) -> JSONResponse:
+def error_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None, **details: Any
+) -> JSONResponse:
     return JSONResponse(
         {"error": {"status": status, "message": message, **details}}, status_code=status, headers=headers
     )
@@ -59,11 +62,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = exc.headers
         if exc.status_code == 405:  # list every method of the path, not just one route's
-            methods = set()
+            methods: set[str] = set()
             for route in app.router.routes:
                 match, _ = route.matches(request.scope)
-                if match != Match.NONE and getattr(route, "methods", None):
-                    methods |= set(route.methods)
+                if match != Match.NONE:
+                    methods |= getattr(route, "methods", None) or set()  # a Mount has none
             headers = {"Allow": ", ".join(sorted(methods))}
         return error_response(exc.status_code, str(exc.detail), headers=headers)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from .. import open_graph
 from ..graph import KnowledgeGraph
+from ..graph.cards import observations, relationship_sources
 from .errors import install_error_handlers
 from .fairness import ClientBudgets, FairShareGate
 from .limits import RequestLimits
@@ -34,8 +36,6 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     """Build the app around a loaded graph (default: load ``settings.data`` or the bundle)."""
     settings = settings or Settings()
     if kg is None:
-        from .. import open_graph
-
         kg = open_graph(settings.data, store=settings.store)
     application = FastAPI(
         title="dealgraph",
@@ -50,8 +50,6 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     # build the projection and the per-load caches once, before the first request, so a
     # burst of first requests does not compute them many times over
-    from ..graph.cards import observations, relationship_sources
-
     kg.nx()
     observations(kg)
     relationship_sources(kg)

@@ -12,12 +12,16 @@ copy-on-write, nothing is re-loaded):
 
 The parent waits without blocking the event loop; at the time limit the child is killed,
 so the work really stops, parse included. For a remote store the parent opens one connection to the
-store's query endpoint before forking; the worker sends the canonical text over it (it can
-open no connection of its own). A truncated result says so.
+store's query endpoint before forking (an httpx client holding it, from the store's
+``query_connection``); the worker sends the canonical text over it (it can open no
+connection of its own). A truncated result says so.
+
+(:func:`dealgraph.graph.sparql.run_query` is the other way to run SPARQL: the command line's,
+trusted, in process, rendered for a terminal.)
 
 >>> from dealgraph import open_graph
->>> r = run_query(open_graph(), "SELECT ?n WHERE { ent:aws rdfs:label ?n }", lambda t: "csv",
-...               timeout=10, max_rows=5)
+>>> r = run_sandboxed(open_graph(), "SELECT ?n WHERE { ent:aws rdfs:label ?n }", lambda t: "csv",
+...                   timeout=10, max_rows=5)
 >>> r.body.decode().split(), r.truncated, r.type
 (['n', 'Amazon', 'Web', 'Services'], False, 'SELECT')
 """
@@ -39,25 +43,11 @@ from rdflib.query import Result
 from ..graph.sparql import tsv_results
 from ..ontology.namespace import bind_prefixes
 from .errors import ApiError
+from .negotiation import GRAPH_TYPES, RESULT_TYPES
 from .sandbox import SandboxError, forbid_network, supported
 from .sparql_guard import check_query
 
-__all__ = ["QueryResult", "run_query", "RESULT_TYPES", "GRAPH_TYPES"]
-
-#: result format -> media type, for SELECT and ASK
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-#: graph format -> media type, for CONSTRUCT and DESCRIBE
-GRAPH_TYPES = {
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "json-ld": "application/ld+json",
-    "xml": "application/rdf+xml",
-}
+__all__ = ["QueryResult", "run_sandboxed"]
 
 
 @dataclass
@@ -82,8 +72,7 @@ def _serialize(result: Result, fmt: str, max_rows: int) -> tuple[bytes, str, boo
         g = bind_prefixes(Graph())
         for t in triples:
             g.add(t)
-        data = g.serialize(format=name)
-        return (data.encode() if isinstance(data, str) else data), GRAPH_TYPES[name], truncated, len(triples)
+        return g.serialize(format=name, encoding="utf-8"), GRAPH_TYPES[name], truncated, len(triples)
     name = fmt if fmt in RESULT_TYPES else "json"
     if result.type == "ASK":
         rows, truncated = 1, False
@@ -97,9 +86,7 @@ def _serialize(result: Result, fmt: str, max_rows: int) -> tuple[bytes, str, boo
     if name == "tsv":
         data = tsv_results(capped).encode()
     else:
-        data = capped.serialize(format=name)
-        if isinstance(data, str):
-            data = data.encode()
+        data = capped.serialize(format=name) or b""
         if name == "json" and truncated:
             doc = json.loads(data)
             doc["truncated"] = True
@@ -151,7 +138,7 @@ def _describe(exc: BaseException) -> str:
     return text[:500]
 
 
-def run_query(
+def run_sandboxed(
     kg: Any, text: str, negotiate: Callable[[str], str], *, timeout: float, max_rows: int
 ) -> QueryResult:
     """Judge and run ``text``; ``negotiate`` maps the query type to a result format.
@@ -180,7 +167,7 @@ def run_query(
         except EOFError:
             raise ApiError(500, "query worker ended unexpectedly") from None
     finally:
-        if proc.is_alive():
+        if proc.is_alive() and proc.pid is not None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.join(1)
         parent.close()

@@ -18,17 +18,11 @@
     staging graph.
 
 Each is a plugin of :mod:`dealgraph.graph.registry` (:data:`PLUGINS`, at the end of this
-module, also declared as entry points of the group ``dealgraph.stores``); :func:`open_store` looks
-the spec up there. What a backend must provide is :class:`StoreBackend`.
+module, which the registry finds as it finds any module's); :func:`open_store` looks the spec
+up there. What a backend must provide is :class:`StoreBackend`.
 
 >>> open_store("memory").spec
 'memory'
->>> endpoints("http://localhost:3030/ds#fuseki").query
-'http://localhost:3030/ds/query'
->>> open_store("ftp://x")
-Traceback (most recent call last):
-...
-ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH...
 """
 
 from __future__ import annotations
@@ -129,6 +123,8 @@ def endpoints(spec: str) -> Endpoints:
 
     >>> endpoints("http://127.0.0.1:7878").store
     'http://127.0.0.1:7878/store'
+    >>> endpoints("http://localhost:3030/ds#fuseki").query
+    'http://localhost:3030/ds/query'
     >>> endpoints("http://h:7200/repositories/deals#graphdb").update
     'http://h:7200/repositories/deals/statements'
     >>> endpoints("http://h#sesame")
@@ -783,7 +779,13 @@ def _touch_atomically(path: Path) -> None:
 
 
 def open_store(spec: str = "memory") -> StoreBackend:
-    """The store ``spec`` names: the registered plugin of its scheme opens it."""
+    """The store ``spec`` names: the registered plugin of its scheme opens it.
+
+    >>> open_store("ftp://x")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown store 'ftp://x': use memory, oxigraph:PATH...
+    """
     return store_plugin(spec).factory(spec)
 
 
@@ -798,8 +800,7 @@ def _open_memory(spec: str) -> MemoryStore:
     return MemoryStore()
 
 
-# the built-in stores: the registry takes PLUGINS (they are also the entry points of the
-# group dealgraph.stores in pyproject.toml)
+# the built-in stores: the registry takes PLUGINS
 MEMORY = StorePlugin("memory", _open_memory, help="default")
 OXIGRAPH = StorePlugin("oxigraph", _open_oxigraph, usage="oxigraph:PATH", help="persistent, on disk")
 REMOTE = StorePlugin(

@@ -4,36 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from ...graph import flows as flows_of
 from ...graph import sources as sources_of
-from ...graph.results import (
-    Conflict,
-    Exposure,
-    FlowPage,
-    Loop,
-    Share,
-    Source,
-    Trace,
-)
+from ...graph.conflicts import conflicts as conflicts_of
+from ...graph.exposure import exposure as exposure_of
+from ...graph.exposure import two_sided_bets
+from ...graph.loops import vendor_financed_loops
+from ...graph.paths import paths as paths_of
+from ...graph.paths import share as share_of
+from ...graph.results import Conflict, Exposure, FlowPage, Loop, Share, Source, Trace
 from ...graph.results import Path as MoneyPath
+from ...graph.trace import trace as trace_of
 from ...loaders.models import DealKind
-from ..deps import (
-    AsOf,
-    GraphDep,
-    Limit,
-    Offset,
-    SettingsDep,
-    page,
-    require_entity,
-)
+from ..deps import AsOf, GraphDep, Limit, Offset, OptSlug, SettingsDep, Slug, page, require_entity
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
-
-Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
-OptSlug = Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 
 
 @router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
@@ -62,8 +50,6 @@ def trace(
     direction: Literal["down", "up"] = "down",
     as_of: AsOf = None,
 ) -> Trace:
-    from ...graph.trace import trace as trace_of
-
     require_entity(kg, entity_id)
     return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of)
 
@@ -72,8 +58,6 @@ def trace(
     "/exposure/{entity_id}", operation_id="get_exposure", summary="One organization's ties to competing labs"
 )
 def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
-    from ...graph.exposure import exposure as exposure_of
-
     require_entity(kg, entity_id)
     return exposure_of(kg, entity_id, as_of=as_of)
 
@@ -82,15 +66,11 @@ def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
     "/exposure", operation_id="list_two_sided_bets", summary="Every organization with bets on both sides"
 )
 def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[Exposure]:
-    from ...graph.exposure import two_sided_bets
-
     return two_sided_bets(kg, as_of=as_of)
 
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
 def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4, as_of: AsOf = None) -> list[Loop]:
-    from ...graph.loops import vendor_financed_loops
-
     return vendor_financed_loops(kg, max_length=max_length, as_of=as_of)
 
 
@@ -103,8 +83,6 @@ def paths(
     mode: Literal["money", "any"] = "money",
     as_of: AsOf = None,
 ) -> list[MoneyPath]:
-    from ...graph.paths import paths as paths_of
-
     require_entity(kg, a)
     require_entity(kg, b)
     return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of)
@@ -116,8 +94,6 @@ def paths(
     summary="A payee's share of a payer's total commitments",
 )
 def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
-    from ...graph.paths import share as share_of
-
     require_entity(kg, payer)
     require_entity(kg, payee)
     return share_of(kg, payer, payee, as_of=as_of)
@@ -125,8 +101,6 @@ def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
 
 @router.get("/conflicts", operation_id="list_conflicts", summary="Figures on which sources disagree")
 def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[Conflict]:
-    from ...graph.conflicts import conflicts as conflicts_of
-
     return conflicts_of(kg, as_of=as_of)
 
 

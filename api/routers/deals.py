@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import difflib
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from ...graph.flows import flow_of_edge
 from ...graph.results import Between, Deal
-from ..deps import AsOf, GraphDep, require_entity
+from ..deps import AsOf, GraphDep, Slug, require_entity
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
-
-Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 
 
 @router.get("/deals/{deal_id}", operation_id="get_deal", summary="A deal with every amount claim")
@@ -26,8 +24,6 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
             parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True) if d.get("part_of") == deal_id]
             return Deal.model_validate(flow | {"tranches": sorted(parts), "all_sources": data["sources"]})
     deals = sorted(k for *_, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money")
-    import difflib
-
     close = difflib.get_close_matches(deal_id, deals, n=3, cutoff=0.6)
     raise ApiError(404, f"unknown deal {deal_id!r}", suggestions=close)
 

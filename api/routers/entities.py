@@ -5,27 +5,18 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from ...graph import entity_card
+from ...graph.cards import entity_texts
 from ...graph.flows import flow_of_edge
 from ...graph.results import EntityCard, EntityPage, RelatedPage
 from ...loaders.models import DealKind, RelationshipKind
-from ..deps import (
-    AsOf,
-    GraphDep,
-    Limit,
-    Offset,
-    SettingsDep,
-    page,
-    require_entity,
-)
+from ..deps import AsOf, EntityId, GraphDep, Limit, Offset, SettingsDep, page, require_entity
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
-
-EntityId = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100, examples=["aws"])]
 
 
 @router.get("", operation_id="search_entities", summary="Search entities by name or alias")
@@ -44,8 +35,6 @@ def search_entities(
     limit: Limit = None,
 ) -> EntityPage:
     """Typeahead search: prefix matches first, then substring matches."""
-    from ...graph.cards import entity_texts
-
     needle = q.strip().lower()
     scored = []
     texts = entity_texts(kg)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from ...graph.html import asset
+from ...graph.html import asset, legend_html
+from ...graph.sparql import named_queries
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
 
@@ -38,8 +39,6 @@ def explorer() -> HTMLResponse:
 @router.get("/assets/{name}", include_in_schema=False)
 def get_asset(name: str) -> Response:
     if name == "legend.html":
-        from ...graph.html import legend_html
-
         return HTMLResponse(legend_html(), headers={"Content-Security-Policy": LEGEND_CSP, **_NOSNIFF})
     if name not in _ASSETS:
         raise ApiError(404, f"no asset {name!r}")
@@ -52,6 +51,4 @@ def get_asset(name: str) -> Response:
     "/queries", operation_id="list_named_queries", summary="The named SPARQL queries (name -> query text)"
 )
 def queries() -> dict[str, str]:
-    from ...graph.sparql import named_queries
-
     return dict(sorted(named_queries().items()))

@@ -12,8 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from ...graph.exports import SVG_CSP, render_bytes
+from ...graph.html import HTML_CSP, SANKEY_CSP
 from ...graph.registry import export_format, exports
-from ..deps import AsOf, GraphDep, require_entity
+from ..deps import AsOf, GraphDep, OptSlug, require_entity
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
 
@@ -28,9 +30,6 @@ _DATA_CSP = "default-src 'none'; sandbox" + _CSP_FRAMES
 
 
 def _policy(fmt: str) -> str:
-    from ...graph.exports import SVG_CSP
-    from ...graph.html import HTML_CSP, SANKEY_CSP
-
     return {
         "svg": SVG_CSP + _CSP_FRAMES,
         "html": HTML_CSP + _CSP_FRAMES,
@@ -48,14 +47,12 @@ def build_router() -> APIRouter:
     def export(
         kg: GraphDep,
         fmt: str,
-        focus: Annotated[str | None, Query(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)] = None,
+        focus: OptSlug = None,
         depth: Annotated[int, Query(ge=1, le=6)] = 1,
         kind: Annotated[str | None, Query(max_length=50)] = None,
         as_of: AsOf = None,
         loops_only: bool = False,
     ) -> Response:
-        from ...graph.exports import render_bytes
-
         plugin = export_format(fmt)
         if focus and "focus" in plugin.options:
             require_entity(kg, focus)

@@ -7,11 +7,13 @@ SELECT answers SPARQL results JSON (default), XML, CSV or TSV; ASK answers JSON 
 query returns the service description (Turtle). Each protocol parameter is taken once
 (``query`` twice is a 400); ``default-graph-uri`` and ``named-graph-uri`` are refused, as
 are updates. Every query is judged and run by :mod:`dealgraph.api.query_runner`, within the
-client's fair share (:mod:`dealgraph.api.fairness`).
+client's fair share (:mod:`dealgraph.api.fairness`); the format is chosen by
+:func:`dealgraph.api.negotiation.sparql_format`.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -21,29 +23,11 @@ from starlette.concurrency import run_in_threadpool
 
 from ..deps import GraphDep, SettingsDep
 from ..errors import ApiError
-from ..query_runner import GRAPH_TYPES, RESULT_TYPES, run_query
+from ..negotiation import GRAPH_TYPES, RESULT_TYPES, sparql_format
+from ..query_runner import run_sandboxed
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["sparql"], responses=ERROR_RESPONSES)
-
-_RESULT_ACCEPT = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_GRAPH_ACCEPT = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "json-ld",
-    "application/json": "json-ld",
-    "application/rdf+xml": "xml",
-}
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
@@ -62,46 +46,6 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 """
 
 
-def _negotiate(accept: str, table: dict[str, str], default: str) -> str:
-    """Pick a format from an Accept header (q-values honoured, first best wins)."""
-    best, best_q = None, -1.0
-    for i, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        media = bits[0].lower()
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        fmt = table.get(media) or (default if media in ("*/*", "") else None)
-        if fmt and q > best_q and q > 0:
-            best, best_q = fmt, q - i * 1e-6
-    if best is None:
-        if accept.strip():
-            raise ApiError(406, f"cannot answer in any of: {accept}", available=sorted(set(table)))
-        return default
-    return best
-
-
-# SPARQL 1.1 Query Results CSV and TSV define no form for a boolean (ASK) result
-_ASK_ACCEPT = {m: f for m, f in _RESULT_ACCEPT.items() if f in ("json", "xml")}
-
-
-def _negotiator(accept: str):
-    """Map a query type to a result format for this Accept header (406 when none fits)."""
-
-    def negotiate(kind: str) -> str:
-        if kind == "ASK":
-            return _negotiate(accept, _ASK_ACCEPT, "json")
-        if kind == "SELECT":
-            return _negotiate(accept, _RESULT_ACCEPT, "json")
-        return _negotiate(accept, _GRAPH_ACCEPT, "turtle")
-
-    return negotiate
-
-
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -111,10 +55,10 @@ def _answer(request: Request, text: str | None) -> Response:
     if text is None or not text.strip():
         raise ApiError(400, "missing 'query' parameter")
     with request.app.state.budgets.slot(_client(request)):
-        result = run_query(
+        result = run_sandboxed(
             kg,
             text,
-            _negotiator(request.headers.get("accept", "")),
+            partial(sparql_format, request.headers.get("accept", "")),
             timeout=settings.query_timeout,
             max_rows=settings.max_rows,
         )
@@ -197,6 +141,7 @@ async def sparql_post(request: Request, settings: SettingsDep) -> Response:
     if ctype == "application/sparql-update":
         raise ApiError(403, "SPARQL Update is not allowed: this endpoint is read-only")
     _refuse_protocol_extras(url_params)
+    text: str | None
     if ctype == "application/sparql-query":
         if "query" in url_params:
             raise ApiError(400, "a query in the body and another in the URL: send one")
