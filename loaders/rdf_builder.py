@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
 from ..ontology.namespace import (
     DG,
@@ -58,7 +60,13 @@ def _dec(v: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
-def add_date(g: Graph, node: URIRef, prop: str, d: DateValue | None) -> None:
+class TripleSink(Protocol):
+    """What the builder writes triples to: an rdflib Graph, or an :class:`NTriplesSink`."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+
+def add_date(g: TripleSink, node: URIRef, prop: str, d: DateValue | None) -> None:
     """Add ``dg:<prop>`` (first day of the period) and its Precision/Inferred/Basis companions."""
     if d is None:
         return
@@ -81,7 +89,7 @@ class NTriplesSink:
         self.fh = fh
         self.count = 0
 
-    def add(self, triple) -> None:
+    def add(self, triple: tuple[Node, Node, Node], /) -> None:
         s, p, o = triple
         self.fh.write(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n")
         self.count += 1
@@ -105,14 +113,20 @@ def _nt_object(o) -> str:
 
 
 class _Builder:
-    def __init__(self, ds: Dataset, sink=None):
+    def __init__(self, ds: Dataset, sink: TripleSink):
         self.ds = ds
-        self.g = bind_prefixes(Graph()) if sink is None else sink
+        self.g = sink
         self.origins: dict[str, tuple[str, int | None]] = {}
         self.quoted: set[URIRef] = set()  # evidence nodes written (with their quote)
 
     def origin(self, node: URIRef, item: Located) -> None:
         self.origins.setdefault(str(node), (item.file, item.line))
+
+    def start(self, node: URIRef, item: Located, cls: URIRef) -> TripleSink:
+        """Begin the node of a record: where it came from, its class; the graph to add to."""
+        self.origin(node, item)
+        self.g.add((node, RDF.type, cls))
+        return self.g
 
     def evidence(
         self, node: URIRef, document: str, ev: Evidence | str, where: tuple[str, int | None] | None = None
@@ -132,7 +146,8 @@ class _Builder:
         g.add((e, DG.source, source_iri(document)))
         g.add((e, DG.quote, Literal(quote)))
 
-    def build(self) -> LoadedData:
+    def build(self) -> dict[str, tuple[str, int | None]]:
+        """Write every record's triples; return the origins."""
         for item in self.ds.sources.values():
             self.source(item)
         for item in self.ds.entities.values():
@@ -143,14 +158,12 @@ class _Builder:
             self.observation(item)
         for mentions in self.ds.relationships.values():
             self.relationship(mentions)
-        return LoadedData(self.g, self.origins, self.ds)
+        return self.origins
 
     def source(self, item: Located) -> None:
         s = item.record
         node = source_iri(s.document)
-        g = self.g
-        self.origin(node, item)
-        g.add((node, RDF.type, DG.Source))
+        g = self.start(node, item, DG.Source)
         g.add((node, DG.document, Literal(s.document)))
         g.add((node, DG.title, Literal(s.title)))
         for prop, val in (("publisher", s.publisher), ("url", s.url), ("note", s.note)):
@@ -161,9 +174,7 @@ class _Builder:
     def entity(self, item: Located) -> None:
         e = item.record
         node = entity_iri(e.id)
-        g = self.g
-        self.origin(node, item)
-        g.add((node, RDF.type, term_iri(e.type)))
+        g = self.start(node, item, term_iri(e.type))
         for role in e.roles:
             g.add((node, RDF.type, term_iri(role)))
         g.add((node, RDFS.label, Literal(e.name)))
@@ -207,11 +218,9 @@ class _Builder:
         return node
 
     def deal(self, mentions: list[Located]) -> None:
-        g = self.g
         first = mentions[0].record
         node = deal_iri(first.id)
-        self.origin(node, mentions[0])
-        g.add((node, RDF.type, DG.Deal))
+        g = self.start(node, mentions[0], DG.Deal)
         g.add((node, DG.kind, term_iri(first.kind)))
         g.add((node, DG.payer, entity_iri(first.payer)))
         g.add((node, DG.payee, entity_iri(first.payee)))
@@ -256,9 +265,7 @@ class _Builder:
     def observation(self, item: Located) -> None:
         o, doc = item.record, item.rests_on()
         node = observation_iri(o.id)
-        g = self.g
-        self.origin(node, item)
-        g.add((node, RDF.type, DG.Observation))
+        g = self.start(node, item, DG.Observation)
         g.add((node, DG.subject, entity_iri(o.subject)))
         g.add((node, DG.metric, term_iri(o.metric)))
         self.figure(node, o.value, o.upper, o.bound, o.rate)
@@ -279,12 +286,10 @@ class _Builder:
             self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
 
     def relationship(self, mentions: list[Located]) -> None:
-        g = self.g
         r = mentions[0].record
         node = relationship_iri(r.id)
-        self.origin(node, mentions[0])
+        g = self.start(node, mentions[0], DG.Relationship)
         pred = property_iri(r.kind)
-        g.add((node, RDF.type, DG.Relationship))
         g.add((node, DG.relSubject, entity_iri(r.subject)))
         g.add((node, DG.relPredicate, pred))
         g.add((node, DG.relObject, entity_iri(r.object)))
@@ -299,7 +304,9 @@ class _Builder:
 def build_graph(ds: Dataset) -> LoadedData:
     """Check ``ds`` (raising DataError) and build its RDF."""
     ds.check()
-    return _Builder(ds).build()
+    graph = bind_prefixes(Graph())
+    origins = _Builder(ds, graph).build()
+    return LoadedData(graph, origins, ds)
 
 
 def build_ntriples(ds: Dataset, fh) -> dict[str, tuple[str, int | None]]:
@@ -308,6 +315,4 @@ def build_ntriples(ds: Dataset, fh) -> dict[str, tuple[str, int | None]]:
     Returns the origins (file and line of each node) for error messages.
     """
     ds.check()
-    builder = _Builder(ds, sink=NTriplesSink(fh))
-    builder.build()
-    return builder.origins
+    return _Builder(ds, NTriplesSink(fh)).build()

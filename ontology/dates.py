@@ -4,18 +4,20 @@ A date string's form gives its precision (``2026-04-13`` a day, ``2026-04`` a mo
 ``2026-Q2`` a quarter, ``2026-H1`` a half-year, ``2026`` a year); the date it stands for
 is the first day of that period, and :func:`period_end` gives the last.
 
->>> parse_precise("2026-Q2")
-(datetime.date(2026, 4, 1), 'quarter')
->>> period_end(dt.date(2026, 4, 1), "quarter")
-datetime.date(2026, 6, 30)
->>> parse_precise("April 2026")
-Traceback (most recent call last):
-...
-ValueError: date 'April 2026' is not YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY
->>> parse_precise("2026-02-30")
-Traceback (most recent call last):
-...
-ValueError: date '2026-02-30' is not a date (day is out of range for month)
+>>> start, precision = parse_precise("2026-H2")
+>>> start, precision, period_end(start, precision)
+(datetime.date(2026, 7, 1), 'half-year', datetime.date(2026, 12, 31))
+
+What is not one of the forms, or not a date, is a :class:`ValueError` saying so (the loaders
+report it with the file, line and field):
+
+>>> for text in ("2026-Q5", "2026-13"):
+...     try:
+...         parse_precise(text)
+...     except ValueError as exc:
+...         print(exc)
+date '2026-Q5' is not YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY
+date '2026-13' is not a date (month must be in 1..12)
 """
 
 from __future__ import annotations

@@ -230,41 +230,66 @@ def _count_checks(shape: _PropertyShape) -> list[Check]:
     return out
 
 
+# Each constraint on single values: the "values of <path> ..." message, and the condition
+# on ?value that selects the offending values, from the shape and the constraint's object.
+def _class_condition(shape: _PropertyShape, cls: Node) -> tuple[str, str]:
+    if not isinstance(cls, URIRef):
+        raise UnsupportedShape(f"{shape.node} {shape.path}: sh:class {cls} is not an IRI")
+    subs = _subclasses(shape.ont, cls)
+    known = _individuals(shape.ont, subs)
+    allowed = f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))" if known else ""
+    return (
+        f"must be instances of {cls}",
+        f"MINUS {{ {shape.tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}{allowed}",
+    )
+
+
+def _datatype_condition(shape: _PropertyShape, dt: Node) -> tuple[str, str]:
+    return (
+        f"must be {dt} literals",
+        f'FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} || lang(?value) != "")',
+    )
+
+
+def _pattern_condition(shape: _PropertyShape, pattern: Node) -> tuple[str, str]:
+    flags = shape.value(SH.flags)
+    fl = f", {_literal(str(flags))}" if flags is not None else ""
+    return (
+        f"must match {pattern}",
+        f"FILTER (isBlank(?value) || !REGEX(STR(?value), {_literal(str(pattern))}{fl}))",
+    )
+
+
+def _min_length_condition(shape: _PropertyShape, _: Node) -> tuple[str, str]:
+    least = shape.number(SH.minLength)
+    return (
+        f"must be at least {least} characters",
+        f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {least})",
+    )
+
+
+def _in_condition(shape: _PropertyShape, listed: Node) -> tuple[str, str]:
+    # the values are compared as terms (sameTerm), as SHACL compares them
+    members = list(shape.shapes.items(listed))
+    return f"must be one of {' '.join(t.n3() for t in members)}", f"MINUS {{ {_values('?value', members)} }}"
+
+
+_VALUE_CONDITIONS: tuple[tuple[str, URIRef, Callable[[_PropertyShape, Node], tuple[str, str]]], ...] = (
+    ("class", SH["class"], _class_condition),
+    ("datatype", SH.datatype, _datatype_condition),
+    ("pattern", SH.pattern, _pattern_condition),
+    ("minLength", SH.minLength, _min_length_condition),
+    ("in", SH["in"], _in_condition),
+)
+
+
 def _value_conditions(shape: _PropertyShape) -> Iterator[tuple[str, str, str]]:
     """(component, default message, condition on ?value) of each constraint on single values."""
-    path = shape.path
-    cls = shape.value(SH["class"])
-    if cls is not None:
-        if not isinstance(cls, URIRef):
-            raise UnsupportedShape(f"{shape.node} {path}: sh:class {cls} is not an IRI")
-        subs = _subclasses(shape.ont, cls)
-        known = _individuals(shape.ont, subs)
-        allowed = f" FILTER (?value NOT IN ({', '.join(t.n3() for t in known)}))" if known else ""
-        instance = f"MINUS {{ {shape.tp('?value', 'a', '?cls')} {_values('?cls', subs)} }}{allowed}"
-        yield "class", f"values of {path} must be instances of {cls}", instance
-    dt = shape.value(SH.datatype)
-    if dt is not None:
-        typed = f'FILTER (!isLiteral(?value) || datatype(?value) != {dt.n3()} || lang(?value) != "")'
-        yield "datatype", f"values of {path} must be {dt} literals", typed
-    pat = shape.value(SH.pattern)
-    if pat is not None:
-        flags = shape.value(SH.flags)
-        fl = f", {_literal(str(flags))}" if flags is not None else ""
-        matches = f"FILTER (isBlank(?value) || !REGEX(STR(?value), {_literal(str(pat))}{fl}))"
-        yield "pattern", f"values of {path} must match {pat}", matches
-    ml = shape.number(SH.minLength)
-    if ml is not None:
-        long_enough = f"FILTER (isBlank(?value) || STRLEN(STR(?value)) < {ml})"
-        yield "minLength", f"values of {path} must be at least {ml} characters", long_enough
-    listed = shape.value(SH["in"])
-    if listed is not None:
-        # the values are compared as terms (sameTerm), as SHACL compares them
-        members = list(shape.shapes.items(listed))
-        yield (
-            "in",
-            f"values of {path} must be one of {' '.join(t.n3() for t in members)}",
-            f"MINUS {{ {_values('?value', members)} }}",
-        )
+    for component, constraint, compile_condition in _VALUE_CONDITIONS:
+        value = shape.value(constraint)
+        if value is not None:
+            tail, condition = compile_condition(shape, value)
+            yield component, f"values of {shape.path} {tail}", condition
 
 
 def validate_with_sparql(
