@@ -483,11 +483,15 @@ class RemoteStore(StoreBackend):
         The public endpoint takes it before forking a query worker; the worker, which may
         open no connection itself (``dealgraph.api.sandbox``), sends its query through it:
         httpx reuses the idle connection in the client's pool. httpx opens a connection
-        only to send a request, so one small query (``ASK {}``) is sent here to open it.
+        only to send a request, so one small query (``ASK {}``) is sent here to open it. A
+        server that closes the connection after answering leaves none: an OSError says so.
         """
         client = _http_client(timeout)
         try:
-            self._send_query(client, "ASK {}")
+            body = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+            resp = _request(client, self.endpoints.query, body, "application/x-www-form-urlencoded")
+            if resp.headers.get("connection", "").lower() == "close" or resp.http_version == "HTTP/1.0":
+                raise OSError(f"{self.endpoints.query} closes its connections after each answer")
         except BaseException:
             client.close()
             raise

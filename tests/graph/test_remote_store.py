@@ -5,8 +5,10 @@ The analytics answer the same over the server as over the in-memory store.
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
+import threading
 
 import pytest
 
@@ -15,6 +17,7 @@ from dealgraph.graph import KnowledgeGraph, flows
 from dealgraph.graph.conflicts import conflicts
 from dealgraph.graph.exposure import two_sided_bets
 from dealgraph.graph.loops import vendor_financed_loops
+from dealgraph.graph.stores import RemoteStore
 from dealgraph.loaders import load_directory, load_files
 from dealgraph.ontology.errors import DataError
 
@@ -85,3 +88,33 @@ def test_a_sandboxed_worker_queries_over_the_connection_opened_before_the_fork(r
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert int(answer) == expected > 0
+
+
+class _OneShotSparql(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint speaking HTTP/1.0 (http.server's default): one answer a connection."""
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_server_that_closes_each_connection_cannot_serve_the_sandboxed_worker():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OneShotSparql)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        assert store.query("ASK {}", {}).askAnswer is True  # its queries work
+        with pytest.raises(OSError, match="closes its connections after each answer"):
+            store.query_connection(5)  # but no connection outlives an answer for the worker
+    finally:
+        store.close()
+        server.shutdown()
+        server.server_close()
