@@ -1,23 +1,17 @@
-"""Human formatting for the CLI.
+"""Human formatting for the CLI: one printer per result, ``printer(console, result)``.
 
->>> money(38_000_000_000)
-'$38B'
->>> money(1_250_000_000, rate="per-month")
-'$1.25B/month'
->>> money(20_000_000_000, bound="up-to")
-'up to $20B'
->>> money(None)
-'—'
+Amounts are written by :func:`dealgraph.graph.money.format_money` (``$38B``, ``~$1.4T``,
+``up to $20B``), as in every other front end.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from ..graph.money import SHORT, format_money
 from ..graph.report import render_report
 from ..graph.results import (
     Conflict,
@@ -37,7 +31,6 @@ from ..graph.results import (
 from ..graph.sparql import Rows
 
 __all__ = [
-    "money",
     "print_card",
     "print_conflicts",
     "print_exposures",
@@ -54,36 +47,17 @@ __all__ = [
     "print_validation",
 ]
 
-_BOUND = {"exact": "", "about": "~", "at-least": "≥ ", "up-to": "up to "}
-_RATE = {"per-month": "/month", "per-year": "/year", "per-hour": "/hour"}
-
-
-def money(value: float | int | None, bound: str | None = None, rate: str | None = None) -> str:
-    """A money amount in base units as ``$38B``, ``~$1.4T``, ``up to $20B``."""
-    if value is None:
-        return "—"
-    v = float(value)
-    if not math.isfinite(v):  # loads refuse such figures; never print "$inf"
-        return "not a finite number"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(v) >= div:
-            text = f"{v / div:.2f}".rstrip("0").rstrip(".") + suffix
-            break
-    else:
-        text = f"{v:g}"
-    return f"{_BOUND.get(bound or 'exact', '')}${text}{_RATE.get(rate or '', '')}"
-
 
 def _value(o: Observation) -> str:
     if o.unit == "USD":
-        s = money(o.value, o.bound, o.rate)
+        s = format_money(o.value, o.bound, o.rate)
         if o.upper is not None:
-            s += "–" + money(o.upper)
+            s += "–" + format_money(o.upper)
         return s
     s = f"{o.value:g}" if isinstance(o.value, float) else str(o.value)
     if o.upper is not None:
         s += f"–{o.upper}"
-    return f"{_BOUND.get(o.bound or 'exact', '')}{s} {o.unit}"
+    return f"{SHORT.bounds.get(o.bound or '', '')}{s} {o.unit}"
 
 
 def print_card(console: Console, card: EntityCard) -> None:
@@ -104,7 +78,7 @@ def print_card(console: Console, card: EntityCard) -> None:
                 "pays" if d.direction == "out" else "receives",
                 d.counterparty,
                 d.kind,
-                money(d.amount, d.bound, d.rate),
+                format_money(d.amount, d.bound, d.rate),
                 d.status or "",
                 ", ".join(sorted({s.document for s in d.sources})),
             )
@@ -137,7 +111,7 @@ def _tally_text(t: MoneyTotals) -> str:
         ("aggregate", "reported total"),
     ):
         if getattr(t, key):
-            parts.append(f"{money(getattr(t, key))} {label}")
+            parts.append(f"{format_money(getattr(t, key))} {label}")
     if isinstance(t, MoneyTally) and t.unknown_amounts:
         parts.append(f"{t.unknown_amounts} deal(s) without a figure")
     return ", ".join(parts) or "—"
@@ -152,7 +126,11 @@ def print_trace(console: Console, result: Trace) -> None:
         t = Table("deal", "flow", "kind", "amount", "status", title=f"hop {hop.hop}")
         for f in hop.flows:
             t.add_row(
-                f.id, f"{f.payer} → {f.payee}", f.kind, money(f.amount, f.bound, f.rate), f.status or ""
+                f.id,
+                f"{f.payer} → {f.payee}",
+                f.kind,
+                format_money(f.amount, f.bound, f.rate),
+                f.status or "",
             )
         console.print(t)
     t = Table("entity", "group", "hop", "money arriving", title="reached")
@@ -183,11 +161,11 @@ def print_loops(console: Console, loops: list[Loop]) -> None:
         return
     t = Table("loop", "money out", "money back", "ratio", "deals")
     for lp in loops:
-        out = money(lp.money_out) if lp.money_out else "no figure"
+        out = format_money(lp.money_out) if lp.money_out else "no figure"
         if lp.money_out_contingent:
-            out += f" (+{money(lp.money_out_contingent)} contingent)"
+            out += f" (+{format_money(lp.money_out_contingent)} contingent)"
         ratio = "—" if lp.ratio is None else f"{lp.ratio:.2f}"
-        back = "unknown" if lp.money_back is None else money(lp.money_back)
+        back = "unknown" if lp.money_back is None else format_money(lp.money_back)
         t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back, ratio, ", ".join(lp.deal_ids))
     console.print(t)
 
@@ -236,7 +214,7 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
             f.id,
             f"{f.payer} → {f.payee}",
             f.kind,
-            money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
+            format_money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
             f.status or "",
             f.date or "",
             ", ".join(sorted({s.document[:3] for s in f.sources})),
@@ -273,8 +251,8 @@ def print_paths(console: Console, paths: list[Path]) -> None:
 def print_share(console: Console, result: Share) -> None:
     pct = "unknown (no total known)" if result.share is None else f"{result.share:.1%}"
     console.print(
-        f"{result.payee} ({result.payee_group} group) gets {money(result.money.committed)}"
-        f" of {result.payer}'s {money(result.total)} total commitments: {pct}"
+        f"{result.payee} ({result.payee_group} group) gets {format_money(result.money.committed)}"
+        f" of {result.payer}'s {format_money(result.total)} total commitments: {pct}"
     )
 
 
@@ -282,7 +260,7 @@ def print_conflicts(console: Console, result: list[Conflict]) -> None:
     for c in result:
         console.print(f"[bold]{c.what}[/] ({c.id})")
         for f in c.figures:
-            console.print(f"  {money(f.value, f.bound)}  {f.document}: “{f.quote}”", highlight=False)
+            console.print(f"  {format_money(f.value, f.bound)}  {f.document}: “{f.quote}”", highlight=False)
 
 
 def print_report(console: Console, rep: Report) -> None:
