@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from ..ontology.errors import DataError, Problem
 from .text import line_at, read_text
 from .verify import Quantity, _claims, _matches, normalise, quantities
 from .yaml_source import read_yaml
@@ -51,6 +53,7 @@ __all__ = [
     "EntityFinder",
     "draft_stubs",
     "draft_source",
+    "write_draft",
     "draft_coverage",
 ]
 
@@ -121,6 +124,7 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
 
 # -- figures ------------------------------------------------------------------------------
 
+# dates: a date's numbers are no figures; the one near the top is the publication date
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATES = [
@@ -129,7 +133,6 @@ _DATES = [
     re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(rf"\b(?P<day>[0-3]?\d)\s+{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I),
 ]
-# "Source | Bohu Finance", "**Published:** March 3, 2026": a line naming one of these fields
 _TIME = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 
 
@@ -173,7 +176,8 @@ class Figure:
 
     def __str__(self) -> str:
         value = _plain(self.value) if self.upper is None else f"{_plain(self.value)}..{_plain(self.upper)}"
-        parts = [self.bound if self.bound != "exact" else "", str(value), self.unit or "", self.rate or ""]
+        unit = self.unit or (f"count of {self.counts}" if self.counts else "count")
+        parts = [self.bound if self.bound != "exact" else "", str(value), unit, self.rate or ""]
         return " ".join(p for p in parts if p)
 
     def as_yaml(self) -> dict[str, Any]:
@@ -240,9 +244,7 @@ def figures(sentence: str) -> list[Figure]:
     """The figures a sentence states (years left out), ranges ("7-8 GW") as one figure.
 
     >>> [str(f) for f in figures("a warrant for 160 million shares, vesting by 2030")]
-    ['160000000 count']
-    >>> figures("a warrant for 160 million shares")[0].counts
-    'shares'
+    ['160000000 count of shares']
     """
     sentence = _CAPITAL_SCALE.sub(lambda m: m.group().lower(), sentence)
     text = normalise(sentence)
@@ -279,7 +281,8 @@ class EntityFinder:
         """The entities of a YAML data directory (``entities*.yaml``)."""
         names: dict[str, list[str]] = {}
         for path in sorted(Path(data_dir).glob("entities*.yaml")):
-            for record in (read_yaml(path) or {}).get("entities") or []:
+            doc = read_yaml(path)
+            for record in (doc.get("entities") if isinstance(doc, dict) else None) or []:
                 if isinstance(record, dict) and isinstance(record.get("id"), str):
                     written = [record.get("name"), *(record.get("aliases") or [])]
                     names.setdefault(record["id"], []).extend(str(n) for n in written if n)
@@ -351,6 +354,7 @@ def draft_stubs(text: str, finder: EntityFinder) -> list[Stub]:
 
 # -- metadata -----------------------------------------------------------------------------
 
+# "Source | Bohu Finance", "**Published:** March 3, 2026": a line naming one of these fields
 _FIELD_LINE = re.compile(
     r"^\W*(?P<key>source|publisher|published by|published|author|by|date|posted|updated|url|link"
     r"|category|tags|reading time|subtitle)\W*\s*[|:]\s*(?P<value>.+)$",
@@ -472,6 +476,31 @@ def draft_source(
     body = [*_source_block(document, text, given), "", "deals: []", "observations: []", "relationships: []"]
     note = f"# DRAFT: {len(stubs)} stubs for review; delete this list once each is reviewed\n"
     return header + "\n".join(body) + "\n\n" + note + drafts
+
+
+def write_draft(document: Path, data_dir: Path, *, force: bool = False, **metadata: str | None) -> Path:
+    """Write the draft of ``document`` into ``data_dir/sources`` and return its path.
+
+    The document is copied there (its text belongs to the data set) unless it is there
+    already, and the draft is written next to it as ``<document stem>.yaml``, the name the
+    loader expects. ``metadata`` are :func:`draft_source`'s keywords. Raises DataError, and
+    writes nothing, when a source file of that name exists (unless ``force``) or a different
+    document of the same name is there.
+    """
+    document, sources = Path(document), Path(data_dir) / "sources"
+    kept, target = sources / document.name, sources / f"{document.stem}.yaml"
+    if target.exists() and not force:
+        raise DataError([Problem(str(target), None, None, "a source file of this name exists (use force)")])
+    if kept.exists() and kept.read_bytes() != document.read_bytes():
+        raise DataError(
+            [Problem(str(kept), None, None, f"a different document named {document.name} is there")]
+        )
+    text = draft_source(document, Path(data_dir), **metadata)
+    sources.mkdir(parents=True, exist_ok=True)
+    if not kept.exists():
+        shutil.copyfile(document, kept)
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
 # -- coverage -----------------------------------------------------------------------------

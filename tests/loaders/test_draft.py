@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from dealgraph import bundled_data_dir
-from dealgraph.loaders import load_directory
-from dealgraph.loaders.draft import EntityFinder, draft_coverage, draft_source, draft_stubs, sentences
+from dealgraph.loaders import draft, load_directory
 from dealgraph.loaders.text import read_text
 from dealgraph.loaders.verify import normalise, verify_file
 from dealgraph.ontology.errors import DataError
@@ -30,7 +29,7 @@ BRIEF = FIXTURES / "sources" / "brief_helios_nimbus.txt"
 
 
 def _draft(document: Path, data_dir: Path, **metadata: str) -> dict:
-    return yaml.safe_load(draft_source(document, data_dir, **metadata))
+    return yaml.safe_load(draft.draft_source(document, data_dir, **metadata))
 
 
 def _stub(drafts: dict, words: str) -> dict:
@@ -46,7 +45,7 @@ def _stub(drafts: dict, words: str) -> dict:
 @pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda p: p.stem)
 def test_drafts_cover_at_least_90_percent_of_the_figures_the_data_holds(document: Path) -> None:
     source = document.with_suffix(".yaml")
-    coverage = draft_coverage(document, source, BUNDLED)
+    coverage = draft.draft_coverage(document, source, BUNDLED)
     print(coverage, *coverage.missed, sep="\n  ")
     # every value and upper bound with a number in the file (counted here with a regex)
     assert coverage.figures == len(re.findall(r"(?m)^\s*(?:- )?(?:value|upper): -?\d", source.read_text()))
@@ -57,7 +56,7 @@ def test_drafts_cover_at_least_90_percent_of_the_figures_the_data_holds(document
 def test_coverage_of_another_document_is_low() -> None:
     """The measure discriminates: the drafts of one document do not cover another's figures."""
     sources = BUNDLED / "sources"
-    coverage = draft_coverage(
+    coverage = draft.draft_coverage(
         sources / "004_ad9c1766d59aa3c1.txt", sources / "002_fce6943532eb5e8c.yaml", BUNDLED
     )
     assert coverage.share < 0.2 and coverage.placed == 0
@@ -73,7 +72,7 @@ def test_every_stub_quote_is_verbatim_and_passes_the_quote_check(document: Path,
         assert text.count("\n", 0, text.index(stub["quote"])) + 1 <= stub["line"]
     # the product's own quote check (and the sha256 check) on the draft written next to its document
     shutil.copy(document, tmp_path / document.name)
-    (tmp_path / f"{document.stem}.yaml").write_text(draft_source(document, BUNDLED))
+    (tmp_path / f"{document.stem}.yaml").write_text(draft.draft_source(document, BUNDLED))
     report = verify_file(tmp_path / f"{document.stem}.yaml")
     assert report.problems == []
     assert report.quotes_checked == len(drafts["drafts"])
@@ -162,7 +161,7 @@ def test_sentence_splitting() -> None:
         "Nvidia Corp. grew 1.25x in the U.S. last year. Did it? Yes!\n"
         "- a list item\n# Heading\nA line\ngoing on."
     )
-    assert [t for _, _, t in sentences(text)] == [
+    assert [t for _, _, t in draft.sentences(text)] == [
         "Nvidia Corp. grew 1.25x in the U.S. last year.",
         "Did it?",
         "Yes!",
@@ -170,7 +169,7 @@ def test_sentence_splitting() -> None:
         "Heading",
         "A line\ngoing on.",
     ]
-    assert all(text[s:e] == t for s, e, t in sentences(text))
+    assert all(text[s:e] == t for s, e, t in draft.sentences(text))
 
 
 # -- a draft is not accepted as data ------------------------------------------------------
@@ -178,10 +177,11 @@ def test_sentence_splitting() -> None:
 
 def _data_dir_with_draft(tmp_path: Path, document: Path, entities: Path) -> Path:
     data = tmp_path / "data"
-    (data / "sources").mkdir(parents=True)
+    data.mkdir()
     shutil.copy(entities / "entities.yaml", data / "entities.yaml")
-    shutil.copy(document, data / "sources" / document.name)
-    (data / "sources" / f"{document.stem}.yaml").write_text(draft_source(document, entities))
+    written = draft.write_draft(document, data)
+    assert written == data / "sources" / f"{document.stem}.yaml"
+    assert (data / "sources" / document.name).read_bytes() == document.read_bytes()
     return data
 
 
@@ -199,10 +199,21 @@ def test_an_unreviewed_draft_does_not_load(tmp_path: Path, document: Path, entit
     assert drafts[0].file.endswith(f"{document.stem}.yaml") and drafts[0].line is not None
 
 
+def test_write_draft_keeps_an_existing_source_file(tmp_path: Path) -> None:
+    data = _data_dir_with_draft(tmp_path, BRIEF, FIXTURES)
+    written = data / "sources" / f"{BRIEF.stem}.yaml"
+    written.write_text("reviewed")
+    with pytest.raises(DataError, match="exists"):
+        draft.write_draft(BRIEF, data)
+    assert written.read_text() == "reviewed"
+    draft.write_draft(BRIEF, data, force=True, title="Chips for equity")
+    assert yaml.safe_load(written.read_text())["source"]["title"] == "Chips for equity"
+
+
 def test_stub_figures_and_entities_come_from_the_sentence_alone() -> None:
     """Stubs for the same text do not depend on the rest of the document."""
-    finder = EntityFinder.from_data_dir(FIXTURES)
-    one = draft_stubs("Nimbus will pay Helios $1.25 billion monthly.", finder)
+    finder = draft.EntityFinder.from_data_dir(FIXTURES)
+    one = draft.draft_stubs("Nimbus will pay Helios $1.25 billion monthly.", finder)
     assert [(s.quote, [str(f) for f in s.figures], s.entities) for s in one] == [
         (
             "Nimbus will pay Helios $1.25 billion monthly.",
