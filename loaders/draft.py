@@ -198,10 +198,13 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _is_date(q: Quantity, text: str) -> bool:
-    """Whether ``q`` is a year ("by 2030") or part of a date or time ("March 3, 2026", "09:20")."""
+def _not_a_figure(q: Quantity, text: str) -> bool:
+    """Whether ``q`` is a year ("by 2030"), part of a date or time ("March 3, 2026", "09:20"),
+    or the word "one" on its own ("the next one", "one of them": rarely a count)."""
     written = text[q.start : q.end]
     if q.unit is None and q.scale is None and written.isdigit() and 1900 <= q.value <= 2100:
+        return True
+    if q.unit is None and written.lower() == "one":
         return True
     return any(
         m.start() <= q.start and q.end <= m.end()
@@ -215,6 +218,8 @@ def _bound(text: str, first: Quantity, last: Quantity) -> str:
     for name, pattern in _BOUND_BEFORE:
         if pattern.search(before):
             return name
+    if "+" in text[last.start : last.end]:  # "500+ customers"
+        return "at-least"
     for name, pattern in _BOUND_AFTER:
         if pattern.match(text, last.end):
             return name
@@ -250,7 +255,7 @@ def figures(sentence: str) -> list[Figure]:
     text = normalise(sentence)
     groups: list[list[Quantity]] = []
     for q in quantities(sentence):
-        if _is_date(q, text):
+        if _not_a_figure(q, text):
             continue
         if groups and len(groups[-1]) == 1 and _DASH.fullmatch(text[groups[-1][0].end : q.start]):
             groups[-1].append(q)

@@ -172,6 +172,24 @@ def test_sentence_splitting() -> None:
     assert all(text[s:e] == t for s, e, t in draft.sentences(text))
 
 
+@pytest.mark.parametrize(
+    "sentence, shown",
+    [
+        ("a deal for up to one million TPUs", ["up-to 1000000 count of tpus"]),
+        ("500+ customers, and the next one", ["at-least 500 count of customers"]),
+        (
+            "surpassed 1,000 customers spending $1M+ a year",
+            ["at-least 1000 count of customers", "at-least 1000000 USD per-year"],
+        ),
+        ("about 7-8 GW by 2027, roughly $2-3bn", ["about 7..8 GW", "about 2000000000..3000000000 USD"]),
+        ("a margin of -122% on March 3, 2026 at 09:20", ["-122 percent"]),
+        ("The $100 Billion Counterpunch", ["100000000000 USD"]),
+    ],
+)
+def test_figure_bounds_ranges_and_what_is_no_figure(sentence: str, shown: list[str]) -> None:
+    assert [str(f) for f in draft.figures(sentence)] == shown
+
+
 # -- a draft is not accepted as data ------------------------------------------------------
 
 
