@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -30,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from .cards import entity_card
 from .flows import flows as all_flows
-from .money import bucket, countable
-from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph, money_text
+from .money import LABEL, WORDS, bucket, countable, format_money
+from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -137,9 +138,12 @@ def _page(title: str, policy: str, header: str, body: str) -> str:
     )
 
 
+# amounts on the pages: short figures with their bound in words ("up to $20B")
+_AMOUNT = dataclasses.replace(LABEL, bounds=WORDS.bounds)
+
+
 def _amount_text(f: Flow | dict[str, Any]) -> str:
-    prefix = {"up-to": "up to ", "at-least": "at least ", "about": "about "}.get(f["bound"] or "", "")
-    return prefix + money_text(f["amount"]) if f["amount"] is not None else "undisclosed"
+    return format_money(f["amount"], f["bound"], style=_AMOUNT)
 
 
 # -- the interactive page -----------------------------------------------------------------
@@ -186,7 +190,7 @@ def _elements(g: Any) -> list[dict[str, Any]]:
             }
         )
     for u, v, k, d in g.edges(keys=True, data=True):
-        short = money_text(d["amount"]) if d["edge"] == "money" else d["kind"]
+        short = format_money(d["amount"], style=LABEL) if d["edge"] == "money" else d["kind"]
         elements.append(
             {
                 "data": {

@@ -27,15 +27,14 @@ import networkx as nx
 
 from ..ontology.text import XML_ILLEGAL
 from ..ontology.vocab import ROLES
-from .cards import UnknownEntityError
 from .flows import flows as all_flows
 from .loops import vendor_financed_loops
-from .money import bucket, countable
+from .money import LABEL, bucket, countable, format_money
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
-__all__ = ["ROLE_COLORS", "LOOP_COLOR", "export_graph", "clean_text", "money_text"]
+__all__ = ["ROLE_COLORS", "LOOP_COLOR", "export_graph", "clean_text"]
 
 
 #: colour of a node by its first role (or its type), the same in every picture
@@ -75,16 +74,6 @@ def clean_text(text: object) -> str:
     return XML_ILLEGAL.sub("\ufffd", s)
 
 
-def money_text(v: float | None) -> str:
-    """An amount as an edge label writes it: ``$38B``, ``$5,000``; no figure is ``undisclosed``."""
-    if v is None:
-        return "undisclosed"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if v >= div:
-            return "$" + f"{v / div:.2f}".rstrip("0").rstrip(".") + suffix
-    return f"${v:,.0f}"
-
-
 def _share(x: float, top: float) -> float:
     """``x / top`` between 0 and 1 (1 when the ratio is not a number)."""
     r = x / top if top else 0.0
@@ -118,7 +107,7 @@ def export_graph(
     if not loops_only:
         _add_structure_edges(g, base, kind)
     if focus is not None:
-        g = _around(g, base, focus, depth)
+        g = _around(g, kg, focus, depth)
     _style(g, base)
     if notes:
         g.graph["notes"] = notes
@@ -150,7 +139,7 @@ def _add_money_edges(
             bucket=b,
             dashed=b in ("contingent", "upper_bound"),
             in_loop=f["id"] in loop_deals,
-            label=f"{f['id']}: {money_text(f['amount'])}",
+            label=f"{f['id']}: {format_money(f['amount'], style=LABEL)}",
             sources=len(f["sources"]),
         )
     return notes
@@ -176,10 +165,9 @@ def _add_structure_edges(g: nx.MultiDiGraph, base: nx.MultiDiGraph, kind: str | 
             )
 
 
-def _around(g: nx.MultiDiGraph, base: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
+def _around(g: nx.MultiDiGraph, kg: KnowledgeGraph, focus: str, depth: int) -> nx.MultiDiGraph:
     """The part of ``g`` within ``depth`` hops of ``focus``, either direction."""
-    if focus not in base:
-        raise UnknownEntityError(focus, sorted(base.nodes))
+    kg.require_entity(focus)
     g.add_node(focus)
     keep = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), focus, cutoff=depth)
     return g.subgraph(keep).copy()
