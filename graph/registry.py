@@ -150,11 +150,12 @@ def register_store(
 ) -> StorePlugin:
     """Register a store backend under ``name`` (a scheme such as ``oxigraph``, or a whole
     spec such as ``memory``); a later registration of the same name replaces it."""
-    plugin = (
-        factory
-        if isinstance(factory, StorePlugin)
-        else StorePlugin(name, factory, usage, help, tuple(aliases))
-    )  # type: ignore[arg-type]
+    if isinstance(factory, StorePlugin):
+        plugin = factory
+    elif factory is None:
+        raise TypeError(f"store {name!r}: give a factory or a StorePlugin")
+    else:
+        plugin = StorePlugin(name, factory, usage, help, tuple(aliases))
     with _lock:
         _stores[name] = plugin
     return plugin
@@ -172,20 +173,21 @@ def register_export(
     aliases: tuple[str, ...] = (),
 ) -> ExportFormat:
     """Register an export format under ``name``; a later registration replaces it."""
-    fmt = (
-        render
-        if isinstance(render, ExportFormat)
-        else ExportFormat(
+    if isinstance(render, ExportFormat):
+        fmt = render
+    elif render is None:
+        raise TypeError(f"export {name!r}: give a render function or an ExportFormat")
+    else:
+        fmt = ExportFormat(
             name,
             render,
             media_type,
             suffix or f".{name}",
             description,
-            binary,  # type: ignore[arg-type]
+            binary,
             tuple(options),
             tuple(aliases),
         )
-    )
     with _lock:
         _exports[name] = fmt
     return fmt
@@ -242,7 +244,11 @@ def _ensure_loaded() -> None:
             (_analytics, Analytic, ANALYTIC_GROUP),
         )
         for table, kind, group in tables:
-            found = {p.name: p for p in builtins if isinstance(p, kind)}
+            found = {
+                p.name: p
+                for p in builtins
+                if isinstance(p, (StorePlugin, ExportFormat, Analytic)) and isinstance(p, kind)
+            }
             for name, obj in _discover(group, kind):
                 found.setdefault(name, obj)
             found.update(table)  # registered in code
