@@ -138,8 +138,8 @@ def command(
 
         def run(
             *args: Any, data: Path | None = None, store: str = "memory", as_json: bool = False, **kw: Any
-        ):
-            return f(Shared(data, store, as_json), *args, **kw)
+        ) -> None:
+            f(Shared(data, store, as_json), *args, **kw)
 
         # typer reads the command line from the signature, the help from the docstring
         run.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
