@@ -29,6 +29,7 @@ ARGS = {
     "paths": ["bigco", "lab-a"],
     "share": ["bigco", "lab-a"],
     "load": ["{mini}"],
+    "concentration": ["lab-a"],  # an analytic's command (cli/plugins.py)
 }
 # commands for which a shared option makes no sense (declared with ``without=`` in cli/main.py)
 WITHOUT_DATA = {"load": "its FILES are the data"}
