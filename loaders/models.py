@@ -74,8 +74,6 @@ __all__ = [
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 RelationshipId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+--[a-z0-9-]+--[a-z0-9-]+$")]
-# the old name of the rule (dealgraph.ontology.text.NOT_TEXT)
-_NOT_TEXT = NOT_TEXT
 
 
 def _plain_text(v: str) -> str:
