@@ -28,6 +28,7 @@ up there. What a backend must provide is :class:`StoreBackend`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import io
 import os
@@ -602,9 +603,18 @@ class RemoteStore(StoreBackend):
 _QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 
+# the TLS settings of every client (made once: loading the CA certificates takes ~0.1 s, and
+# the public endpoint makes a client per query)
+_tls_context = functools.cache(httpx.create_ssl_context)
+
+
 def _http_client(timeout: float) -> httpx.Client:
     """An httpx client: connecting is quick or hopeless; a request may take ``timeout``."""
-    return httpx.Client(timeout=httpx.Timeout(timeout, connect=HTTP_CONNECT_TIMEOUT), follow_redirects=False)
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=HTTP_CONNECT_TIMEOUT),
+        follow_redirects=False,
+        verify=_tls_context(),
+    )
 
 
 def _request(
