@@ -174,6 +174,10 @@ class Source(Strict):
     published: Date | None = None
     url: Text | None = None
     note: Text | None = None
+    #: when the text was taken (the document may change after)
+    retrieved: Date | None = None
+    #: the sha256 of the document's text as kept next to the source (checked by validate)
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
 class Evidence(Strict):

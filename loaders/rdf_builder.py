@@ -166,10 +166,11 @@ class _Builder:
         g = self.start(node, item, DG.Source)
         g.add((node, DG.document, Literal(s.document)))
         g.add((node, DG.title, Literal(s.title)))
-        for prop, val in (("publisher", s.publisher), ("url", s.url), ("note", s.note)):
+        for prop, val in (("publisher", s.publisher), ("url", s.url), ("note", s.note), ("sha256", s.sha256)):
             if val:
                 g.add((node, DG[prop], Literal(val)))
         add_date(g, node, "published", s.published)
+        add_date(g, node, "retrieved", s.retrieved)
 
     def entity(self, item: Located) -> None:
         e = item.record
