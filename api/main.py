@@ -27,6 +27,7 @@ from .routers import (
     health,
     sparql,
 )
+from .routers.plugins import analytics_router
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -65,6 +66,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         exports.router,
         sparql.router,
         explorer.router,
+        analytics_router(),  # one route per registered analytic (graph.registry.Analytic)
     ):
         application.include_router(r)
     application.add_middleware(FairShareGate, budgets=application.state.budgets)

@@ -49,6 +49,7 @@ from .format import (
 )
 from .options import AsOfOpt, Shared, command, live_help
 from .output import console, err, fail, fail_with_problems, os_error, store_failed
+from .plugins import mount_analytics
 
 app = typer.Typer(
     name="dealgraph",
@@ -406,6 +407,10 @@ def serve_cmd(
         http="h11",
         h11_max_incomplete_event_size=settings.max_header_bytes,
     )
+
+
+# one command per registered analytic (graph.registry.Analytic) not written out above
+mount_analytics(app, {c.name for c in app.registered_commands if c.name})
 
 
 def main() -> None:  # pragma: no cover
