@@ -15,6 +15,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from dealgraph.cli.main import app
+from dealgraph.graph.registry import analytics
 
 runner = CliRunner()
 COMMANDS = get_command(app).commands  # type: ignore[attr-defined]
@@ -29,8 +30,10 @@ ARGS = {
     "paths": ["bigco", "lab-a"],
     "share": ["bigco", "lab-a"],
     "load": ["{mini}"],
-    "concentration": ["lab-a"],  # an analytic's command (cli/plugins.py)
 }
+# an analytic's command (cli/plugins.py) whose argument is an entity gets a lab of the mini
+# data set, so a new analytic needs no line here
+MINI_ENTITY = "lab-a"
 # commands for which a shared option makes no sense (declared with ``without=`` in cli/main.py)
 WITHOUT_DATA = {"load": "its FILES are the data"}
 WITHOUT_STORE: dict[str, str] = {}
@@ -44,10 +47,20 @@ def no_server(monkeypatch):
     return served
 
 
+def _analytic_args(name: str) -> list[str]:
+    for a in analytics():
+        if a.name == name and a.argument:
+            extra = a.params.model_fields[a.argument].json_schema_extra
+            if isinstance(extra, dict) and extra.get("entity") is True:
+                return [MINI_ENTITY]
+    return []
+
+
 def _args(name: str, mini, tmp) -> list[str]:
     required = [p.name for p in COMMANDS[name].params if p.param_type_name == "argument" and p.required]
-    assert not required or name in ARGS, f"give sample arguments for `dealgraph {name}` in ARGS"
-    return [a.replace("{mini}", str(mini)).replace("{tmp}", str(tmp)) for a in ARGS.get(name, [])]
+    sample = ARGS.get(name) or _analytic_args(name)
+    assert not required or sample, f"give sample arguments for `dealgraph {name}` in ARGS"
+    return [a.replace("{mini}", str(mini)).replace("{tmp}", str(tmp)) for a in sample]
 
 
 def _envvars(name: str) -> set[str]:
