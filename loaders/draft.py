@@ -41,7 +41,7 @@ import yaml
 
 from ..ontology.errors import DataError, Problem
 from .text import line_at, read_text
-from .verify import Quantity, _claims, _matches, normalise, quantities
+from .verify import Quantity, claims, figure_matches, normalise, quantities
 from .yaml_source import read_yaml
 
 __all__ = [
@@ -566,13 +566,13 @@ def draft_coverage(document: Path, source_yaml: Path, data_dir: Path) -> Coverag
     normalised = normalise(text)
     placed = list(zip(_spans(normalised, [s.quote for s in stubs]), stubs, strict=True))
     coverage = Coverage(Path(document).name, stubs=len(stubs))
-    for claim in _claims(read_yaml(Path(source_yaml))):
+    for claim in claims(read_yaml(Path(source_yaml))):
         coverage.figures += 1
         where = [span for quote in claim.quotes for span in _spans(normalised, [quote])]
         found = [
             any(start < e and s < end for s, e in where)
             for (start, end), stub in placed
-            if any(_matches(claim.value, claim.unit, q) for f in stub.figures for q in f.parsed)
+            if any(figure_matches(claim.value, claim.unit, q) for f in stub.figures for q in f.parsed)
         ]
         coverage.covered += bool(found)
         coverage.placed += any(found)

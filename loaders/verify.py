@@ -48,6 +48,9 @@ __all__ = [
     "Quantity",
     "quantities",
     "figure_problem",
+    "figure_matches",
+    "Claim",
+    "claims",
     "VerifyProblem",
     "VerifyReport",
     "verify_file",
@@ -323,7 +326,8 @@ def quantities(quote: str) -> list[Quantity]:
 # -- the figure check ---------------------------------------------------------------------
 
 
-def _matches(claim: Decimal, unit: str, q: Quantity) -> bool:
+def figure_matches(claim: Decimal, unit: str, q: Quantity) -> bool:
+    """Whether the quote's quantity ``q`` states the claimed figure in the claim's unit."""
     if q.any_unit:
         return claim == q.value
     factors = _SAME_KIND.get(unit, {None: Decimal(1)})
@@ -353,7 +357,7 @@ def figure_problem(
     """
     allowed = {rate, _PERIOD_RATE.get(period or "")}
     found = [q for text in quotes for q in quantities(text)]
-    same = [q for q in found if _matches(value, unit, q)]
+    same = [q for q in found if figure_matches(value, unit, q)]
     if any(q.rate is None or q.rate in allowed for q in same):
         return None
     if same:
@@ -467,7 +471,9 @@ def _number(v: Any) -> Decimal | None:
 
 
 @dataclass
-class _Claim:
+class Claim:
+    """A claimed figure of a data file, where it is, and the quotes it must appear in."""
+
     loc: tuple  # where the figure is (ends with "value" or "upper")
     value: Decimal
     unit: str
@@ -476,7 +482,7 @@ class _Claim:
     quotes: list[str]
 
 
-def _claims(doc: Any) -> Iterator[_Claim]:
+def claims(doc: Any) -> Iterator[Claim]:
     """Figures with a unit and their own quotes: amounts, capacities, observations ..."""
     for loc, node in _walk(doc):
         if not isinstance(node, dict) or _number(node.get("value")) is None:
@@ -493,7 +499,7 @@ def _claims(doc: Any) -> Iterator[_Claim]:
         for name in ("value", "upper"):
             number = _number(node.get(name))
             if number is not None and quotes:
-                yield _Claim((*loc, name), number, unit, rate, _precision(node.get("period")), quotes)
+                yield Claim((*loc, name), number, unit, rate, _precision(node.get("period")), quotes)
 
 
 def _precision(period: Any) -> str | None:
@@ -582,7 +588,7 @@ def _check_quotes(doc: Any, file: str, documents: _Documents, report: VerifyRepo
 
 
 def _check_figures(doc: Any, file: str, report: VerifyReport) -> None:
-    for claim in _claims(doc):
+    for claim in claims(doc):
         report.figures_checked += 1
         why = figure_problem(claim.value, claim.unit, claim.quotes, claim.rate, claim.period)
         if why:
