@@ -57,7 +57,7 @@ def _value(o: Observation) -> str:
     s = f"{o.value:g}" if isinstance(o.value, float) else str(o.value)
     if o.upper is not None:
         s += f"–{o.upper}"
-    return f"{SHORT.bounds.get(o.bound or '', '')}{s} {o.unit}"
+    return f"{SHORT.bounds.get(o.bound or '', '')}{s} {o.unit}{SHORT.rates.get(o.rate or '', '')}"
 
 
 def print_card(console: Console, card: EntityCard) -> None:

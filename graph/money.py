@@ -136,7 +136,14 @@ SHORT = MoneyStyle(
     small="g",
     missing="—",
     bounds={"about": "~", "at-least": "≥ ", "up-to": "up to "},
-    rates={"per-month": "/month", "per-year": "/year", "per-hour": "/hour"},
+    rates={
+        "per-hour": "/hour",
+        "per-day": "/day",
+        "per-week": "/week",
+        "per-month": "/month",
+        "per-quarter": "/quarter",
+        "per-year": "/year",
+    },
 )
 """Tables: ``$38B``, ``~$1.4T``, ``up to $20B``, ``$1.25B/month``; no figure is a dash."""
 
@@ -145,7 +152,14 @@ WORDS = MoneyStyle(
     small=",.0f",
     missing="an undisclosed amount",
     bounds={"about": "about ", "at-least": "at least ", "up-to": "up to "},
-    rates={"per-month": " a month", "per-year": " a year", "per-hour": " an hour"},
+    rates={
+        "per-hour": " an hour",
+        "per-day": " a day",
+        "per-week": " a week",
+        "per-month": " a month",
+        "per-quarter": " a quarter",
+        "per-year": " a year",
+    },
 )
 """Prose (the briefing): ``$38 billion``, ``up to $20 billion``, ``$1.25 billion a month``."""
 

@@ -87,7 +87,7 @@ DealKind = Literal[
 ]
 DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
 Bound = Literal["exact", "about", "at-least", "up-to"]
-Rate = Literal["per-hour", "per-month", "per-year"]
+Rate = Literal["per-hour", "per-day", "per-week", "per-month", "per-quarter", "per-year"]
 Precision = Literal["day", "month", "quarter", "half-year", "year"]
 Metric = Literal[
     "annualized-revenue",

@@ -35,14 +35,8 @@ DEEPSEEK = "004_ad9c1766d59aa3c1"
 
 # Figure problems the check finds in the bundled data, as (file, field, message). Each is a
 # real error in the data (issue 12's audit); when the data is fixed, take it off this list.
-KNOWN_FIGURE_PROBLEMS = [
-    (
-        f"{AWS}.yaml",
-        "observations[20].value",
-        # "it'll need one gigawatt of new capacity weekly" is stored as 1 GW for 2030
-        "the quote gives 1 GW per week; the claim has no rate (its period is a year)",
-    ),
-]
+# (The weekly gigawatt of 001, once stored as 1 GW for 2030, now says rate: per-week.)
+KNOWN_FIGURE_PROBLEMS: list[tuple[str, str, str]] = []
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -101,6 +95,18 @@ def test_every_bundled_quote_is_in_its_document_and_the_known_figure_problems_ar
         name = p.field.rpartition(".")[2]
         line = Path(p.file).read_text(encoding="utf-8").splitlines()[(p.line or 0) - 1]
         assert line.strip().startswith((f"{name}:", f"- {name}:")), (p, line)
+
+
+def test_a_rate_the_quote_gives_must_be_claimed(data_copy: Path):
+    """001: "it'll need one gigawatt of new capacity weekly" -- without its rate the claim
+    would read 1 GW for 2030 (issue 12's audit found it stored so)."""
+    f = data_copy / "sources" / f"{AWS}.yaml"
+    _edit(f, "    unit: GW\n    rate: per-week\n", "    unit: GW\n")
+    (p,) = verify_file(f).problems
+    assert (p.kind, p.field) == ("figure", "observations[20].value")
+    assert p.message == "the quote gives 1 GW per week; the claim has no rate (its period is a year)"
+    line = f.read_text(encoding="utf-8").splitlines()[(p.line or 0) - 1]
+    assert line.strip() == "value: 1"
 
 
 def test_the_copy_verifies_as_the_bundled_data_would(data_copy: Path):
