@@ -185,6 +185,11 @@ def print_validation(console: Console, result: dict[str, Any]) -> None:
         f"{counts['observations']} observations, "
         f"{counts['relationships']} relationships, {counts['sources']} sources"
     )
+    verified = result.get("verified")
+    if verified:
+        console.print(verified["summary"], markup=False, highlight=False)
+        for name in verified["unverified_files"]:
+            console.print(f"unverified (no document text): {name}", markup=False, highlight=False)
 
 
 def print_stats(console: Console, counts: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from .. import bundled_data_dir
 from ..graph import KnowledgeGraph, UnknownEntityError, entity_card, flows, sources
 from ..graph.conflicts import conflicts
 from ..graph.exports import render_bytes
@@ -29,6 +30,7 @@ from ..graph.stats import stats
 from ..graph.stores import BULK_SUFFIXES
 from ..graph.trace import trace
 from ..loaders import file_origins, load_files, write_ntriples
+from ..loaders.verify import verify_dataset
 from ..ontology.errors import DataError, Problem
 from ..ontology.vocab import DEAL_KINDS
 from .format import (
@@ -74,8 +76,22 @@ def _require(kg: KnowledgeGraph, *entity_ids: str | None) -> None:
 
 @command(app, "validate")
 def validate_cmd(opts: Shared) -> None:
-    """Load and validate the data (pydantic models, references, SHACL shapes)."""
-    opts.emit({"valid": True, "counts": stats(opts.graph())}, print_validation)
+    """Load and validate the data (pydantic models, references, SHACL shapes), and check every
+    quote against its document and every figure against its quote."""
+    kg = opts.graph()
+    report = verify_dataset(opts.data or bundled_data_dir())
+    try:
+        report.raise_for_problems()
+    except DataError as exc:
+        fail_with_problems("Quotes or figures do not match their documents", exc)
+    verified = {
+        "quotes_checked": report.quotes_checked,
+        "figures_checked": report.figures_checked,
+        "quotes_unverified": report.quotes_unverified,
+        "unverified_files": report.unverified,
+        "summary": report.summary(),
+    }
+    opts.emit({"valid": True, "counts": stats(kg), "verified": verified}, print_validation)
 
 
 @command(app, "stats")
