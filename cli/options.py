@@ -26,7 +26,7 @@ from rich.markup import escape
 
 from .. import open_graph
 from ..graph import KnowledgeGraph
-from ..graph.flows import parse_as_of
+from ..graph.money import parse_as_of
 from ..graph.registry import store_help
 from ..ontology.errors import DataError
 from .output import console, fail, fail_with_problems, os_error, print_json, store_failed

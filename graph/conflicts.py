@@ -23,6 +23,7 @@ from pydantic import TypeAdapter
 from ..ontology.dates import parse_precise, period_end
 from .cards import observations
 from .flows import flows as all_flows
+from .money import parse_as_of
 from .results import Conflict, Observation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +47,7 @@ def conflicts(
                     "figures": [a.model_dump(exclude={"currency"}) for a in f.amounts if a.rate is None],
                 }
             )
-    cut = None if as_of is None else str(as_of)
+    cut = parse_as_of(as_of)
     groups: dict[tuple, list[Observation]] = defaultdict(list)
     for o in observations(kg):
         if cut is not None and (o.published or "") > cut:

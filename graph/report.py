@@ -48,7 +48,7 @@ def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None, top: in
     biggest = [f for f in countable(flows(kg, as_of=as_of)) if f.amount][:top]
     return Report(
         as_of=parse_as_of(as_of),
-        names={n: d["name"] for n, d in kg.nx().nodes(data=True)},
+        names={n: d["name"] for n, d in sorted(kg.nx().nodes(data=True))},
         biggest_flows=biggest,
         loops=vendor_financed_loops(kg, as_of=as_of),
         two_sided_bets=two_sided_bets(kg, as_of=as_of),
