@@ -273,5 +273,15 @@ def print_report(console: Console, rep: Report) -> None:
     console.file.write(render_report(rep))
 
 
+def print_drafted(console: Console, result: dict[str, Any]) -> None:
+    console.print(
+        f"wrote {result['written']} with {result['stubs']} draft stub(s) to review; "
+        "move what each supports into deals, observations or relationships, delete drafts:, "
+        "then run dealgraph validate",
+        markup=False,
+        highlight=False,
+    )
+
+
 def print_loaded(console: Console, result: dict[str, Any]) -> None:
     console.print(f"loaded {result['added']} new triples into {result['store']} ({result['triples']} in all)")

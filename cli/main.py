@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+import yaml
 
 from .. import bundled_data_dir
 from ..graph import KnowledgeGraph, UnknownEntityError, entity_card, flows, sources
@@ -30,12 +31,14 @@ from ..graph.stats import stats
 from ..graph.stores import BULK_SUFFIXES
 from ..graph.trace import trace
 from ..loaders import file_origins, load_files, write_ntriples
+from ..loaders.draft import write_draft
 from ..loaders.verify import verify_dataset
 from ..ontology.errors import DataError, Problem
 from ..ontology.vocab import DEAL_KINDS
 from .format import (
     print_card,
     print_conflicts,
+    print_drafted,
     print_exposures,
     print_flows,
     print_loaded,
@@ -392,6 +395,35 @@ def load_cmd(
     if failed is not None:
         store_failed(opts.store, failed)
     opts.emit(result, print_loaded)
+
+
+@command(app, "new-source", without=("store",))  # writes files; no store is read
+def new_source_cmd(
+    opts: Shared,
+    document: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The document's text.")],
+    title: Annotated[str | None, typer.Option(help="Title (default: read from the text).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Who published it.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was found.")] = None,
+    published: Annotated[str | None, typer.Option(help="When it was published (YYYY-MM-DD).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace a source file of the same name.")] = False,
+) -> None:
+    """Draft a source file for DOCUMENT in the data set given by --data, for review.
+
+    The document is copied into DATA/sources and a draft source file written next to it: its
+    metadata, and one stub per sentence that carries a figure or names a known entity, with
+    the verbatim quote, the parsed figures and the candidate entities. Nothing is accepted:
+    `validate` refuses the file until each stub is moved into deals, observations or
+    relationships and `drafts:` is deleted.
+    """
+    if opts.data is None:
+        fail("give the data set to add the document to: --data DIR (or DEALGRAPH_DATA)")
+    meta = {"title": title, "publisher": publisher, "url": url, "published": published}
+    try:
+        written = write_draft(document, opts.data, force=force, **meta)
+    except DataError as exc:
+        fail_with_problems("Nothing written", exc)
+    stubs = len((yaml.safe_load(written.read_text(encoding="utf-8")) or {}).get("drafts") or [])
+    opts.emit({"written": str(written), "stubs": stubs}, print_drafted)
 
 
 @command(app, "serve", without=("json",))

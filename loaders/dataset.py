@@ -70,7 +70,13 @@ def problems_from_validation(exc: ValidationError, file: str, locate: Locator) -
         msg = err["msg"]
         if err["type"] == "value_error":  # our validators' messages say what is wrong
             msg = msg.removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and loc == ("drafts",):
+            n = len(err["input"]) if isinstance(err.get("input"), list) else 0
+            msg = (
+                f"{n} unreviewed draft stub(s) (dealgraph new-source): move what each one supports "
+                "into deals, observations or relationships, then delete drafts"
+            )
+        elif err["type"] == "extra_forbidden":
             msg = "unknown field (not part of the format; check the spelling)"
         out.append(Problem(file, line, name or None, msg))
     return out

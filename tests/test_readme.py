@@ -14,6 +14,9 @@ from dealgraph.cli.main import app
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def _commands() -> list[str]:
     out = []
     for block in re.findall(r"```bash\n(.*?)```", README, flags=re.S):
@@ -28,8 +31,14 @@ def _commands() -> list[str]:
 def workdir(tmp_path_factory):
     """A scratch directory with the repository's data/ beside the commands, as in a clone."""
     d = tmp_path_factory.mktemp("readme")
-    (d / "data").symlink_to(Path(__file__).resolve().parents[1] / "data")
+    (d / "data").symlink_to(ROOT / "data")
     (d / "my-query.rq").write_text("SELECT ?s WHERE { ?s a dg:Deal } LIMIT 3")
+    # the new-source walkthrough: a data set of one's own and a document (a test brief)
+    (d / "mydata" / "sources").mkdir(parents=True)
+    (d / "mydata" / "entities.yaml").symlink_to(ROOT / "data" / "entities.yaml")
+    brief = ROOT / "tests" / "loaders" / "draft_fixtures" / "sources" / "brief_helios_nimbus.txt"
+    for name in ("doc.txt", "article.txt"):
+        (d / name).write_bytes(brief.read_bytes())
     return d
 
 

@@ -215,6 +215,7 @@ def test_an_unreviewed_draft_does_not_load(tmp_path: Path, document: Path, entit
     drafts = [p for p in raised.value.problems if p.field == "drafts"]
     assert len(drafts) == 1
     assert drafts[0].file.endswith(f"{document.stem}.yaml") and drafts[0].line is not None
+    assert "unreviewed draft stub(s)" in drafts[0].message and "delete drafts" in drafts[0].message
 
 
 def test_write_draft_keeps_an_existing_source_file(tmp_path: Path) -> None:
