@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..ontology.vocab import RATES
+
 if TYPE_CHECKING:  # pragma: no cover
     from .results import Flow
 
@@ -131,19 +133,15 @@ class MoneyStyle:
     """Suffix per rate (``per-month`` -> ``"/month"``)."""
 
 
+# each rate of the vocabulary and the period it is per
+_PERIOD = {rate: rate.removeprefix("per-") for rate in RATES}
+
 SHORT = MoneyStyle(
     scales=((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")),
     small="g",
     missing="—",
     bounds={"about": "~", "at-least": "≥ ", "up-to": "up to "},
-    rates={
-        "per-hour": "/hour",
-        "per-day": "/day",
-        "per-week": "/week",
-        "per-month": "/month",
-        "per-quarter": "/quarter",
-        "per-year": "/year",
-    },
+    rates={rate: f"/{period}" for rate, period in _PERIOD.items()},
 )
 """Tables: ``$38B``, ``~$1.4T``, ``up to $20B``, ``$1.25B/month``; no figure is a dash."""
 
@@ -152,14 +150,7 @@ WORDS = MoneyStyle(
     small=",.0f",
     missing="an undisclosed amount",
     bounds={"about": "about ", "at-least": "at least ", "up-to": "up to "},
-    rates={
-        "per-hour": " an hour",
-        "per-day": " a day",
-        "per-week": " a week",
-        "per-month": " a month",
-        "per-quarter": " a quarter",
-        "per-year": " a year",
-    },
+    rates={rate: f" {'an' if period == 'hour' else 'a'} {period}" for rate, period in _PERIOD.items()},
 )
 """Prose (the briefing): ``$38 billion``, ``up to $20 billion``, ``$1.25 billion a month``."""
 

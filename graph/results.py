@@ -119,7 +119,8 @@ Bound = Annotated[
     str, Field(description="How the figure bounds the amount: exact, about, at-least or up-to.")
 ]
 Rate = Annotated[
-    str | None, Field(description="Recurrence (per-hour, -day, -week, -month, -quarter, -year); null for a total.")
+    str | None,
+    Field(description="Recurrence (per-hour, -day, -week, -month, -quarter or -year); null: a total."),
 ]
 Term = Annotated[str | None, Field(description="Duration as the source states it (e.g. P7Y).")]
 Precision = Annotated[
