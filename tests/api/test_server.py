@@ -209,6 +209,7 @@ def test_slow_query_is_stopped_and_lookups_stay_fast(server):
 def test_row_cap_is_explicit(server):
     q = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
     status, headers, body = _get(server + "/sparql?query=" + q)
+    assert status == 200, body
     assert headers["x-dealgraph-truncated"] == "true"
     doc = json.loads(body)
     assert doc["truncated"] is True and len(doc["results"]["bindings"]) == 5
