@@ -47,7 +47,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.vocab import SLUG_PATTERN
@@ -120,12 +128,17 @@ class Judgement(BaseModel):
         return self
 
 
+def _none_is_empty(value: object) -> object:
+    """``judgements:`` with its last entry deleted is an empty list."""
+    return [] if value is None else value
+
+
 class JudgementsFile(BaseModel):
     """The format of ``judgements.yaml``: a list of decisions on pairs of deals."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    judgements: list[Judgement] = []
+    judgements: Annotated[list[Judgement], BeforeValidator(_none_is_empty)] = []
 
 
 class Candidate(BaseModel):
