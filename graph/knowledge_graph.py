@@ -146,11 +146,7 @@ class KnowledgeGraph:
         ``text`` (a remote one over ``connection``, from :meth:`query_connection`). Used by
         the public SPARQL endpoint (see ``dealgraph.api.sparql_guard``).
         """
-        if connection is not None:
-            # only a store with query_connection (a remote one) takes connection= (see StoreBackend)
-            run: Callable[..., Result] = self._store.run_checked
-            return run(text, parsed, _INIT_NS, kind, connection=connection)
-        return self._store.run_checked(text, parsed, _INIT_NS, kind)
+        return self._store.run_checked(text, parsed, _INIT_NS, kind, connection=connection)
 
     def query_connection(self, timeout: float) -> Any:
         """For a remote store, an open connection to its query endpoint; else None."""

@@ -177,7 +177,7 @@ class StoreBackend(ABC):
         a SELECT run by the engine itself, without rdflib terms in between (Oxigraph).
     ``query_connection(timeout) -> connection``
         a connection to the query endpoint opened now, for the sandboxed query worker that
-        may open none (remote stores); ``run_checked`` then takes ``connection=``.
+        may open none (remote stores); ``run_checked`` then gets it as ``connection=``.
     """
 
     spec: str
@@ -203,8 +203,11 @@ class StoreBackend(ABC):
         """Run SPARQL (with ``init_ns`` prefixes and ``bindings``) over the data."""
 
     @abstractmethod
-    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
-        """Run a judged public query (see the class docstring)."""
+    def run_checked(
+        self, text: str, parsed: Any, init_ns: dict, kind: str | None = None, connection: Any = None
+    ) -> Result:
+        """Run a judged public query (see the class docstring); ``connection`` is what
+        :attr:`query_connection` opened, for a store that has one (others ignore it)."""
 
     def count(self) -> int:
         """How many triples the store holds."""
@@ -242,7 +245,9 @@ class MemoryStore(StoreBackend):
         # parsed under dealgraph's parse lock (pyparsing is not thread-safe on first use)
         return self.graph.query(prepare_query(sparql, init_ns), initBindings=bindings or {})
 
-    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
+    def run_checked(
+        self, text: str, parsed: Any, init_ns: dict, kind: str | None = None, connection: Any = None
+    ) -> Result:
         """Run a public query that a guard judged: ``parsed`` is rdflib's parse of ``text``.
 
         rdflib evaluates the very tree the guard judged, with its dataset clause removed
@@ -389,7 +394,9 @@ class OxigraphStore(StoreBackend):
         # the text goes to Oxigraph (through oxrdflib); rdflib does not parse it
         return self.graph.query(sparql, initNs=init_ns, initBindings=bindings or {})
 
-    def run_checked(self, text: str, parsed: Any, init_ns: dict, kind: str | None = None) -> Result:
+    def run_checked(
+        self, text: str, parsed: Any, init_ns: dict, kind: str | None = None, connection: Any = None
+    ) -> Result:
         """Run a judged public query on Oxigraph: the canonical ``text``, on a pinned dataset.
 
         The default graph and the named graphs are given explicitly, which overrides any
