@@ -15,7 +15,9 @@ pair out of the candidates for good, until the judgement is deleted.
 * Features (:data:`WEIGHTS`): the amounts agree within :data:`AMOUNT_TOLERANCE` (same
   currency and rate) or both are unknown; the dates (``date``, else ``start``) are within
   :data:`DATE_WINDOW` of each other or one is undated; capacities agree. Amounts, dates or
-  capacities that disagree count against the pair.
+  capacities that disagree count against the pair. Figures are compared as stated (an
+  up-to or at-least figure as its number, a range by either end); amounts in another
+  currency or rate (per month against a total) are not compared.
 * A pair scoring :data:`WARN_AT` or more is a likely duplicate (``dealgraph validate``
   warns); from :data:`REVIEW_AT` it is listed for review.
 
@@ -92,7 +94,7 @@ WEIGHTS: dict[str, float] = {
     "same-block": 0.4,  # same kind and group pair (every compared pair has it)
     "amounts-agree": 0.4,
     "amounts-unknown": 0.2,  # neither states an amount: nothing tells them apart
-    "amount-one-side": 0.0,
+    "amounts-not-compared": 0.0,  # one has none, or another currency or rate
     "amounts-differ": -0.6,
     "dates-near": 0.2,
     "undated": 0.1,
@@ -408,8 +410,11 @@ def _amount_feature(old: tuple[Amount, ...], new: tuple[Amount, ...]) -> tuple[s
         return "amounts-unknown", "no amount on either"
     shown = f"{_amounts(old)} vs {_amounts(new)}"
     if not old or not new:
-        return "amount-one-side", shown
-    if any((a.currency, a.rate) == (b.currency, b.rate) and _close(a, b) for a in old for b in new):
+        return "amounts-not-compared", shown
+    comparable = [(a, b) for a in old for b in new if (a.currency, a.rate) == (b.currency, b.rate)]
+    if not comparable:
+        return "amounts-not-compared", shown + " (not comparable: another currency or rate)"
+    if any(_close(a, b) for a, b in comparable):
         return "amounts-agree", shown
     return "amounts-differ", shown + _APART
 

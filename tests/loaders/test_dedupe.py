@@ -307,3 +307,16 @@ def test_dates_far_apart_are_not_flagged(data, date, flagged):
     deal = AGAIN.format(id="openai-aws-again", **aws).replace("    status:", f"    date: {date}\n    status:")
     _add_deal(data / "sources" / f"{OPENAI_AWS}.yaml", deal)
     assert _likely(data) == ([("openai-aws-compute-2025", "openai-aws-again")] if flagged else [])
+
+
+def test_a_rate_is_not_compared_with_a_total(data):
+    # "Microsoft ($250 billion)" is a total; the same figure per year is another measure
+    deal = AGAIN.format(id="openai-microsoft-yearly", **MICROSOFT_250B)
+    deal = deal.replace("        currency: USD\n", "        currency: USD\n        rate: per-year\n")
+    _add_deal(data / "sources" / f"{OPENAI_AWS}.yaml", deal)
+    assert _likely(data) == []
+    [pair] = [
+        c for c in candidates(data) if c.newer == "openai-microsoft-yearly" and c.existing.endswith("compute")
+    ]
+    assert pair.reasons[1] == "$250B vs $250B/year (not comparable: another currency or rate)"
+    assert pair.score == 0.5
