@@ -41,20 +41,16 @@ def serialize(kg: KnowledgeGraph, fmt: str, *, with_ontology: bool = False) -> s
         ds = Dataset()
         bind_prefixes(ds)
         data = ds.graph(DATA_GRAPH)
-        for t in kg.rdf:
-            data.add(t)
+        data += kg.rdf
         if with_ontology:
             onto = ds.graph(ONTOLOGY_GRAPH)
-            for t in kg.ontology:
-                onto.add(t)
+            onto += kg.ontology
         return ds.serialize(format=serializer)
     g = kg.rdf
     if with_ontology:
         g = bind_prefixes(Graph())
-        for t in kg.rdf:
-            g.add(t)
-        for t in kg.ontology:
-            g.add(t)
+        g += kg.rdf
+        g += kg.ontology
     return g.serialize(format=serializer)
 
 

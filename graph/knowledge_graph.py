@@ -132,10 +132,8 @@ class KnowledgeGraph:
         graph = self.rdf
         if with_ontology:
             graph = Graph()
-            for t in self.rdf:
-                graph.add(t)
-            for t in self.ontology:
-                graph.add(t)
+            graph += self.rdf
+            graph += self.ontology
             bind_prefixes(graph)
         return graph.query(prepare_query(sparql, _INIT_NS), **kwargs)
 

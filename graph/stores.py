@@ -59,6 +59,7 @@ from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import bind_prefixes
 from ..ontology.shacl import ValidationReport, validate
 from ..ontology.shacl_sparql import validate_with_sparql
+from ..ontology.syntaxes import RDF_SYNTAXES
 from .export_rdf import DATA_GRAPH
 from .parsing import PARSE_LOCK, prepare_query
 from .registry import StorePlugin, store_help, store_plugin
@@ -92,7 +93,7 @@ ExtraCheck = Callable[[], ValidationReport]
 HTTP_CONNECT_TIMEOUT = 10.0
 
 # Files Oxigraph's bulk loader reads directly (no rdflib parse).
-BULK_SUFFIXES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".nq": "N_QUADS", ".trig": "TRIG"}
+BULK_SUFFIXES = {suffix: f.oxigraph for suffix, f in RDF_SYNTAXES.items() if f.oxigraph}
 
 # (query, update, graph store) endpoints relative to the store URL, as each server's
 # documentation lays them out.
@@ -596,7 +597,7 @@ class RemoteStore(StoreBackend):
         """POST the RDF file ``f``; a refusal (400) is a DataError naming the line."""
         with open(f, "rb") as fh:
             try:
-                self._post(target, fh.read(), _MEDIA[f.suffix])
+                self._post(target, fh.read(), RDF_SYNTAXES[f.suffix].media_type)
             except urllib.error.HTTPError as exc:
                 if exc.code != 400:
                     raise
@@ -636,16 +637,8 @@ def _request(
         raise urllib.error.URLError(str(exc) or type(exc).__name__) from None
 
 
-_MEDIA = {
-    ".nt": "application/n-triples",
-    ".ttl": "text/turtle",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-}
-
-
 def _rdflib_format(path: Path) -> str:
-    return {".nt": "nt", ".ttl": "turtle", ".nq": "nquads", ".trig": "trig"}[path.suffix]
+    return RDF_SYNTAXES[path.suffix].rdflib
 
 
 # -- named graphs -------------------------------------------------------------------------

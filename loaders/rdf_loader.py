@@ -53,6 +53,7 @@ from rdflib.term import _is_valid_uri
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import ID, bind_prefixes
+from ..ontology.syntaxes import RDF_SYNTAXES
 from .text import line_at, read_text
 
 __all__ = [
@@ -66,15 +67,9 @@ __all__ = [
     "line_naming",
 ]
 
-RDF_SUFFIXES = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json-ld": "json-ld",
-}
-_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG", "json-ld": "JSON-LD"}
+#: file suffix -> rdflib parser name (from the one table, ontology.syntaxes)
+RDF_SUFFIXES = {suffix: syntax.rdflib for suffix, syntax in RDF_SYNTAXES.items()}
+_NAMES = {syntax.rdflib: syntax.label for syntax in RDF_SYNTAXES.values()}
 
 #: The one named graph that loads (into the store's default graph): the graph that
 #: ``dealgraph export trig`` puts the data in. Every other named graph is refused.
