@@ -312,10 +312,10 @@ def _load_into(kg: KnowledgeGraph, files: list[Path]) -> int:
     """Add ``files`` to ``kg``'s store by the fastest path that store has."""
     paths: list[str | Path] = list(files)
     bulk: list[str | Path] = [f for f in files if f.suffix in BULK_SUFFIXES and f.is_file()]
-    if kg.store != "memory" and len(bulk) == len(files):
+    if kg.bulk_files and len(bulk) == len(files):
         # RDF files only: the store's bulk loader reads them
         return kg.load(files=bulk, origins=file_origins(bulk))
-    if kg.store == "memory":
+    if not kg.bulk_files:
         return kg.load(load_files(paths, known_entities=kg.entity_ids()))
     # YAML/CSV, checked record by record, written as N-Triples for the bulk loader (RDF
     # files among them are read too: the records may refer to entities they declare)

@@ -146,6 +146,11 @@ class KnowledgeGraph:
         """
         return self._store.run_checked(text, parsed, _INIT_NS, kind, connection=connection)
 
+    @property
+    def bulk_files(self) -> bool:
+        """Whether the store loads RDF files faster than triples (see StoreBackend)."""
+        return self._store.bulk_files
+
     def query_connection(self, timeout: float) -> Any:
         """For a remote store, an open connection to its query endpoint; else None."""
         opener = getattr(self._store, "query_connection", None)

@@ -170,6 +170,8 @@ class StoreBackend(ABC):
 
     ``read_only`` (a class attribute, default False) says the store only answers queries:
     its :meth:`load` refuses, so callers and the conformance test skip writing to it.
+    ``bulk_files`` (default False) says :meth:`load` reads RDF files faster than triples
+    built in Python (a bulk loader or an upload), so callers hand it files when they can.
 
     Optional capabilities are ``None`` here; a backend that has one defines the method, and
     callers test it with ``getattr(store, name, None) is not None``:
@@ -184,6 +186,7 @@ class StoreBackend(ABC):
     spec: str
     graph: Graph
     read_only: ClassVar[bool] = False
+    bulk_files: ClassVar[bool] = False
     native_select: Callable[[str, dict[str, str]], tuple[list[str], Iterable]] | None = None
     query_connection: Callable[[float], object] | None = None
 
@@ -271,6 +274,8 @@ class StoreBusy(OSError):
 
 class OxigraphStore(StoreBackend):
     """A persistent Oxigraph store with checkpointed, validated loads (module docstring)."""
+
+    bulk_files = True
 
     def __init__(self, path: str) -> None:
         try:
@@ -473,6 +478,8 @@ class RemoteStore(StoreBackend):
     :meth:`query_connection` hands over with its connection already open. Results are
     parsed by rdflib's result parsers, chosen by the answer's media type.
     """
+
+    bulk_files = True
 
     def __init__(self, spec: str, urls: Endpoints | None = None) -> None:
         self.spec = spec
