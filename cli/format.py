@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ..graph.disagreement import disputed_note, figure_text
 from ..graph.money import SHORT, format_money
 from ..graph.report import render_report
 from ..graph.results import (
@@ -78,7 +79,7 @@ def print_card(console: Console, card: EntityCard) -> None:
                 "pays" if d.direction == "out" else "receives",
                 d.counterparty,
                 d.kind,
-                format_money(d.amount, d.bound, d.rate),
+                format_money(d.amount, d.bound, d.rate) + disputed_note(d, label=_doc),
                 d.status or "",
                 ", ".join(sorted({s.document for s in d.sources})),
             )
@@ -129,7 +130,7 @@ def print_trace(console: Console, result: Trace) -> None:
                 f.id,
                 f"{f.payer} → {f.payee}",
                 f.kind,
-                format_money(f.amount, f.bound, f.rate),
+                format_money(f.amount, f.bound, f.rate) + disputed_note(f, label=_doc),
                 f.status or "",
             )
         console.print(t)
@@ -166,6 +167,7 @@ def print_loops(console: Console, loops: list[Loop]) -> None:
             out += f" (+{format_money(lp.money_out_contingent)} contingent)"
         ratio = "—" if lp.ratio is None else f"{lp.ratio:.2f}"
         back = "unknown" if lp.money_back is None else format_money(lp.money_back)
+        back += "".join(disputed_note(f, label=_doc) for f in lp.flows if f.id in lp.back_deal_ids)
         t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back, ratio, ", ".join(lp.deal_ids))
     console.print(t)
 
@@ -219,7 +221,8 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
             f.id,
             f"{f.payer} → {f.payee}",
             f.kind,
-            format_money(f.amount, f.bound, f.rate) + (" ⚠ conflict" if f.conflict else ""),
+            format_money(f.amount, f.bound, f.rate)
+            + (disputed_note(f, label=_doc) or (" ⚠ conflict" if f.conflict else "")),
             f.status or "",
             f.date or "",
             ", ".join(sorted({s.document[:3] for s in f.sources})),
@@ -262,10 +265,24 @@ def print_share(console: Console, result: Share) -> None:
 
 
 def print_conflicts(console: Console, result: list[Conflict]) -> None:
+    """Each disagreeing pair: what, its class and reason, then both figures with their sources."""
     for c in result:
-        console.print(f"[bold]{c.what}[/] ({c.id})")
+        console.print(f"[bold]{c.what}[/] ({c.id}): {c.disagreement}", highlight=False)
+        console.print(f"  {c.reason}", markup=False, highlight=False)
         for f in c.figures:
-            console.print(f"  {format_money(f.value, f.bound)}  {f.document}: “{f.quote}”", highlight=False)
+            text = figure_text(
+                f.value, f.upper, f.bound, getattr(f, "unit", "USD"), summed=bool(getattr(f, "tranches", []))
+            )
+            console.print(
+                f"  {text}  {f.document} ({f.published or 'undated'}): “{f.quote}”",
+                markup=False,
+                highlight=False,
+            )
+
+
+def _doc(document: str) -> str:
+    """A document as the flows table's sources column shows it (its first three characters)."""
+    return document[:3]
 
 
 def print_report(console: Console, rep: Report) -> None:

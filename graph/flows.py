@@ -4,6 +4,9 @@ As-of semantics: a deal counts from its event date (``dg:date``) or, without one
 the earliest publication date of its sources; an amount claim counts from the publication
 date of its source. Amounts are in base units (5000000000 for $5 billion).
 
+Each flow says whether its sources disagree on its total (``disagreement``, with the figures
+against the headline in ``disputed_by``; the rules are in :mod:`~dealgraph.graph.conflicts`).
+
 >>> from dealgraph import open_graph
 >>> kg = open_graph()
 >>> [f.amount for f in flows(kg, payer="openai", payee="aws")]
@@ -16,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, overload
 
+from .disagreement import flag_deal, tranches_by_deal
 from .money import parse_as_of
 from .projection import headline_amount
 from .results import Flow, FlowEvidence
@@ -24,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
 # parse_as_of lives in .money; it stays importable from here for callers that used it
-__all__ = ["flows", "flow_of_edge", "effective_date", "parse_as_of", "sources_of_flows"]
+__all__ = ["flows", "flow_of_edge", "flag_tranche_sums", "effective_date", "parse_as_of", "sources_of_flows"]
 
 
 def effective_date(edge: dict[str, Any]) -> str | None:
@@ -82,6 +86,7 @@ def flow_of_edge(
         "amounts": claims,
         "conflict": len(totals) > 1,
         "sources": [{"document": s["document"], "quote": s["quote"]} for s in sources],
+        **flag_deal(claims, head),
     }
 
 
@@ -94,17 +99,31 @@ def flows(
 ) -> list[Flow]:
     """Money flows, largest first, optionally filtered by payer, payee, kind and as-of date."""
     cut = parse_as_of(as_of)
-    out = []
+    every = []
     for u, v, key, data in kg.nx().edges(keys=True, data=True):
-        if data.get("edge") != "money":
-            continue
-        if (payer and u != payer) or (payee and v != payee) or (kind and data["kind"] != kind):
-            continue
-        f = flow_of_edge(u, v, key, data, cut)
-        if f is not None:
-            out.append(f)
+        if data.get("edge") == "money":
+            f = flow_of_edge(u, v, key, data, cut)
+            if f is not None:
+                every.append(f)
+    flag_tranche_sums(every)
+    wanted = {"payer": payer, "payee": payee, "kind": kind}
+    out = [f for f in every if all(not want or f[k] == want for k, want in wanted.items())]
     out.sort(key=lambda f: (-(f["amount"] or 0), f["id"]))
     return [Flow.model_validate(f) for f in out]
+
+
+def flag_tranche_sums(every: list[dict[str, Any]]) -> None:
+    """Flag the deals whose tranches, as one document states them all, disagree with their total.
+
+    ``every`` holds flow dicts (:func:`flow_of_edge`), updated in place; a deal is flagged only
+    when all its tranches are among them (:func:`flows` passes every money edge).
+    """
+    by_id = {f["id"]: f for f in every}
+    for deal, tranches in tranches_by_deal(every).items():
+        f = by_id.get(deal)
+        if f is not None:
+            head = {"value": f["amount"], "bound": f["bound"]} if f["amount"] is not None else None
+            f.update(flag_deal(f["amounts"], head, tranches))
 
 
 def sources_of_flows(flows: Iterable[Flow]) -> list[FlowEvidence]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .conflicts import conflicts
+from .disagreement import disputed_note, figure_text
 from .exposure import two_sided_bets
 from .flows import flows
 from .loops import vendor_financed_loops
@@ -133,7 +134,8 @@ def _biggest_flows(flows: list[Flow], nm: Callable[[str], str], width: int) -> l
     for i, f in enumerate(flows, 1):
         verb = _KIND.get(f.kind, f.kind)
         status = f" ({f.status})" if f.status and f.status != "committed" else ""
-        extra = " — sources disagree, see section 4" if f.conflict else ""
+        note = disputed_note(f, WORDS)
+        extra = f"{note[:-1]}; see section 4)" if note else ""
         line = (
             f"{i:>2}. {nm(f.payer)} {verb} {nm(f.payee)}: {_money(f.amount, f.bound, f.rate)}{status}{extra}"
         )
@@ -172,14 +174,17 @@ def _loop(lp: Loop, nm: Callable[[str], str], width: int) -> list[str]:
         ratio = "no ratio: the investment has no stated figure"
     else:
         ratio = "no ratio: a leg of the way back has no stated figure"
-    text = f"* {chain}: {_money(lp.money_out or None)} out, {_money(lp.money_back)} back ({ratio})"
+    back = "".join(disputed_note(f, WORDS) for f in lp.flows if f.id in lp.back_deal_ids)
+    text = f"* {chain}: {_money(lp.money_out or None)} out, {_money(lp.money_back)} back{back} ({ratio})"
     if lp.money_out_contingent:
         text += f"; plus {_money(lp.money_out_contingent)} contingent on milestones"
     out = [textwrap.fill(text, width, subsequent_indent="  ")]
     for f in lp.flows:
         if f.amount is None and f.kind != "equity-investment":
             continue
-        out.append(f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} {_money(f.amount, f.bound, f.rate)}")
+        line = f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} {_money(f.amount, f.bound, f.rate)}"
+        note = disputed_note(f, WORDS)
+        out.append(textwrap.fill(line + note, width, subsequent_indent="      ") if note else line)
         if f.sources:
             out.append(_cite(_headline_source(f), width))
     return out
@@ -218,8 +223,12 @@ def _side_text(side: ExposureSide, nm: Callable[[str], str]) -> str:
 def _conflicts(conflicts: list[Conflict], width: int) -> list[str]:
     out = []
     for c in conflicts:
-        out.append(f"* {c.what} ({c.id})")
+        out.append(textwrap.fill(f"* {c.what} ({c.id}): {c.disagreement}", width, subsequent_indent="  "))
+        out.append(textwrap.fill(c.reason, width, initial_indent="  ", subsequent_indent="  "))
         for fig in c.figures:
-            out.append(f"    {_money(fig.value, fig.bound)}")
+            unit = fig.unit if isinstance(fig, ObservationFigure) else "USD"
+            published = f" (published {fig.published})" if fig.published else ""
+            summed = isinstance(fig, DealFigure) and bool(fig.tranches)
+            out.append(f"    {figure_text(fig.value, fig.upper, fig.bound, unit, WORDS, summed)}{published}")
             out.append(_cite(fig, width))
     return out

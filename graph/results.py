@@ -77,6 +77,7 @@ __all__ = [
     "EntityPage",
     "RelatedPage",
     "Number",
+    "Disagreement",
     "Document",
     "Quote",
     "Published",
@@ -89,6 +90,9 @@ __all__ = [
 ]
 
 Number = int | float
+
+Disagreement = Literal["contradictory", "divergent", "superseded"]
+"""How two figures of one quantity disagree (the rules are in :mod:`dealgraph.graph.conflicts`)."""
 """A figure as the data states it: whole figures stay ``int`` (38000000000), others float."""
 
 T = TypeVar("T")
@@ -214,6 +218,8 @@ _FLOW: dict[str, Any] = {
     "amounts": [_CLAIM],
     "conflict": False,
     "sources": [_EVIDENCE],
+    "disagreement": None,
+    "disputed_by": [],
 }
 _INVESTMENT_EVIDENCE: dict[str, Any] = {
     "document": "000_f58ffbe10c493a29.txt",
@@ -250,6 +256,8 @@ _INVESTMENT: dict[str, Any] = {
     ],
     "conflict": False,
     "sources": [_INVESTMENT_EVIDENCE],
+    "disagreement": None,
+    "disputed_by": [],
 }
 _DEAL: dict[str, Any] = _FLOW | {"tranches": [], "all_sources": [_EVIDENCE | {"published": "2025-11-01"}]}
 _OBSERVATION: dict[str, Any] = {
@@ -435,23 +443,25 @@ _ORACLE_FIGURE: dict[str, Any] = {
     "document": "001_930f0b1a03446070.txt",
     "published": "2025-11-01",
     "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
+    "tranches": [],
 }
-# The bundled data set has no disagreeing observations: this figure is a real observation's
-# (openai-total-commitments-2025-11-s001) as conflicts() would show it.
 _OBS_FIGURE: dict[str, Any] = {
-    "value": 1400000000000,
+    "value": 300000000000,
     "upper": None,
-    "bound": "exact",
-    "when": "2025-11-01",
-    "observation": "openai-total-commitments-2025-11-s001",
-    "document": "001_930f0b1a03446070.txt",
-    "published": "2025-11-01",
-    "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
+    "bound": "about",
+    "unit": "USD",
+    "when": "2026-04-27",
+    "observation": "openai-valuation-2026-04-s002",
+    "document": "002_fce6943532eb5e8c.txt",
+    "published": "2026-04-27",
+    "quote": "OpenAI's last reported valuation was around $300 billion.",
 }
 _DEAL_CONFLICT: dict[str, Any] = {
     "type": "deal",
     "id": "openai-oracle-compute",
     "what": "compute-commitment openai -> oracle",
+    "disagreement": "contradictory",
+    "reason": "$300B (001_930f0b1a03446070.txt) and $30B (000_f58ffbe10c493a29.txt) cannot both hold",
     "figures": [
         _ORACLE_FIGURE,
         {
@@ -463,14 +473,35 @@ _DEAL_CONFLICT: dict[str, Any] = {
             "document": "000_f58ffbe10c493a29.txt",
             "published": "2026-04-14",
             "quote": "a $30 billion five-year cloud computing contract with Oracle",
+            "tranches": [],
         },
     ],
 }
 _OBSERVATION_CONFLICT: dict[str, Any] = {
     "type": "observation",
-    "id": "openai-total-commitments-2025-11-s001+openai-total-commitments-2025-11-s001",
-    "what": "total-commitments of openai (2025-11-01 vs 2025-11-01)",
-    "figures": [_OBS_FIGURE],
+    "id": "openai-valuation-2026-04-s002+openai-valuation-2026-05-s003",
+    "what": "valuation of openai (2026-04-27 vs 2026-05-29)",
+    "disagreement": "superseded",
+    "reason": (
+        "~$300B (002_fce6943532eb5e8c.txt) was current on 2026-04-27; 003_5e501dd1baa07869.txt "
+        "reports $852B for 2026-05-29 (published 2026-05-29)"
+    ),
+    "figures": [
+        _OBS_FIGURE,
+        {
+            "value": 852000000000,
+            "upper": None,
+            "bound": "exact",
+            "unit": "USD",
+            "when": "2026-05-29",
+            "observation": "openai-valuation-2026-05-s003",
+            "document": "003_5e501dd1baa07869.txt",
+            "published": "2026-05-29",
+            "quote": (
+                "If successfully completed, it could even exceed OpenAI's estimated valuation of $852 billion"
+            ),
+        },
+    ],
 }
 _REPORT: dict[str, Any] = {
     "as_of": "2025-11-30",
@@ -582,6 +613,30 @@ class MoneyTally(MoneyTotals):
 # --- flows and deals -----------------------------------------------------------------------
 
 
+class _Figure(Result):
+    """What every disputed figure states first: the value, its upper end and its bound."""
+
+    value: Number = _f("The figure (base units for money).")
+    upper: Upper = None
+    bound: Bound
+
+
+class DealFigure(_Figure):
+    """One source's figure for a deal's total."""
+
+    rate: Rate = None
+    term: Term = None
+    document: Document
+    published: Published = None
+    quote: Quote
+    tranches: list[str] = _f(
+        "When the figure adds up one document's claims on every tranche of the deal: the tranche ids "
+        "(the quote then joins their quotes with ' … '); else empty.",
+        default=[],
+    )
+    model_config = _example(_ORACLE_FIGURE)
+
+
 class Flow(Result):
     """A money flow: one deal with a payer and a payee, its headline amount and evidence."""
 
@@ -608,6 +663,13 @@ class Flow(Result):
     amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
     conflict: bool = _f("True when the sources give different totals (see /conflicts).")
     sources: list[Evidence] = _f("Evidence for the deal: (document, quote) pairs.")
+    disagreement: Disagreement | None = _o(
+        "How the sources of the deal's total disagree (contradictory, divergent or superseded; "
+        "the rules are in /conflicts); null when they agree."
+    )
+    disputed_by: list[DealFigure] = _f(
+        "The figures that contradict or diverge from the headline, each with its source.", default=[]
+    )
     model_config = _example(_FLOW)
 
 
@@ -871,28 +933,10 @@ class Share(Result):
 # --- conflicts -----------------------------------------------------------------------------
 
 
-class _Figure(Result):
-    """What every disputed figure states first: the value, its upper end and its bound."""
-
-    value: Number = _f("The figure (base units for money).")
-    upper: Upper = None
-    bound: Bound
-
-
-class DealFigure(_Figure):
-    """One source's figure for a deal's total."""
-
-    rate: Rate = None
-    term: Term = None
-    document: Document
-    published: Published = None
-    quote: Quote
-    model_config = _example(_ORACLE_FIGURE)
-
-
 class ObservationFigure(_Figure):
     """One source's figure for a metric."""
 
+    unit: str = _f("Unit: USD, GW, percent, count, ...", default="USD")
     when: str = _f("The date or period the figure is about.")
     observation: str = _f("Id of the observation.")
     document: Document
@@ -902,18 +946,20 @@ class ObservationFigure(_Figure):
 
 
 class _Conflict(Result):
-    """What every disagreement states first: its type, id and what disagrees."""
+    """What every disagreement states first: its type, id, what disagrees, how and why."""
 
     type: str = _f("'deal' or 'observation' (subclasses fix it).")
-    id: str = _f("The deal's id, or the two observation ids joined by '+'.")
+    id: str = _f("The deal's id (once per disagreeing pair), or the two observation ids joined by '+'.")
     what: str = _f("What disagrees, in words.")
+    disagreement: Disagreement = _f("contradictory, divergent or superseded (rules: graph/conflicts.py).")
+    reason: str = _f("Why the pair is classed so, in one line.")
 
 
 class DealConflict(_Conflict):
     """A deal whose amount claims give different totals."""
 
     type: Literal["deal"] = _f("Always 'deal'.")
-    figures: list[DealFigure] = _f("Each source's figure, side by side.")
+    figures: list[DealFigure] = _f("The two figures, side by side, earlier reporting first.")
     model_config = _example(_DEAL_CONFLICT)
 
 
@@ -921,7 +967,10 @@ class ObservationConflict(_Conflict):
     """Observations of one metric, about the same time, that cannot both hold."""
 
     type: Literal["observation"] = _f("Always 'observation'.")
-    figures: list[ObservationFigure] = _f("The two figures, side by side.")
+    figures: list[ObservationFigure] = _f(
+        "The two figures, side by side: about the same time, earlier reporting first; dated apart, earlier "
+        "date first."
+    )
     model_config = _example(_OBSERVATION_CONFLICT)
 
 

@@ -149,7 +149,10 @@ def test_trace_exposure_paths_share_conflicts_json():
     s = json.loads(run("share", "openai", "aws", "--as-of", "2025-11-30", "--json").stdout)
     assert round(s["share"] * 100) == 3
     c = json.loads(run("conflicts", "--json").stdout)
-    assert [x["id"] for x in c if x["type"] == "deal"] == ["openai-oracle-compute"]
+    assert [(x["id"], x["disagreement"]) for x in c if x["type"] == "deal"] == [
+        ("amazon-anthropic-investment-2026", "divergent"),
+        ("openai-oracle-compute", "contradictory"),
+    ]
     assert run("trace", "amazn").exit_code == 2
     assert run("exposure", "amazon", "--as-of", "soon").exit_code == 2
 

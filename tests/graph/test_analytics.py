@@ -160,7 +160,7 @@ def test_find_loops_rejects_too_short():
         find_loops({}, {}, max_length=1)
 
 
-def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir, empty_kg):
+def test_observation_conflicts_same_time_contradict_dated_apart_supersede(mini_dir, empty_kg):
     from dealgraph.graph.conflicts import conflicts
 
     f = mini_dir / "sources" / "doc-b.yaml"
@@ -185,7 +185,15 @@ def test_observation_conflicts_need_same_time_and_irreconcilable_bounds(mini_dir
     )
     kg = empty_kg
     kg.load(load_directory(mini_dir))
-    obs = [c for c in conflicts(kg) if c["type"] == "observation"]
-    # "about $100 billion" in January 2026 vs "$150 billion" on 20 January: same time, 50% apart
-    assert [c["id"] for c in obs] == ["lab-a-valuation-2026-01-sdoca+lab-a-valuation-2026-01-sdocb"]
-    assert {f["document"] for f in obs[0]["figures"]} == {"doc-a.txt", "doc-b.txt"}
+    obs = {c["id"]: c for c in conflicts(kg) if c["type"] == "observation"}
+    # "about $100 billion" in January 2026 (doc-a) vs "$150 billion" on 20 January (doc-b): same
+    # time, intervals 27% apart: contradictory
+    same = obs.pop("lab-a-valuation-2026-01-sdoca+lab-a-valuation-2026-01-sdocb")
+    assert same["disagreement"] == "contradictory"
+    assert [f["document"] for f in same["figures"]] == ["doc-a.txt", "doc-b.txt"]
+    # doc-a's January figure was current when doc-a was published (10 January); doc-b, published
+    # later, says $400 billion in February: the later reporting supersedes it
+    later = obs.pop("lab-a-valuation-2026-01-sdoca+lab-a-valuation-2026-02-sdocb")
+    assert later["disagreement"] == "superseded"
+    # doc-b's own $150B (20 January) and $400B (February) are its time series: not compared
+    assert obs == {}

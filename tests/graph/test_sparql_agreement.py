@@ -54,5 +54,7 @@ def test_entity_relationships(kg):
 
 def test_conflicting_figures(kg):
     sparql = {r["deal"] for r in _rows(kg, "conflicting-figures")}
-    python = {c["id"] for c in conflicts(kg) if c["type"] == "deal"}
+    # the named query compares a deal's own amount claims; conflicts() also adds up a
+    # document's tranche claims (the Amazon-Anthropic 2026 deal), which the query does not
+    python = {c["id"] for c in conflicts(kg) if c["type"] == "deal" and not c.figures[0].tranches}
     assert sparql == python == {"openai-oracle-compute"}
