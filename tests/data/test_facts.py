@@ -13,6 +13,7 @@ from dealgraph.graph import flows
 from dealgraph.graph.conflicts import conflicts
 from dealgraph.graph.exposure import exposure, two_sided_bets
 from dealgraph.graph.loops import vendor_financed_loops
+from dealgraph.graph.money import countable
 from dealgraph.graph.paths import share
 from dealgraph.graph.trace import trace
 
@@ -83,7 +84,12 @@ def test_amazon_anthropic_2026_round_tranches(kg):
     assert (milestone["amount"], milestone["status"], milestone["bound"]) == (20 * B, "contingent", "up-to")
     assert initial["part_of"] == milestone["part_of"] == "amazon-anthropic-investment-2026"
     assert (total["amount"], total["kind"]) == (33 * B, "aggregate")
-    assert parent["amount"] == 25 * B
+    # 003's "$25 billion investment commitment" is its claim on the round's total (the
+    # tranches' $5B + up to $20B), kept on the parent, a reported total never added to them
+    assert (parent["amount"], parent["bound"], parent["status"]) == (25 * B, "exact", "aggregate")
+    counted = {f["id"] for f in countable(flows(kg, payer="amazon", payee="anthropic"))}
+    assert "amazon-anthropic-investment-2026" not in counted
+    assert {initial["id"], milestone["id"]} <= counted
 
 
 def test_anthropic_aws_commitment(kg):
