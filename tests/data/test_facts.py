@@ -221,3 +221,13 @@ def test_report_reads_and_cites(kg):
         if line.lstrip().startswith(tuple(f"{n}." for n in range(1, 11))) and "$" in line:
             follow = next(x for x in lines[i + 1 :] if x.strip().startswith("["))
             assert follow.strip().startswith("[0"), line
+
+
+def test_anthropic_valuations_are_valuations(kg):
+    # 002: "Anthropic's valuation is now approximately **$380 billion**"; 003: "its valuation
+    # expected to surpass $900 billion". 000's "$800 billion valuation difference for the same
+    # set of sales figures" is the gap an accounting choice makes, not a valuation.
+    vals = {
+        (o["value"], o["bound"]) for o in kg.entity("anthropic")["observations"] if o["metric"] == "valuation"
+    }
+    assert vals == {(380 * B, "about"), (900 * B, "at-least")}
