@@ -231,3 +231,29 @@ def test_anthropic_valuations_are_valuations(kg):
         (o["value"], o["bound"]) for o in kg.entity("anthropic")["observations"] if o["metric"] == "valuation"
     }
     assert vals == {(380 * B, "about"), (900 * B, "at-least")}
+
+
+def _obs(kg, entity, obs_id):
+    [o] = [o for o in kg.entity(entity)["observations"] if o["id"] == obs_id]
+    return o
+
+
+def test_misfiled_figures_are_filed_by_what_they_measure(kg):
+    # 002: "compared to OpenAI's GPT-5.2 at 72.4%": the model's score, not ChatGPT's
+    gpt = _obs(kg, "gpt-5-2", "gpt-5-2-benchmark-score-swe-bench-s002")
+    assert (gpt["metric"], gpt["value"]) == ("benchmark-score", 72.4)
+    assert not [o for o in kg.entity("chatgpt")["observations"] if o["metric"] == "benchmark-score"]
+    # 003: "approximately 85% of Anthropic's revenue comes from enterprise and developer
+    # clients": a share of its own revenue, not a market share
+    mix = _obs(kg, "anthropic", "anthropic-revenue-enterprise-share-s003")
+    assert (mix["metric"], mix["value"], mix["unit"], mix["bound"]) == ("revenue", 85, "percent", "about")
+    # 003: "enterprises could save over $1 billion annually by migrating significant workloads
+    # to Gemini 3.5 Flash": a saving Google claims, not a price of Gemini
+    save = _obs(kg, "gemini", "gemini-price-performance-savings-s003")
+    assert (save["metric"], save["value"], save["bound"], save["rate"]) == (
+        "price-performance",
+        1 * B,
+        "at-least",
+        "per-year",
+    )
+    assert not [o for o in kg.entity("gemini")["observations"] if o["metric"] == "price"]
