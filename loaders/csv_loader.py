@@ -238,7 +238,10 @@ class _Rows:
         self.records: dict[str, _Record] = {}
 
     def add(self, line: int, row: dict[str, str]) -> None:
+        self.problems += _flag_problems(self.file, line, row)
         self.problems += _agree(self.file, self.source, line, row, _SOURCE_COLUMNS.values(), "source")
+        if "id" not in row and set(row) <= set(_SOURCE_COLUMNS.values()):
+            return  # a row that only describes the document (one without records)
         if "id" not in row:
             self.problems.append(Problem(self.file, line, "id", "every row needs the id of its record"))
             return
@@ -300,8 +303,17 @@ def _fields(columns: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
 
 
 def _flag_problems(file: str, line: int, row: dict[str, str]) -> list[Problem]:
-    bad = [c for c, v in row.items() if c.endswith("_inferred") and v.lower() not in _TRUE + _FALSE]
-    return [Problem(file, line, c, f"{row[c]!r} is not true or false") for c in bad]
+    """A date's ``_inferred`` and ``_basis`` cells: on the row that gives the date, a flag true or false."""
+    out = []
+    for col, value in row.items():
+        if not col.endswith(("_inferred", "_basis")):
+            continue
+        date = col.rsplit("_", 1)[0]
+        if date not in row:
+            out.append(Problem(file, line, col, f"{col} without {date} (give both on one row)"))
+        elif col.endswith("_inferred") and value.lower() not in _TRUE + _FALSE:
+            out.append(Problem(file, line, col, f"{value!r} is not true or false"))
+    return out
 
 
 @dataclass
@@ -314,8 +326,7 @@ class _Record:
     items: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
 
     def add(self, file: str, line: int, row: dict[str, str]) -> list[Problem]:
-        out = _flag_problems(file, line, row)
-        out += _agree(
+        out = _agree(
             file, self.values, line, row, self.kind.columns.values(), f"{self.kind.name[:-1]} {row['id']!r}"
         )
         for part in self.kind.parts:
@@ -476,6 +487,21 @@ def _write(path: Path, header: Iterable[str], rows: list[dict[str, str]]) -> Non
         writer.writerows(rows)
 
 
+def _kind_rows(ds: Dataset, kind: _Kind, located: list[Located], bare: set[str]) -> list[dict[str, str]]:
+    """The rows of ``kind``'s file, by document; documents in ``bare`` (without records) get a
+    row of their own in the deals file."""
+    rows: list[dict[str, str]] = []
+    for doc, source in ds.sources.items():
+        first = len(rows)
+        for item in (m for m in located if m.document == doc):
+            rows += [{**r, "document": doc} for r in _record_rows(item.record, kind)]
+        if doc in bare and kind is _DEALS:
+            rows.append({"document": doc})
+        if len(rows) > first:
+            rows[first].update(_cells(source.record, _SOURCE_COLUMNS, Source.model_fields))
+    return rows
+
+
 def yaml_to_csv(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write a YAML data set as ``entities.csv``, ``deals.csv``, ``observations.csv`` and
     ``relationships.csv`` in ``out_dir``, with the documents' texts in ``out_dir/sources``.
@@ -494,16 +520,10 @@ def yaml_to_csv(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
     items = {"deals": ds.deals.values(), "relationships": ds.relationships.values()}
     located = {k: [m for ms in v for m in ms] for k, v in items.items()}
     located["observations"] = list(ds.observations.values())
+    bare = set(ds.sources) - {m.document for ms in located.values() for m in ms}
     for kind in _KINDS:
-        rows: list[dict[str, str]] = []
-        for doc, source in ds.sources.items():
-            first = len(rows)
-            for item in (m for m in located[kind.name] if m.document == doc):
-                rows += [{**r, "document": doc} for r in _record_rows(item.record, kind)]
-            if len(rows) > first:
-                rows[first].update(_cells(source.record, _SOURCE_COLUMNS, Source.model_fields))
         written.append(out / f"{kind.name}.csv")
-        _write(written[-1], kind.header(), rows)
+        _write(written[-1], kind.header(), _kind_rows(ds, kind, located[kind.name], bare))
     for doc in ds.sources:
         text = Path(data_dir) / "sources" / doc
         if text.is_file():

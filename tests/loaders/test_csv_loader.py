@@ -176,6 +176,12 @@ def test_rows_of_one_deal_that_disagree_name_both_lines(mini_dir, tmp_path):
         ("capacity,capacity_bound,quote\n3,upto,q", "capacity_bound", "Input should be"),
         ("date,date_inferred,quote\n2026-01,maybe,q", "date_inferred", "'maybe' is not true or false"),
         ("date,date_basis,quote\n2026-13,b,q", "date", "is not a date"),
+        ("date_basis,quote\nb,q", "date_basis", "date_basis without date"),
+        (
+            "published,published_inferred,quote\n2026,maybe,q",
+            "published_inferred",
+            "'maybe'",
+        ),
         ("amount,currency,amount_quote,quote\n-5,USD,five,q", "amount", "greater than 0"),
         ("quote,evidence_note\nq,\nbl,,,,d.txt,,,lonely", "evidence_note", "evidence_note without quote"),
         ("currency,quote\nUSD,q", "currency", "currency without amount"),
