@@ -222,3 +222,17 @@ def test_observations_and_relationships_files(mini_dir, tmp_path):
     )
     data = load_files([mini_dir, obs, rel])
     assert len(data.graph) > 0
+
+
+def test_readme_csv_examples_load(mini_dir, tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### CSV files\n", 1)[1].split("\n### ", 1)[0]
+    blocks = [b.split("\n```", 1)[0] for b in section.split("```csv\n")[1:]]
+    names = ["entities.csv", "deals.csv", "observations.csv", "relationships.csv"]
+    assert len(blocks) == len(names)
+    for name, block in zip(names, blocks, strict=True):
+        (tmp_path / name).write_text(block + "\n", encoding="utf-8")
+    data = load_files([mini_dir, *(tmp_path / n for n in names)])
+    kg = KnowledgeGraph()
+    kg.load(data)
+    assert {f["id"] for f in flows(kg, payee="lab-c")} >= {"bigco-lab-c", "bigco-lab-c-more"}
