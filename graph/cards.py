@@ -18,7 +18,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .flows import flow_of_edge
+from .flows import flag_tranche_sums, flow_of_edge
 from .projection import date_fields, dated, evidence_item, evidence_of, evidence_query, iso, num, optional
 from .results import EntityCard, Observation, Source
 
@@ -233,6 +233,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
                     }
                 )
     relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
+    flag_tranche_sums(deals)  # a total its tranches disagree with says so here too
     deals.sort(key=lambda d: (-(d["amount"] or 0), d["id"]))
     group = node["group"]
     return EntityCard.model_validate(

@@ -93,7 +93,9 @@ def figure_text(
     return style.bounds.get(bound, "") + span
 
 
-def disputed_note(flow: Flow, style: MoneyStyle = SHORT, label: Callable[[str], str] = str) -> str:
+def disputed_note(
+    flow: Flow | dict[str, Any], style: MoneyStyle = SHORT, label: Callable[[str], str] = str
+) -> str:
     """What a deal's headline must say when its sources contradict or diverge from it, else "".
 
     >>> from dealgraph import open_graph
@@ -101,12 +103,11 @@ def disputed_note(flow: Flow, style: MoneyStyle = SHORT, label: Callable[[str], 
     >>> disputed_note(flows(open_graph(), payee="oracle")[0])
     ' (sources disagree: $300B in 001_930f0b1a03446070.txt)'
     """
-    if flow.disagreement not in ("contradictory", "divergent"):
-        return ""
-    texts = [
-        figure_text(d.value, d.upper, d.bound, style=style, summed=bool(d.tranches)) for d in flow.disputed_by
-    ]
-    bits = [f"{t} in {label(d.document)}" for t, d in zip(texts, flow.disputed_by, strict=True)]
+    if flow.get("disagreement") not in ("contradictory", "divergent"):
+        return ""  # (a plain flow dict without the field has no disagreement to tell)
+    disputed = flow["disputed_by"]
+    texts = [figure_text(d.value, d.upper, d.bound, style=style, summed=bool(d.tranches)) for d in disputed]
+    bits = [f"{t} in {label(d.document)}" for t, d in zip(texts, disputed, strict=True)]
     return f" (sources disagree: {'; '.join(bits)})"
 
 

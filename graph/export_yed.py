@@ -27,7 +27,6 @@ import math
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from .money import LABEL, format_money
 from .picture import clean_text, export_graph
 from .registry import ExportFormat
 
@@ -170,7 +169,7 @@ def _edge(graph: ET.Element, eid: str, u: str, v: str, k: str, d: dict[str, Any]
         "y:EdgeLabel",
         {"alignment": "center", "fontFamily": "Dialog", "fontSize": "10", "textColor": "#000000"},
     )
-    text.text = yed_label(f"{d['kind']} {format_money(d['amount'], style=LABEL)}" if money else d["kind"])
+    text.text = yed_label(f"{d['kind']} {d['amount_label']}" if money else d["kind"])
     ET.SubElement(line, "y:BendStyle", {"smoothed": "false"})
 
 

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .html import render_html, render_sankey
-from .money import LABEL, format_money
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 from .registry import ExportFormat, export_format
 
@@ -123,9 +122,7 @@ def _mermaid(g: nx.MultiDiGraph) -> str:
     for i, (u, v, _k, d) in enumerate(
         sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     ):
-        text = mermaid_text(
-            f"{d['kind']} {format_money(d['amount'], style=LABEL)}" if d["edge"] == "money" else d["kind"]
-        )
+        text = mermaid_text(f"{d['kind']} {d['amount_label']}" if d["edge"] == "money" else d["kind"])
         arrow = "-.->" if d["dashed"] or d["edge"] == "structure" else "-->"
         lines.append(f'    {ids[u]} {arrow}|"{text}"| {ids[v]}')
         style = f"stroke:{d['color']},stroke-width:{max(1, round(d['width']))}px"
@@ -164,9 +161,7 @@ def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
         )
     for u, v, k, d in g.edges(keys=True, data=True):
         if legend:
-            text = (
-                f"{d['kind']} {format_money(d['amount'], style=LABEL)}" if d["edge"] == "money" else d["kind"]
-            )
+            text = f"{d['kind']} {d['amount_label']}" if d["edge"] == "money" else d["kind"]
             style = "dashed" if d["dashed"] else ("dotted" if d["edge"] == "structure" else "solid")
         else:
             text, style = d["label"], "dashed" if d["dashed"] else "solid"

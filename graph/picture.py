@@ -27,12 +27,14 @@ import networkx as nx
 
 from ..ontology.text import XML_ILLEGAL
 from ..ontology.vocab import ROLES
+from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .loops import vendor_financed_loops
 from .money import LABEL, bucket, countable, format_money
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
+    from .results import Flow
 
 __all__ = ["ROLE_COLORS", "LOOP_COLOR", "export_graph", "clean_text"]
 
@@ -114,6 +116,12 @@ def export_graph(
     return g
 
 
+def amount_label(f: Flow) -> str:
+    """A money edge's amount as the pictures write it, with the sources' disagreement if any
+    ("$30B (sources disagree: $300B in 001_...)"): no headline is drawn without it."""
+    return format_money(f["amount"], style=LABEL) + disputed_note(f, style=LABEL)
+
+
 def _add_money_edges(
     g: nx.MultiDiGraph, kg: KnowledgeGraph, kind: str | None, as_of: str | dt.date | None, loops_only: bool
 ) -> list[str]:
@@ -139,7 +147,8 @@ def _add_money_edges(
             bucket=b,
             dashed=b in ("contingent", "upper_bound"),
             in_loop=f["id"] in loop_deals,
-            label=f"{f['id']}: {format_money(f['amount'], style=LABEL)}",
+            label=f"{f['id']}: {amount_label(f)}",
+            amount_label=amount_label(f),
             sources=len(f["sources"]),
         )
     return notes

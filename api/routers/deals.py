@@ -6,7 +6,7 @@ import difflib
 
 from fastapi import APIRouter
 
-from ...graph.flows import flow_of_edge
+from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import Between, Deal
 from ..deps import AsOf, GraphDep, Slug, require_entity
 from ..errors import ApiError
@@ -21,8 +21,14 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
     for u, v, key, data in kg.nx().edges(keys=True, data=True):
         if key == deal_id and data.get("edge") == "money":
             flow = flow_of_edge(u, v, key, data)
-            parts = [k for _a, _b, k, d in kg.nx().edges(keys=True, data=True) if d.get("part_of") == deal_id]
-            return Deal.model_validate(flow | {"tranches": sorted(parts), "all_sources": data["sources"]})
+            parts = [
+                flow_of_edge(a, b, k, d)
+                for a, b, k, d in kg.nx().edges(keys=True, data=True)
+                if d.get("part_of") == deal_id
+            ]
+            flag_tranche_sums([flow, *parts])  # a total its tranches disagree with says so
+            tranches = sorted(p["id"] for p in parts)
+            return Deal.model_validate(flow | {"tranches": tranches, "all_sources": data["sources"]})
     deals = sorted(k for *_, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money")
     close = difflib.get_close_matches(deal_id, deals, n=3, cutoff=0.6)
     raise ApiError(404, f"unknown deal {deal_id!r}", suggestions=close)
@@ -53,4 +59,5 @@ def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> Between:
                         "object": v,
                     }
                 )
+    flag_tranche_sums([i for i in items if i["type"] == "deal"])  # totals their tranches dispute
     return Between.model_validate({"a": a, "b": b, "items": items})

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from ...graph import entity_card
 from ...graph.cards import entity_texts
-from ...graph.flows import flow_of_edge
+from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import EntityCard, EntityPage, RelatedPage
 from ...loaders.models import DealKind, RelationshipKind
 from ..deps import AsOf, EntityId, GraphDep, Limit, Offset, SettingsDep, page, require_entity
@@ -147,4 +147,5 @@ def get_relationships(
                 )
                 items.append({"type": "relationship", "direction": d, "counterparty": other, **body})
     items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
+    flag_tranche_sums([i for i in items if i["type"] == "deal"])  # totals their tranches dispute
     return RelatedPage.model_validate(page(items, offset, limit, settings))
