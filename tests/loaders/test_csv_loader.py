@@ -13,6 +13,7 @@ from dealgraph.graph import KnowledgeGraph, flows
 from dealgraph.loaders import load_directory, load_files
 from dealgraph.loaders.csv_loader import DEAL_COLUMNS, read_csv_file, yaml_to_csv
 from dealgraph.loaders.dataset import Dataset
+from dealgraph.loaders.yaml_loader import read_yaml_dataset
 from dealgraph.ontology.errors import DataError
 
 FULL = Path(__file__).resolve().parent / "csv_fixtures" / "full"
@@ -106,6 +107,21 @@ def test_yaml_and_its_csv_rendering_make_the_same_graph(source, tmp_path):
     from_yaml, from_csv = load_directory(source).graph, load_directory(tmp_path).graph
     assert len(from_yaml) > 100
     assert to_isomorphic(from_yaml) == to_isomorphic(from_csv)
+    # the records themselves too (fields the graph does not carry would show here)
+    ds = Dataset()
+    for path in written:
+        read_csv_file(path, ds)
+    assert ds.problems == [] and _records(ds) == _records(read_yaml_dataset(source))
+
+
+def _records(ds: Dataset) -> dict:
+    return {
+        "entities": {k: v.record for k, v in ds.entities.items()},
+        "sources": {k: v.record for k, v in ds.sources.items()},
+        "deals": {k: [(m.document, m.record) for m in v] for k, v in ds.deals.items()},
+        "observations": {k: (v.document, v.record) for k, v in ds.observations.items()},
+        "relationships": {k: [(m.document, m.record) for m in v] for k, v in ds.relationships.items()},
+    }
 
 
 def test_every_column_carries_a_field_of_the_every_field_fixture(tmp_path):
