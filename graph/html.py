@@ -30,6 +30,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .cards import entity_card
+from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .money import LABEL, WORDS, bucket, countable, format_money
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
@@ -143,7 +144,7 @@ _AMOUNT = dataclasses.replace(LABEL, bounds=WORDS.bounds)
 
 
 def _amount_text(f: Flow | dict[str, Any]) -> str:
-    return format_money(f["amount"], f["bound"], style=_AMOUNT)
+    return format_money(f["amount"], f["bound"], style=_AMOUNT) + disputed_note(f, style=_AMOUNT)
 
 
 # -- the interactive page -----------------------------------------------------------------
