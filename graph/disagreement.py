@@ -106,8 +106,12 @@ def disputed_note(
     if flow.get("disagreement") not in ("contradictory", "divergent"):
         return ""  # (a plain flow dict without the field has no disagreement to tell)
     disputed = flow["disputed_by"]
-    texts = [figure_text(d.value, d.upper, d.bound, style=style, summed=bool(d.tranches)) for d in disputed]
-    bits = [f"{t} in {label(d.document)}" for t, d in zip(texts, disputed, strict=True)]
+    # item access: a flow's figures may be models or, in a dumped flow, dicts
+    texts = [
+        figure_text(d["value"], d["upper"], d["bound"], style=style, summed=bool(d["tranches"]))
+        for d in disputed
+    ]
+    bits = [f"{t} in {label(d['document'])}" for t, d in zip(texts, disputed, strict=True)]
     return f" (sources disagree: {'; '.join(bits)})"
 
 
