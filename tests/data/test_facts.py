@@ -257,3 +257,45 @@ def test_misfiled_figures_are_filed_by_what_they_measure(kg):
         "per-year",
     )
     assert not [o for o in kg.entity("gemini")["observations"] if o["metric"] == "price"]
+
+
+def _rel_ids(kg, entity):
+    return {r["id"] for r in kg.entity(entity)["relationships"]}
+
+
+def test_facts_the_audit_found_missing(kg):
+    from dealgraph.graph.groups import group_map
+
+    groups = group_map(kg)
+    # 002: "its ChatGPT subscriptions" (OpenAI), "Claude's parent" (Anthropic), "Google
+    # (Gemini)": the products roll up to the groups that offer them
+    assert (groups["chatgpt"], groups["claude"], groups["gemini"], groups["gpt-5-2"]) == (
+        "openai",
+        "anthropic",
+        "google",
+        "openai",
+    )
+    # 000: "booking the gross amounts of AWS and Google's share into its top-line revenue"
+    google = _flow(kg, "anthropic-google-revenue-share")
+    assert (google["kind"], google["payer"], google["payee"], google["amount"]) == (
+        "revenue-share",
+        "anthropic",
+        "google",
+        None,
+    )
+    # 002: BMO Capital's "$310" price target on Amazon
+    bmo = _obs(kg, "amazon", "amazon-price-target-bmo-s002")
+    assert (bmo["value"], bmo["forecast"]) == (310, True)
+    # 003: "Stripe had 1,370 engineers use Claude Code"
+    assert _obs(kg, "claude-code", "claude-code-users-stripe-s003")["value"] == 1_370
+    # 003: Chinese models' usage on OpenRouter "from about 1% in 2024 to over 60% in 2026"
+    shares = {
+        (o["period"], o["value"], o["bound"])
+        for o in kg.entity("openrouter")["observations"]
+        if o["metric"] == "market-share"
+    }
+    assert shares == {("2024", 1, "about"), ("2026", 60, "at-least")}
+    # 003: $1M+ clients "including giants like Uber and Netflix"
+    assert {"anthropic--supplies--uber", "anthropic--supplies--netflix"} <= _rel_ids(kg, "anthropic")
+    # 004: "proprietary models developed by companies such as OpenAI" (DeepSeek's claim)
+    assert "deepseek--competes-with--openai" in _rel_ids(kg, "deepseek")
