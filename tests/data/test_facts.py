@@ -299,3 +299,10 @@ def test_facts_the_audit_found_missing(kg):
     assert {"anthropic--supplies--uber", "anthropic--supplies--netflix"} <= _rel_ids(kg, "anthropic")
     # 004: "proprietary models developed by companies such as OpenAI" (DeepSeek's claim)
     assert "deepseek--competes-with--openai" in _rel_ids(kg, "deepseek")
+
+
+def test_project_rainier_is_amazons_by_a_quote_that_names_it(kg):
+    # 002: "Anthropic and Amazon have already built **Project Rainier**"; no quote names AWS
+    # with Rainier
+    ids = _rel_ids(kg, "project-rainier")
+    assert "amazon--operates--project-rainier" in ids and "aws--operates--project-rainier" not in ids
