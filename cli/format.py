@@ -16,6 +16,7 @@ from ..graph.money import SHORT, format_money
 from ..graph.report import render_report
 from ..graph.results import (
     Conflict,
+    Deal,
     EntityCard,
     Exposure,
     Flow,
@@ -226,6 +227,43 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
             f.status or "",
             f.date or "",
             ", ".join(sorted({s.document[:3] for s in f.sources})),
+        )
+    console.print(table)
+
+
+def print_deal(console: Console, deal: Deal) -> None:
+    """One deal: what it is, its headline (and any disagreement), every claim side by side."""
+    head = format_money(deal.amount, deal.bound, deal.rate) + disputed_note(deal)
+    console.print(f"{deal.id}: {deal.kind} {deal.payer} → {deal.payee}", markup=False, highlight=False)
+    facts = [("headline", head), ("status", deal.status), ("date", deal.date), ("term", deal.term)]
+    facts += [("part of", deal.part_of), ("tranches", ", ".join(deal.tranches))]
+    for name, value in facts:
+        if value:
+            console.print(f"  {name}: {value}", markup=False, highlight=False)
+    claims = Table("claim", "document", "published", "quote", title="amount claims")
+    for a in deal.amounts:
+        figure = format_money(a.value, a.bound, a.rate) + (f"–{format_money(a.upper)}" if a.upper else "")
+        claims.add_row(figure + (f" over {a.term}" if a.term else ""), a.document, a.published or "", a.quote)
+    if deal.amounts:
+        console.print(claims)
+    evidence = Table("document", "published", "quote", title="evidence")
+    for e in deal.all_sources:
+        evidence.add_row(e.document, e.published or "", e.quote)
+    console.print(evidence)
+
+
+def print_candidates(console: Console, found: list[Any]) -> None:
+    """Likely duplicate deals, best first (loaders.dedupe.Candidate)."""
+    if not found:
+        console.print("no likely duplicate deals", markup=False)
+        return
+    table = Table("score", "existing", "newer", "why", title="likely duplicates (review)")
+    for c in found:
+        table.add_row(
+            f"{c.score:.2f}",
+            f"{c.existing}\n{c.existing_file}:{c.existing_line}",
+            f"{c.newer}\n{c.newer_file}:{c.newer_line}",
+            c.summary,
         )
     console.print(table)
 

@@ -19,6 +19,7 @@ import yaml
 
 from .. import bundled_data_dir
 from ..graph import KnowledgeGraph, UnknownEntityError, entity_card, flows, sources
+from ..graph.cards import UnknownDealError, deal_card
 from ..graph.conflicts import conflicts
 from ..graph.exports import render_bytes
 from ..graph.exposure import exposure, two_sided_bets
@@ -31,13 +32,17 @@ from ..graph.stats import stats
 from ..graph.stores import BULK_SUFFIXES
 from ..graph.trace import trace
 from ..loaders import file_origins, load_files, write_ntriples
+from ..loaders.dedupe import REVIEW_AT, candidates
+from ..loaders.dedupe import warnings as duplicate_warnings
 from ..loaders.draft import write_draft
 from ..loaders.verify import verify_dataset
 from ..ontology.errors import DataError, Problem
 from ..ontology.vocab import DEAL_KINDS
 from .format import (
+    print_candidates,
     print_card,
     print_conflicts,
+    print_deal,
     print_drafted,
     print_exposures,
     print_flows,
@@ -82,7 +87,10 @@ def validate_cmd(opts: Shared) -> None:
     """Load and validate the data (pydantic models, references, SHACL shapes), and check every
     quote against its document and every figure against its quote."""
     kg = opts.graph()
-    report = verify_dataset(opts.data or bundled_data_dir())
+    data_dir = opts.data or bundled_data_dir()
+    for problem in duplicate_warnings(data_dir):  # warnings: a reviewer decides
+        err.print(f"warning: {problem}", markup=False, highlight=False, soft_wrap=True)
+    report = verify_dataset(data_dir)
     try:
         report.raise_for_problems()
     except DataError as exc:
@@ -95,6 +103,27 @@ def validate_cmd(opts: Shared) -> None:
         "summary": report.summary(),
     }
     opts.emit({"valid": True, "counts": stats(kg), "verified": verified}, print_validation)
+
+
+@command(app, "deal")
+def deal_cmd(opts: Shared, deal_id: Annotated[str, typer.Argument(help="The deal's id.")]) -> None:
+    """One deal with every amount claim side by side, its tranches and all its evidence."""
+    try:
+        card = deal_card(opts.graph(), deal_id)
+    except UnknownDealError as exc:
+        fail(str(exc))
+    opts.emit(card, print_deal)
+
+
+@command(app, "duplicates", without=("store",))  # reads the data files, not a store
+def duplicates_cmd(
+    opts: Shared,
+    minimum: Annotated[float, typer.Option(min=0, max=1, help="Lowest score listed.")] = REVIEW_AT,
+) -> None:
+    """Deals that look like one another, for review (record a judgement in judgements.yaml)."""
+    opts.graph()  # the data set must validate first (a bad file is named as in every command)
+    found = candidates(opts.data or bundled_data_dir(), minimum=minimum)
+    opts.emit(found, print_candidates)
 
 
 @command(app, "stats")

@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from .flows import flag_tranche_sums, flow_of_edge
 from .projection import date_fields, dated, evidence_item, evidence_of, evidence_query, iso, num, optional
-from .results import EntityCard, Observation, Source
+from .results import Deal, EntityCard, Observation, Source
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
 __all__ = [
+    "UnknownIdError",
     "UnknownEntityError",
+    "UnknownDealError",
+    "deal_card",
     "close_matches",
     "entity_card",
     "observations",
@@ -46,23 +49,66 @@ def close_matches(name: str, known: Iterable[str]) -> list[str]:
     return difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
 
 
-class UnknownEntityError(LookupError):
+class UnknownIdError(LookupError):
+    """An id that is not in the graph; ``suggestions`` holds close matches."""
+
+    what = "id"
+
+    def __init__(self, unknown: str, known: Iterable[str]):
+        self.unknown = unknown
+        self.suggestions = close_matches(unknown, known)
+        hint = ""
+        if self.suggestions:
+            hint = " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
+        super().__init__(f"unknown {self.what} {unknown!r}{hint}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class UnknownEntityError(UnknownIdError):
     """An entity id that is not in the graph; ``suggestions`` holds close matches.
 
     Raised by :meth:`KnowledgeGraph.require_entity <dealgraph.graph.KnowledgeGraph.require_entity>`,
     the one check every analytic, the CLI and the API make.
     """
 
-    def __init__(self, entity_id: str, known: Iterable[str]):
-        self.entity_id = entity_id
-        self.suggestions = close_matches(entity_id, known)
-        hint = ""
-        if self.suggestions:
-            hint = " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
-        super().__init__(f"unknown entity {entity_id!r}{hint}")
+    what = "entity"
 
-    def __str__(self) -> str:
-        return self.args[0]
+    @property
+    def entity_id(self) -> str:
+        return self.unknown
+
+
+class UnknownDealError(UnknownIdError):
+    """A deal id that is not in the graph (see :func:`deal_card`)."""
+
+    what = "deal"
+
+
+def deal_card(kg: KnowledgeGraph, deal_id: str) -> Deal:
+    """One deal with every amount claim side by side, its tranches and all its evidence.
+
+    A total that its tranches (or its documents) dispute carries its ``disagreement``.
+
+    >>> from dealgraph import open_graph
+    >>> d = deal_card(open_graph(), "openai-oracle-compute")
+    >>> sorted(a.value for a in d.amounts), d.disagreement
+    ([30000000000, 300000000000], 'contradictory')
+    >>> deal_card(open_graph(), "openai-oracle")
+    Traceback (most recent call last):
+    ...
+    dealgraph.graph.cards.UnknownDealError: unknown deal 'openai-oracle' (did you mean ...?)
+    """
+    edges = [(u, v, k, d) for u, v, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money"]
+    for u, v, key, data in edges:
+        if key == deal_id:
+            flow = flow_of_edge(u, v, key, data)
+            parts = [flow_of_edge(a, b, k, d) for a, b, k, d in edges if d.get("part_of") == deal_id]
+            flag_tranche_sums([flow, *parts])  # a total its tranches disagree with says so
+            tranches = sorted(p["id"] for p in parts)
+            return Deal.model_validate(flow | {"tranches": tranches, "all_sources": data["sources"]})
+    raise UnknownDealError(deal_id, sorted(k for _u, _v, k, _d in edges))
 
 
 _OBSERVATION_FIELDS = ("period", "basis", "forecast", "segment", "attributedTo", "note")

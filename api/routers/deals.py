@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
-
 from fastapi import APIRouter
 
+from ...graph.cards import UnknownDealError, deal_card
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import Between, Deal
 from ..deps import AsOf, GraphDep, Slug, require_entity
@@ -18,20 +17,10 @@ router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 @router.get("/deals/{deal_id}", operation_id="get_deal", summary="A deal with every amount claim")
 def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
     """The deal's payer, payee, kind, status, dates, every amount claim and its evidence."""
-    for u, v, key, data in kg.nx().edges(keys=True, data=True):
-        if key == deal_id and data.get("edge") == "money":
-            flow = flow_of_edge(u, v, key, data)
-            parts = [
-                flow_of_edge(a, b, k, d)
-                for a, b, k, d in kg.nx().edges(keys=True, data=True)
-                if d.get("part_of") == deal_id
-            ]
-            flag_tranche_sums([flow, *parts])  # a total its tranches disagree with says so
-            tranches = sorted(p["id"] for p in parts)
-            return Deal.model_validate(flow | {"tranches": tranches, "all_sources": data["sources"]})
-    deals = sorted(k for *_, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money")
-    close = difflib.get_close_matches(deal_id, deals, n=3, cutoff=0.6)
-    raise ApiError(404, f"unknown deal {deal_id!r}", suggestions=close)
+    try:
+        return deal_card(kg, deal_id)
+    except UnknownDealError as exc:
+        raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
 
 @router.get(

@@ -31,13 +31,17 @@ ARGS = {
     "share": ["bigco", "lab-a"],
     "load": ["{mini}"],
     "new-source": ["{mini}/entities.yaml"],
+    "deal": ["bigco-lab-a-investment"],
 }
 # an analytic's command (cli/plugins.py) whose argument is an entity gets a lab of the mini
 # data set, so a new analytic needs no line here
 MINI_ENTITY = "lab-a"
 # commands for which a shared option makes no sense (declared with ``without=`` in cli/main.py)
 WITHOUT_DATA = {"load": "its FILES are the data"}
-WITHOUT_STORE = {"new-source": "it writes files into the data set; it reads no store"}
+WITHOUT_STORE = {
+    "new-source": "it writes files into the data set; it reads no store",
+    "duplicates": "it judges the data files (after validating them in memory)",
+}
 # commands that write into the data directory instead of loading it (tested apart:
 # tests/cli/test_new_source.py)
 DATA_IS_DESTINATION = {"new-source"}

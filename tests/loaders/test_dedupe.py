@@ -9,6 +9,7 @@ Expected lines are found in the file text here, not with the module under test.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -86,8 +87,12 @@ def test_the_bundled_data_set_has_no_likely_duplicate():
 def test_the_bundled_data_set_lists_one_pair_for_review():
     # 001: "Microsoft invested $13 billion; OpenAI spent most of it on Azure." (no figure of
     # its own, completed) beside "Microsoft ($250 billion)" (committed): same groups and kind,
-    # one amount unknown, both undated. Below the warning, listed for a reviewer.
-    [pair] = candidates(BUNDLED)
+    # one amount unknown, both undated. Below the warning, listed for a reviewer, who judged
+    # them different in data/judgements.yaml: without that judgement the pair is listed.
+    assert candidates(BUNDLED) == []
+    unjudged = Path(tempfile.mkdtemp()) / "data"
+    shutil.copytree(BUNDLED, unjudged, ignore=shutil.ignore_patterns("__*", "judgements.yaml"))
+    [pair] = candidates(unjudged)
     assert (pair.existing, pair.newer, pair.score) == (
         "openai-microsoft-azure-spend",
         "openai-microsoft-compute",

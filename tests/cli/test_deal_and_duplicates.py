@@ -1,0 +1,80 @@
+"""`dealgraph deal ID` (one deal, every claim) and the likely-duplicate review (issue 12,
+items 6 and 7). The figures come from documents 000 and 001: Oracle "$30 billion five-year
+cloud computing contract" (000) and "OpenAI pledged $300 billion back" (001); "Microsoft
+($250 billion)" (001).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dealgraph import bundled_data_dir
+from dealgraph.cli.main import app
+
+runner = CliRunner()
+DUPLICATE = """  - id: openai-microsoft-250b
+    kind: compute-commitment
+    payer: openai
+    payee: microsoft
+    status: committed
+    amounts:
+      - value: 250_000_000_000
+        currency: USD
+        quote: "Microsoft ($250 billion)"
+    evidence:
+      - quote: "Microsoft ($250 billion)"
+"""
+
+
+def test_deal_shows_every_claim_side_by_side_and_the_disagreement():
+    done = runner.invoke(app, ["deal", "openai-oracle-compute", "--json"])
+    assert done.exit_code == 0, done.output
+    deal = json.loads(done.output)
+    assert sorted(a["value"] for a in deal["amounts"]) == [30_000_000_000, 300_000_000_000]
+    assert deal["disagreement"] == "contradictory"
+    text = runner.invoke(app, ["deal", "openai-oracle-compute"]).output
+    assert "sources disagree: $300B" in text and "OpenAI pledged $300" in text
+
+
+def test_deal_unknown_suggests():
+    done = runner.invoke(app, ["deal", "openai-oracle-compte"])
+    assert done.exit_code == 2 and "openai-oracle-compute" in done.output
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(bundled_data_dir(), tmp_path / "data", ignore=shutil.ignore_patterns("__*"))
+    return tmp_path / "data"
+
+
+def test_a_recorded_again_deal_is_a_warning_naming_the_existing_id(data):
+    f = data / "sources" / "001_930f0b1a03446070.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("\nobservations:\n", "\n" + DUPLICATE + "\nobservations:\n", 1), encoding="utf-8")
+    done = runner.invoke(app, ["validate", "--data", str(data)])
+    assert done.exit_code == 0, done.output  # a warning: a reviewer decides
+    assert "warning:" in done.output and "looks like deal openai-microsoft-compute" in done.output
+    listed = json.loads(runner.invoke(app, ["duplicates", "--data", str(data), "--json"]).output)
+    assert [(c["existing"], c["newer"]) for c in listed][:1] == [
+        ("openai-microsoft-compute", "openai-microsoft-250b")
+    ]
+    # a judgement that they differ silences it; deleting it brings it back
+    judgements = data / "judgements.yaml"
+    kept = judgements.read_text(encoding="utf-8")
+    judgements.write_text(
+        kept + "  - {first: openai-microsoft-compute, second: openai-microsoft-250b, judgement: different}\n",
+        encoding="utf-8",
+    )
+    warned = "looks like deal openai-microsoft-compute"
+    assert warned not in runner.invoke(app, ["validate", "--data", str(data)]).output
+    judgements.write_text(kept, encoding="utf-8")
+    assert warned in runner.invoke(app, ["validate", "--data", str(data)]).output
+
+
+def test_the_bundled_data_has_no_unjudged_likely_duplicate():
+    assert json.loads(runner.invoke(app, ["duplicates", "--json"]).output) == []
