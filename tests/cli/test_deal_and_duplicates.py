@@ -55,7 +55,8 @@ def data(tmp_path: Path) -> Path:
 def test_a_recorded_again_deal_is_a_warning_naming_the_existing_id(data):
     f = data / "sources" / "001_930f0b1a03446070.yaml"
     text = f.read_text(encoding="utf-8")
-    f.write_text(text.replace("\nobservations:\n", "\n" + DUPLICATE + "\nobservations:\n", 1), encoding="utf-8")
+    at_end_of_deals = text.replace("\nobservations:\n", "\n" + DUPLICATE + "\nobservations:\n", 1)
+    f.write_text(at_end_of_deals, encoding="utf-8")
     done = runner.invoke(app, ["validate", "--data", str(data)])
     assert done.exit_code == 0, done.output  # a warning: a reviewer decides
     assert "warning:" in done.output and "looks like deal openai-microsoft-compute" in done.output
