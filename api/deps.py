@@ -17,6 +17,7 @@ __all__ = [
     "GraphDep",
     "SettingsDep",
     "AsOf",
+    "KnownAt",
     "Offset",
     "Limit",
     "Slug",
@@ -46,15 +47,27 @@ def _real_date(v: str | None) -> str | None:
     return v
 
 
+def _date_query(description: str) -> object:
+    return Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description=description,
+        examples=["2026-01-01"],
+    )
+
+
+#: valid time and knowledge time (see dealgraph.graph.timeline)
 AsOf = Annotated[
     str | None,
     AfterValidator(_real_date),
-    Query(
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        json_schema_extra={"format": "date"},
-        description="Only what was known on this date (YYYY-MM-DD).",
-        examples=["2026-01-01"],
+    _date_query(
+        "Valid time: the deals as they stood on this date (YYYY-MM-DD); a deal's amounts count from its date."
     ),
+]
+KnownAt = Annotated[
+    str | None,
+    AfterValidator(_real_date),
+    _date_query("Knowledge time: only what documents published by this date (YYYY-MM-DD) said."),
 ]
 #: an id (entity, deal) in the path, as the loaders define ids; OptSlug: one in the query
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]

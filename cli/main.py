@@ -57,7 +57,7 @@ from .format import (
     print_trace,
     print_validation,
 )
-from .options import AsOfOpt, Shared, command, live_help
+from .options import AsOfOpt, KnownAtOpt, Shared, command, live_help
 from .output import console, err, fail, fail_with_problems, os_error, store_failed
 from .plugins import mount_analytics
 
@@ -134,12 +134,15 @@ def stats_cmd(opts: Shared) -> None:
 
 @command(app, "entity")
 def entity_cmd(
-    opts: Shared, entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id, e.g. aws.")]
+    opts: Shared,
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id, e.g. aws.")],
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """The entity card: types, names, group, relationships, deals, observations, sources."""
     kg = opts.graph()
     _require(kg, entity_id)
-    opts.emit(entity_card(kg, entity_id), print_card)
+    opts.emit(entity_card(kg, entity_id, as_of=as_of, known_at=known_at), print_card)
 
 
 @command(app, "sources")
@@ -157,13 +160,14 @@ def flows_cmd(
         str | None, typer.Option(help="Only deals of this kind (equity-investment, compute-commitment, ...).")
     ] = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Money flows (deals with a payer and a payee), largest first."""
     kg = opts.graph()
     _require(kg, payer, payee)
     if kind and kind not in DEAL_KINDS:
         fail(f"unknown kind {kind!r}; choose from {', '.join(DEAL_KINDS)}")
-    opts.emit(flows(kg, payer=payer, payee=payee, kind=kind, as_of=as_of), print_flows)
+    opts.emit(flows(kg, payer=payer, payee=payee, kind=kind, as_of=as_of, known_at=known_at), print_flows)
 
 
 @command(app, "query", without=("json",))
@@ -212,6 +216,7 @@ def export_cmd(
         str | None, typer.Option(help="Graph formats: only this deal or relationship kind.")
     ] = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
     loops_only: Annotated[
         bool, typer.Option("--loops-only", help="Graph formats: only the deals of vendor-financed loops.")
     ] = False,
@@ -233,6 +238,7 @@ def export_cmd(
             depth=depth,
             kind=kind,
             as_of=as_of,
+            known_at=known_at,
             loops_only=loops_only,
             with_ontology=with_ontology,
         )
@@ -256,11 +262,14 @@ def trace_cmd(
         Literal["down", "up"], typer.Option(help="down (to payees) or up (to payers).")
     ] = "down",
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Follow money from an entity's group, hop by hop, with amounts."""
     kg = opts.graph()
     _require(kg, entity_id)
-    opts.emit(trace(kg, entity_id, depth=depth, direction=direction, as_of=as_of), print_trace)
+    opts.emit(
+        trace(kg, entity_id, depth=depth, direction=direction, as_of=as_of, known_at=known_at), print_trace
+    )
 
 
 @command(app, "exposure")
@@ -270,11 +279,16 @@ def exposure_cmd(
         str | None, typer.Argument(metavar="[ID]", help="One organization; omit for every two-sided bet.")
     ] = None,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Two-sided bets: ties to labs that compete, per side and in total."""
     kg = opts.graph()
     _require(kg, entity_id)
-    result = exposure(kg, entity_id, as_of=as_of) if entity_id else two_sided_bets(kg, as_of=as_of)
+    result = (
+        exposure(kg, entity_id, as_of=as_of, known_at=known_at)
+        if entity_id
+        else two_sided_bets(kg, as_of=as_of, known_at=known_at)
+    )
     opts.emit(result, print_exposures)
 
 
@@ -283,9 +297,13 @@ def loops_cmd(
     opts: Shared,
     max_length: Annotated[int, typer.Option(min=2, max=8, help="Most edges in a loop.")] = 4,
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Vendor-financed loops: investments that come back to the investor's group."""
-    opts.emit(vendor_financed_loops(opts.graph(), max_length=max_length, as_of=as_of), print_loops)
+    opts.emit(
+        vendor_financed_loops(opts.graph(), max_length=max_length, as_of=as_of, known_at=known_at),
+        print_loops,
+    )
 
 
 @command(app, "paths")
@@ -304,11 +322,14 @@ def paths_cmd(
         ),
     ] = "money",
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Paths from A to B (money edges in their direction, or any edge with --any)."""
     kg = opts.graph()
     _require(kg, a, b)
-    result = paths(kg, a, b, max_length=max_length, mode="any" if any_edge else mode, as_of=as_of)
+    result = paths(
+        kg, a, b, max_length=max_length, mode="any" if any_edge else mode, as_of=as_of, known_at=known_at
+    )
     opts.emit(result, print_paths)
 
 
@@ -318,23 +339,24 @@ def share_cmd(
     payer: Annotated[str, typer.Argument(metavar="PAYER")],
     payee: Annotated[str, typer.Argument(metavar="PAYEE")],
     as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
     kg = opts.graph()
     _require(kg, payer, payee)
-    opts.emit(share(kg, payer, payee, as_of=as_of), print_share)
+    opts.emit(share(kg, payer, payee, as_of=as_of, known_at=known_at), print_share)
 
 
 @command(app, "conflicts")
-def conflicts_cmd(opts: Shared, as_of: AsOfOpt = None) -> None:
+def conflicts_cmd(opts: Shared, as_of: AsOfOpt = None, known_at: KnownAtOpt = None) -> None:
     """Figures on which sources disagree, side by side with their sources."""
-    opts.emit(conflicts(opts.graph(), as_of=as_of), print_conflicts)
+    opts.emit(conflicts(opts.graph(), as_of=as_of, known_at=known_at), print_conflicts)
 
 
 @command(app, "report")
-def report_cmd(opts: Shared, as_of: AsOfOpt = None) -> None:
+def report_cmd(opts: Shared, as_of: AsOfOpt = None, known_at: KnownAtOpt = None) -> None:
     """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
-    opts.emit(build_report(opts.graph(), as_of=as_of), print_report)
+    opts.emit(build_report(opts.graph(), as_of=as_of, known_at=known_at), print_report)
 
 
 def _load_into(kg: KnowledgeGraph, files: list[Path]) -> int:

@@ -73,9 +73,29 @@ def _as_of(value: str | None) -> str | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _known_at(value: str | None) -> str | None:
+    try:
+        return parse_as_of(value, "known-at")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", callback=_as_of, help="Only what was known on this date (YYYY-MM-DD)."),
+    typer.Option(
+        "--as-of",
+        callback=_as_of,
+        help="Valid time: the deals as they stood on this date (YYYY-MM-DD); "
+        "a deal's amounts count from its date.",
+    ),
+]
+KnownAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        callback=_known_at,
+        help="Knowledge time: only what documents published by this date (YYYY-MM-DD) said.",
+    ),
 ]
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .flows import flag_tranche_sums, flow_of_edge
 from .projection import date_fields, dated, evidence_item, evidence_of, evidence_query, iso, num, optional
 from .results import Deal, EntityCard, Observation, Source
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -246,17 +247,18 @@ def entity_texts(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
     return kg.memo("entity-texts", read)
 
 
-def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
-    """Everything about one entity: types, names, group, relationships, deals, observations."""
+def entity_card(kg: KnowledgeGraph, entity_id: str, as_of: Date = None, known_at: Date = None) -> EntityCard:
+    """Everything about one entity: types, names, group, relationships, deals, observations.
+
+    ``as_of`` and ``known_at`` cut them on the two timelines (:mod:`~dealgraph.graph.timeline`).
+    """
+    cut = Timeline.of(as_of, known_at)
     g = kg.nx()
     if entity_id not in g:
         raise UnknownEntityError(entity_id, sorted(g.nodes))
     node = g.nodes[entity_id]
     texts = entity_texts(kg).get(entity_id, {"aliases": [], "description": None})
-    rel_sources = {
-        r: [{"document": s["document"], "quote": s["quote"]} for s in srcs]
-        for r, srcs in relationship_sources(kg).items()
-    }
+    rel_sources = {r: cut.relationship(srcs) for r, srcs in relationship_sources(kg).items()}
     relationships, deals = [], []
     for direction, edges in (
         ("out", g.out_edges(entity_id, keys=True, data=True)),
@@ -265,8 +267,10 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
         for u, v, key, data in edges:
             other = v if direction == "out" else u
             if data["edge"] == "money":
-                deals.append(flow_of_edge(u, v, key, data) | {"direction": direction, "counterparty": other})
-            else:
+                f = flow_of_edge(u, v, key, data, cut)
+                if f is not None:
+                    deals.append(f | {"direction": direction, "counterparty": other})
+            elif (srcs := rel_sources.get(data["relationship"], [])) is not None:
                 relationships.append(
                     {
                         "id": data["relationship"],
@@ -275,7 +279,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
                         "subject": u,
                         "object": v,
                         "counterparty": other,
-                        "sources": rel_sources.get(data["relationship"], []),
+                        "sources": [{"document": s["document"], "quote": s["quote"]} for s in srcs],
                     }
                 )
     relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
@@ -294,7 +298,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str) -> EntityCard:
             "group_members": group_members(kg, group),
             "relationships": relationships,
             "deals": deals,
-            "observations": observations(kg, entity_id),
+            "observations": [o for o in observations(kg, entity_id) if cut.observation(o)],
         }
     )
 

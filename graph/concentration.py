@@ -60,7 +60,12 @@ class ConcentrationParams(BaseModel):
         examples=["openai"],
         json_schema_extra={"entity": True},
     )
-    as_of: dt.date | None = Field(None, description="Only deals known on this date (YYYY-MM-DD).")
+    as_of: dt.date | None = Field(
+        None, description="Valid time: the deals as they stood on this date (YYYY-MM-DD)."
+    )
+    known_at: dt.date | None = Field(
+        None, description="Knowledge time: only what documents published by this date said (YYYY-MM-DD)."
+    )
 
 
 # a real answer (bundled data: OpenAI's compute deals, documents 000 and 001)
@@ -101,6 +106,7 @@ class Concentration(BaseModel):
                     "unquantified": ["openai-google-compute"],
                     "disputed": ["openai-oracle-compute"],
                     "as_of": None,
+                    "known_at": None,
                 }
             ]
         }
@@ -117,6 +123,7 @@ class Concentration(BaseModel):
     unquantified: list[str] = Field(description="Compute deals of the lab with no committed figure.")
     disputed: list[str] = Field(description="Counted deals whose documents state different figures.")
     as_of: dt.date | None = Field(None, description="The as-of date asked for.")
+    known_at: dt.date | None = Field(None, description="The known-at date asked for.")
 
 
 def concentration(kg: KnowledgeGraph, params: ConcentrationParams) -> Concentration:
@@ -124,7 +131,11 @@ def concentration(kg: KnowledgeGraph, params: ConcentrationParams) -> Concentrat
     kg.require_entity(params.lab)
     g = kg.nx()
     groups = group_map(kg)
-    bought = [f for f in flows(kg, payer=params.lab, as_of=params.as_of) if f["kind"] in COMPUTE_KINDS]
+    bought = [
+        f
+        for f in flows(kg, payer=params.lab, as_of=params.as_of, known_at=params.known_at)
+        if f["kind"] in COMPUTE_KINDS
+    ]
     money: dict[str, float] = {}
     deals: dict[str, list[str]] = {}
     unquantified, disputed = [], []
@@ -160,6 +171,7 @@ def concentration(kg: KnowledgeGraph, params: ConcentrationParams) -> Concentrat
         unquantified=sorted(unquantified),
         disputed=sorted(disputed),
         as_of=params.as_of,
+        known_at=params.known_at,
     )
 
 

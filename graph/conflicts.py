@@ -72,8 +72,8 @@ from ..ontology.dates import parse_precise, period_end
 from .cards import observations
 from .disagreement import Fig, Pair, compare, deal_figures, deal_pairs, tranches_by_deal
 from .flows import flows as all_flows
-from .money import parse_as_of
 from .results import Conflict, Flow, Observation
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -81,13 +81,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["conflicts"]
 
 
-def conflicts(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[Conflict]:
+def conflicts(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None) -> list[Conflict]:
     """Every disagreeing pair of figures (deal totals, then metrics), classified, with sources."""
-    out = _deal_conflicts(all_flows(kg, as_of=as_of))
-    cut = parse_as_of(as_of)
+    cut = Timeline.of(as_of, known_at)
+    out = _deal_conflicts(all_flows(kg, as_of=cut.as_of, known_at=cut.known_at))
     groups: dict[tuple, list[Observation]] = defaultdict(list)
     for o in observations(kg):
-        if cut is not None and (o.published or "") > cut:
+        if not cut.observation(o):
             continue
         key = (o.subject, o.metric, o.unit, o.rate, o.segment, o.basis, o.forecast)
         groups[key].append(o)

@@ -22,7 +22,6 @@ flowchart LR
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import json
@@ -36,6 +35,7 @@ import networkx as nx
 from .html import render_html, render_sankey
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 from .registry import ExportFormat, export_format
+from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -209,7 +209,7 @@ def render_bytes(kg: KnowledgeGraph, fmt: str, **options: Any) -> bytes:
     """Export as bytes: any registered format (PNG needs this; text is UTF-8 encoded).
 
     ``options`` are the graph filters (``focus``, ``depth``, ``kind``, ``as_of``,
-    ``loops_only``) or ``with_ontology``; each format gets the ones it takes.
+    ``known_at``, ``loops_only``) or ``with_ontology``; each format gets the ones it takes.
     """
     plugin = export_format(fmt)
     body = plugin.render(kg, **{k: v for k, v in options.items() if k in plugin.options})
@@ -279,8 +279,8 @@ def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
     return render_html(kg, **filters)
 
 
-def render_sankey_page(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> str:
-    return render_sankey(kg, as_of=as_of)
+def render_sankey_page(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None) -> str:
+    return render_sankey(kg, as_of=as_of, known_at=known_at)
 
 
 # the built-in graph formats: the registry takes PLUGINS (they are also the entry
@@ -314,7 +314,7 @@ SANKEY = ExportFormat(
     "text/html",
     ".html",
     "a self-contained SVG Sankey of money flows",
-    options=("as_of",),
+    options=("as_of", "known_at"),
 )
 
 PLUGINS = (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG, HTML, SANKEY)

@@ -17,7 +17,6 @@ structural ties and sources; plus totals over all sides, bucket by bucket.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,9 @@ from .cards import relationship_sources
 from .flows import flows as all_flows
 from .flows import sources_of_flows
 from .groups import group_map
-from .money import BUCKETS, countable, parse_as_of, tally
+from .money import BUCKETS, countable, tally
 from .results import Exposure, Flow
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -52,14 +52,15 @@ def _labs(kg: KnowledgeGraph) -> set[str]:
     return {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d.get("roles", ())}
 
 
-def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -> Exposure:
+def exposure(kg: KnowledgeGraph, org: str, as_of: Date = None, known_at: Date = None) -> Exposure:
     """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
     kg.require_entity(org)
     groups = group_map(kg)
     group = groups.get(org, org)
     labs = {groups.get(lab, lab) for lab in _labs(kg)} - {group}
-    to_lab, from_lab = _flows_with_labs(kg, groups, group, labs, as_of)
-    structural = _structural_ties(kg, groups, group, labs, parse_as_of(as_of))
+    cut = Timeline.of(as_of, known_at)
+    to_lab, from_lab = _flows_with_labs(kg, groups, group, labs, cut)
+    structural = _structural_ties(kg, groups, group, labs, cut)
     rivals = competitors(kg)
     sides = {
         lab: _side(lab, to_lab.get(lab, []), from_lab.get(lab, []), structural.get(lab, []), rivals)
@@ -83,12 +84,12 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: str | dt.date | None = None) -
 
 
 def _flows_with_labs(
-    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], as_of: str | dt.date | None
+    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], cut: Timeline
 ) -> tuple[dict[str, list[Flow]], dict[str, list[Flow]]]:
     """Countable flows from ``group`` to each lab, and from each lab to ``group``."""
     to_lab: dict[str, list[Flow]] = defaultdict(list)
     from_lab: dict[str, list[Flow]] = defaultdict(list)
-    for f in countable(all_flows(kg, as_of=as_of)):
+    for f in countable(all_flows(kg, as_of=cut.as_of, known_at=cut.known_at)):
         gp, gq = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
         if gp == group and gq in labs:
             to_lab[gq].append(f)
@@ -98,11 +99,11 @@ def _flows_with_labs(
 
 
 def _structural_ties(
-    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], cut: str | None
+    kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], cut: Timeline
 ) -> dict[str, list[dict[str, Any]]]:
     """Lab -> the ties (distributes, supplies, partner-of) between ``group`` and that lab.
 
-    With a cut-off date only ties with a source published by then count.
+    On a cut a tie counts as an undated deal does, with the sources known then.
     """
     structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for u, v, _k, d in kg.nx().edges(keys=True, data=True):
@@ -116,9 +117,9 @@ def _structural_ties(
         else:
             continue
         tie = {"kind": d["kind"], "subject": u, "object": v, "relationship": d["relationship"]}
-        tie["sources"] = _relationship_sources(kg, d["relationship"], cut)
-        if tie["sources"] or cut is None:
-            structural[lab].append(tie)
+        srcs = _relationship_sources(kg, d["relationship"], cut)
+        if srcs is not None:
+            structural[lab].append(tie | {"sources": srcs})
     for ties in structural.values():  # the same order whatever store answered
         ties.sort(key=lambda t: (t["kind"], t["subject"], t["object"]))
     return structural
@@ -142,22 +143,20 @@ def _side(
     }
 
 
-def two_sided_bets(kg: KnowledgeGraph, as_of: str | dt.date | None = None) -> list[Exposure]:
+def two_sided_bets(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None) -> list[Exposure]:
     """Every group with ties to at least two labs that compete with each other."""
     groups = group_map(kg)
     tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True) if d.get("type") == "organization"})
     out = []
     for top in tops:
-        e = exposure(kg, top, as_of=as_of)
+        e = exposure(kg, top, as_of=as_of, known_at=known_at)
         if e.two_sided:
             out.append(e)
     out.sort(key=lambda e: -sum(e.total.money_to_labs.model_dump().values()))
     return out
 
 
-def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: str | None) -> list[dict]:
-    return [
-        {"document": s["document"], "quote": s["quote"]}
-        for s in relationship_sources(kg).get(rel, [])
-        if cut is None or s["published"] is None or s["published"] <= cut
-    ]
+def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: Timeline) -> list[dict] | None:
+    """A relationship's sources that count on ``cut``, or None (:meth:`Timeline.relationship`)."""
+    kept = cut.relationship(relationship_sources(kg).get(rel, []))
+    return None if kept is None else [{"document": s["document"], "quote": s["quote"]} for s in kept]

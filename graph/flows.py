@@ -1,8 +1,9 @@
 """Money flows: deals with a payer and a payee, filtered and dated.
 
-As-of semantics: a deal counts from its event date (``dg:date``) or, without one, from
-the earliest publication date of its sources; an amount claim counts from the publication
-date of its source. Amounts are in base units (5000000000 for $5 billion).
+Two timelines (:mod:`~dealgraph.graph.timeline`): ``as_of`` is valid time (a deal and its
+amounts count from its event date, or undated from its earliest source's publication);
+``known_at`` is knowledge time (only claims and sources of documents published by then).
+Amounts are in base units (5000000000 for $5 billion).
 
 Each flow says whether its sources disagree on its total (``disagreement``, with the figures
 against the headline in ``disputed_by``; the rules are in :mod:`~dealgraph.graph.conflicts`).
@@ -15,7 +16,6 @@ against the headline in ``disputed_by``; the rules are in :mod:`~dealgraph.graph
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, overload
 
@@ -23,6 +23,7 @@ from .disagreement import flag_deal, tranches_by_deal
 from .money import parse_as_of
 from .projection import headline_amount
 from .results import Flow, FlowEvidence
+from .timeline import Date, Timeline, deal_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -31,39 +32,31 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["flows", "flow_of_edge", "flag_tranche_sums", "effective_date", "parse_as_of", "sources_of_flows"]
 
 
-def effective_date(edge: dict[str, Any]) -> str | None:
-    """When a deal starts to count: its date, else its earliest source's publication date."""
-    if edge.get("date"):
-        return edge["date"]
-    dates = [s["published"] for s in edge.get("sources", []) if s.get("published")]
-    return min(dates) if dates else None
+#: when a deal starts to count on valid time (kept under its old name)
+effective_date = deal_date
 
 
 @overload
 def flow_of_edge(
-    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: None = None
+    payer: str, payee: str, key: str, edge: dict[str, Any], cut: None = None
 ) -> dict[str, Any]: ...
 @overload
 def flow_of_edge(
-    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: str | None
+    payer: str, payee: str, key: str, edge: dict[str, Any], cut: Timeline
 ) -> dict[str, Any] | None: ...
 def flow_of_edge(
-    payer: str, payee: str, key: str, edge: dict[str, Any], as_of: str | None = None
+    payer: str, payee: str, key: str, edge: dict[str, Any], cut: Timeline | None = None
 ) -> dict[str, Any] | None:
-    """The flow dict of one money edge as known on ``as_of`` (None if not yet known).
+    """The flow dict of one money edge on the timelines ``cut`` (None if it does not count then).
 
     The dict has the fields of :class:`~dealgraph.graph.results.Flow`; callers that add
     fields (an entity card's deals, the API's listings) validate it into their model.
     """
-    when = effective_date(edge)
-    if as_of is not None and when is not None and when > as_of:
+    kept = (cut or Timeline()).deal(edge)
+    if kept is None:
         return None
-    claims = [
-        a for a in edge["amounts"] if as_of is None or a["published"] is None or a["published"] <= as_of
-    ]
-    sources = [
-        s for s in edge["sources"] if as_of is None or s["published"] is None or s["published"] <= as_of
-    ]
+    claims, sources = kept
+    when = deal_date(edge)
     head = headline_amount(claims)
     totals = {(a["value"], a["upper"]) for a in claims if a["rate"] is None}
     return {
@@ -95,10 +88,11 @@ def flows(
     payer: str | None = None,
     payee: str | None = None,
     kind: str | None = None,
-    as_of: str | dt.date | None = None,
+    as_of: Date = None,
+    known_at: Date = None,
 ) -> list[Flow]:
-    """Money flows, largest first, optionally filtered by payer, payee, kind and as-of date."""
-    cut = parse_as_of(as_of)
+    """Money flows, largest first, optionally filtered by payer, payee, kind and the two timelines."""
+    cut = Timeline.of(as_of, known_at)
     every = []
     for u, v, key, data in kg.nx().edges(keys=True, data=True):
         if data.get("edge") == "money":

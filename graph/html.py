@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import datetime as dt
 import hashlib
 import html
 import json
@@ -34,6 +33,7 @@ from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .money import LABEL, WORDS, bucket, countable, format_money
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -162,7 +162,8 @@ def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI
         for k in kinds
     )
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
-    cards = {n: _card(kg, n) for n in g.nodes}
+    cut = Timeline.of(filters.get("as_of"), filters.get("known_at"))  # the cards on the same timelines
+    cards = {n: _card(kg, n, cut) for n in g.nodes}
     payload = script_json(_clean({"elements": _elements(g), "cards": cards}))
     return _page(
         title,
@@ -212,10 +213,10 @@ def _elements(g: Any) -> list[dict[str, Any]]:
     return elements
 
 
-def _card(kg: KnowledgeGraph, n: str) -> dict[str, Any]:
+def _card(kg: KnowledgeGraph, n: str, cut: Timeline) -> dict[str, Any]:
     """What the page shows when entity ``n`` is clicked: its deals, relationships and
     figures, each with its sources."""
-    c = entity_card(kg, n).model_dump()  # plain data for the page's JSON
+    c = entity_card(kg, n, cut.as_of, cut.known_at).model_dump()  # plain data for the page's JSON
     return {
         "id": n,
         "name": c["name"],
@@ -258,14 +259,15 @@ _XS = {0: 160, 1: _WIDTH / 2 - _NODE_W / 2, 2: _WIDTH - 200}
 
 def render_sankey(
     kg: KnowledgeGraph,
-    as_of: str | dt.date | None = None,
+    as_of: Date = None,
     title: str = "Money flows: investors → AI labs → cloud and chip vendors",
+    known_at: Date = None,
 ) -> str:
     """A self-contained Sankey (inline SVG, no script) of investments into labs and the labs'
     compute and chip commitments; contingent and "up to" money is hatched and dashed.
 
     A flow whose amount is not a finite number is not drawn; the page says which."""
-    fl, skipped = _sankey_flows(kg, as_of)
+    fl, skipped = _sankey_flows(kg, Timeline.of(as_of, known_at))
     names = {n: clean_text(d["name"]) for n, d in kg.nx().nodes(data=True)}
     ends = _sankey_ends(kg, fl)
     weight = _weights(ends)
@@ -285,12 +287,12 @@ def render_sankey(
     )
 
 
-def _sankey_flows(kg: KnowledgeGraph, as_of: str | dt.date | None) -> tuple[list[Flow], list[str]]:
+def _sankey_flows(kg: KnowledgeGraph, cut: Timeline) -> tuple[list[Flow], list[str]]:
     """The countable investments, compute and chip flows with a figure (no forecasts), and
     the ids of those left out because their amount is not a finite number."""
     fl = [
         f
-        for f in countable(all_flows(kg, as_of=as_of))
+        for f in countable(all_flows(kg, as_of=cut.as_of, known_at=cut.known_at))
         if f["amount"] and f["kind"] in _SANKEY_KINDS and bucket(f) != "forecast"
     ]
     skipped = [f["id"] for f in fl if not math.isfinite(f["amount"])]

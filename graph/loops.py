@@ -29,7 +29,6 @@ Loops are listed shortest first, then by money out.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +37,7 @@ from .flows import sources_of_flows
 from .groups import group_map
 from .money import countable, tally
 from .results import Flow, Loop
+from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -105,7 +105,7 @@ def find_loops(
 
 
 def vendor_financed_loops(
-    kg: KnowledgeGraph, max_length: int = 4, as_of: str | dt.date | None = None
+    kg: KnowledgeGraph, max_length: int = 4, as_of: Date = None, known_at: Date = None
 ) -> list[Loop]:
     """Every vendor-financed loop at corporate-group level (see the module docstring).
 
@@ -115,7 +115,7 @@ def vendor_financed_loops(
     ``sources``. Sorted by money out, largest first.
     """
     groups = group_map(kg)
-    fl = countable(all_flows(kg, as_of=as_of))
+    fl = countable(all_flows(kg, as_of=as_of, known_at=known_at))
     edges: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     investments: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     for f in fl:

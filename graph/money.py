@@ -98,11 +98,11 @@ def countable(flows: list[F]) -> list[F]:
     return [f for f in flows if f["id"] not in parents and bucket(f) != "aggregate"]
 
 
-def parse_as_of(as_of: str | dt.date | None) -> str | None:
-    """Normalise an as-of date to ``YYYY-MM-DD`` (``None`` means no cut-off).
+def parse_as_of(as_of: str | dt.date | None, what: str = "as-of") -> str | None:
+    """Normalise an as-of (or known-at: ``what``) date to ``YYYY-MM-DD`` (``None``: no cut-off).
 
-    Every analytic cuts with this one form: dates of deals and sources are compared with it
-    as ISO text.
+    Every analytic cuts with this one form (see :class:`~dealgraph.graph.timeline.Timeline`):
+    dates of deals and sources are compared with it as ISO text.
 
     >>> parse_as_of("2026-04-14"), parse_as_of(dt.date(2025, 1, 2)), parse_as_of(None)
     ('2026-04-14', '2025-01-02', None)
@@ -114,7 +114,7 @@ def parse_as_of(as_of: str | dt.date | None) -> str | None:
     try:
         return dt.date.fromisoformat(str(as_of)).isoformat()
     except ValueError:
-        raise ValueError(f"as-of date {as_of!r} is not YYYY-MM-DD") from None
+        raise ValueError(f"{what} date {as_of!r} is not YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)

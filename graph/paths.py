@@ -16,7 +16,6 @@ amazon-openai-investment-2026 -> openai-aws-compute-2025
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
@@ -24,8 +23,9 @@ import networkx as nx
 from .cards import observations
 from .flows import flows as all_flows
 from .groups import group_map
-from .money import countable, parse_as_of, tally
+from .money import countable, tally
 from .results import Path, Share
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -39,7 +39,8 @@ def paths(
     b: str,
     max_length: int = 3,
     mode: Literal["money", "any"] = "money",
-    as_of: str | dt.date | None = None,
+    as_of: Date = None,
+    known_at: Date = None,
     limit: int = 100,
 ) -> list[Path]:
     """Simple paths from ``a`` to ``b`` of at most ``max_length`` edges, shortest first.
@@ -49,18 +50,18 @@ def paths(
     ``limit`` paths are returned.
     """
     kg.require_entity(a, b)
-    view = _path_view(kg, mode, as_of)
+    view = _path_view(kg, mode, Timeline.of(as_of, known_at))
     out = [_path(view, a, edge_path) for edge_path in nx.all_simple_edge_paths(view, a, b, cutoff=max_length)]
     out.sort(key=_path_key)
     return [Path.model_validate(p) for p in out[:limit]]
 
 
-def _path_view(kg: KnowledgeGraph, mode: str, as_of: str | dt.date | None) -> nx.MultiGraph:
+def _path_view(kg: KnowledgeGraph, mode: str, cut: Timeline) -> nx.MultiGraph:
     """The graph paths walk: countable flows, plus structural edges (undirected) for ``any``."""
     g = kg.nx()
     view = nx.MultiGraph() if mode == "any" else nx.MultiDiGraph()
     view.add_nodes_from(g.nodes)
-    for f in countable(all_flows(kg, as_of=as_of)):
+    for f in countable(all_flows(kg, as_of=cut.as_of, known_at=cut.known_at)):
         view.add_edge(f.payer, f.payee, key=f.id, flow=f)
     if mode == "any":
         for u, v, k, d in g.edges(keys=True, data=True):
@@ -116,7 +117,7 @@ def _path_key(p: dict[str, Any]) -> tuple:
     )
 
 
-def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: str | dt.date | None = None) -> Share:
+def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: Date = None, known_at: Date = None) -> Share:
     """``payee``'s group's share of ``payer``'s total commitments, when a total is known.
 
     The total is the latest ``total-commitments`` observation of the payer (as of the date);
@@ -129,16 +130,16 @@ def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: str | dt.date | Non
     """
     groups = group_map(kg)
     target = groups.get(payee, payee)
-    cut = parse_as_of(as_of)
+    cut = Timeline.of(as_of, known_at)
     fl = [
         f
-        for f in countable(all_flows(kg, payer=payer, as_of=as_of))
+        for f in countable(all_flows(kg, payer=payer, as_of=cut.as_of, known_at=cut.known_at))
         if groups.get(f.payee, f.payee) == target
     ]
     totals = [
         o
         for o in observations(kg, payer)
-        if o.metric == "total-commitments" and not o.forecast and (cut is None or (o.as_of or "") <= cut)
+        if o.metric == "total-commitments" and not o.forecast and cut.observation(o)
     ]
     total = max(totals, key=lambda o: (o.as_of or "", o.published or ""), default=None)
     money = tally(fl)

@@ -19,7 +19,6 @@ U+FFFD. A flow whose amount is not a finite number is left out, with a note in
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .loops import vendor_financed_loops
 from .money import LABEL, bucket, countable, format_money
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -94,18 +94,20 @@ def export_graph(
     focus: str | None = None,
     depth: int = 1,
     kind: str | None = None,
-    as_of: str | dt.date | None = None,
+    as_of: Date = None,
     loops_only: bool = False,
+    known_at: Date = None,
 ) -> nx.MultiDiGraph:
     """The filtered graph every export draws, with display attributes on nodes and edges.
 
     ``focus``/``depth``: only entities within ``depth`` hops of ``focus`` (either direction);
-    ``kind``: only deals (or relationships) of that kind; ``as_of``: only what was known on
-    that date; ``loops_only``: only the deals of vendor-financed loops.
+    ``kind``: only deals (or relationships) of that kind; ``as_of``/``known_at``: the deals on
+    the two timelines (:mod:`~dealgraph.graph.timeline`); ``loops_only``: only the deals of
+    vendor-financed loops.
     """
     base = kg.nx()
     g = nx.MultiDiGraph()
-    notes = _add_money_edges(g, kg, kind, as_of, loops_only)
+    notes = _add_money_edges(g, kg, kind, Timeline.of(as_of, known_at), loops_only)
     if not loops_only:
         _add_structure_edges(g, base, kind)
     if focus is not None:
@@ -123,13 +125,15 @@ def amount_label(f: Flow) -> str:
 
 
 def _add_money_edges(
-    g: nx.MultiDiGraph, kg: KnowledgeGraph, kind: str | None, as_of: str | dt.date | None, loops_only: bool
+    g: nx.MultiDiGraph, kg: KnowledgeGraph, kind: str | None, cut: Timeline, loops_only: bool
 ) -> list[str]:
     """Add one edge per countable deal (payer to payee) that passes the filters; the notes
     say which deals are left out because their amount is not a finite number."""
-    loop_deals = {d for lp in vendor_financed_loops(kg, as_of=as_of) for d in lp["deal_ids"]}
+    loop_deals = {
+        d for lp in vendor_financed_loops(kg, as_of=cut.as_of, known_at=cut.known_at) for d in lp["deal_ids"]
+    }
     notes = []
-    for f in countable(all_flows(kg, as_of=as_of)):
+    for f in countable(all_flows(kg, as_of=cut.as_of, known_at=cut.known_at)):
         if (kind and f["kind"] != kind) or (loops_only and f["id"] not in loop_deals):
             continue
         if f["amount"] is not None and not math.isfinite(f["amount"]):

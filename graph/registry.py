@@ -67,7 +67,7 @@ STORE_GROUP = "dealgraph.stores"
 EXPORT_GROUP = "dealgraph.exports"
 ANALYTIC_GROUP = "dealgraph.analytics"
 #: the options of the graph formats (the CLI's and the API's filters)
-GRAPH_FILTERS = ("focus", "depth", "kind", "as_of", "loops_only")
+GRAPH_FILTERS = ("focus", "depth", "kind", "as_of", "known_at", "loops_only")
 # the package whose modules' PLUGINS are the built-ins, and the ones that come first
 _PACKAGE = __name__.rpartition(".")[0]
 _FIRST_MODULES = ("stores", "export_rdf", "exports")

@@ -6,7 +6,6 @@ Every line carries its source (document and quote). :func:`build_report` returns
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from .results import (
     ObservationFigure,
     Report,
 )
+from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_report", "render_report"]
 
 
-def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None, top: int = 10) -> Report:
+def build_report(kg: KnowledgeGraph, as_of: Date = None, top: int = 10, known_at: Date = None) -> Report:
     """The report's content: each section a list of items with their sources.
 
     >>> from dealgraph import open_graph
@@ -46,14 +46,15 @@ def build_report(kg: KnowledgeGraph, as_of: str | dt.date | None = None, top: in
     >>> "Vendor-financed loops" in render_report(rep)
     True
     """
-    biggest = [f for f in countable(flows(kg, as_of=as_of)) if f.amount][:top]
+    biggest = [f for f in countable(flows(kg, as_of=as_of, known_at=known_at)) if f.amount][:top]
     return Report(
         as_of=parse_as_of(as_of),
+        known_at=parse_as_of(known_at, "known-at"),
         names={n: d["name"] for n, d in sorted(kg.nx().nodes(data=True))},
         biggest_flows=biggest,
-        loops=vendor_financed_loops(kg, as_of=as_of),
-        two_sided_bets=two_sided_bets(kg, as_of=as_of),
-        conflicts=conflicts(kg, as_of=as_of),
+        loops=vendor_financed_loops(kg, as_of=as_of, known_at=known_at),
+        two_sided_bets=two_sided_bets(kg, as_of=as_of, known_at=known_at),
+        conflicts=conflicts(kg, as_of=as_of, known_at=known_at),
     )
 
 
@@ -112,6 +113,8 @@ def _title(rep: Report, width: int) -> list[str]:
     title = "dealgraph briefing: the money behind AI"
     if rep.as_of:
         title += f" (as of {rep.as_of})"
+    if rep.known_at:
+        title += f" (as reported by {rep.known_at})"
     intro = (
         "Who pays whom among AI labs, clouds and chip makers, from the documents in the data "
         "set. Amounts are as the sources state them; 'up to' and milestone-dependent money is "

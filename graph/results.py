@@ -344,6 +344,7 @@ _TRACE: dict[str, Any] = {
     "direction": "down",
     "depth": 1,
     "as_of": "2025-11-30",
+    "known_at": None,
     "hops": [{"hop": 1, "flows": [_FLOW]}],
     "reached": {"aws": _REACHED},
 }
@@ -505,6 +506,7 @@ _OBSERVATION_CONFLICT: dict[str, Any] = {
 }
 _REPORT: dict[str, Any] = {
     "as_of": "2025-11-30",
+    "known_at": None,
     "names": {"openai": "OpenAI", "aws": "Amazon Web Services"},
     "biggest_flows": [_FLOW],
     "loops": [],
@@ -805,7 +807,8 @@ class Trace(Result):
     start: list[str] = _f("Its whole corporate group (where the trace starts).")
     direction: Literal["down", "up"] = _f("down: to payees; up: to payers.")
     depth: int = _f("Most hops followed.")
-    as_of: str | None = _o("As-of date asked (YYYY-MM-DD), else null.")
+    as_of: str | None = _o("As-of date asked (valid time, YYYY-MM-DD), else null.")
+    known_at: str | None = _o("Known-at date asked (knowledge time, YYYY-MM-DD), else null.")
     hops: list[TraceHop] = _f("The flows crossed, hop by hop.")
     reached: dict[str, Reached] = _f("Entity id -> money arriving there.")
     model_config = _example(_TRACE)
@@ -981,7 +984,8 @@ Conflict = Annotated[DealConflict | ObservationConflict, Field(discriminator="ty
 class Report(Result):
     """The one-page briefing's content: each section a list of items with their sources."""
 
-    as_of: str | None = _o("As-of date asked, else null.")
+    as_of: str | None = _o("As-of date asked (valid time), else null.")
+    known_at: str | None = _o("Known-at date asked (knowledge time), else null.")
     names: dict[str, str] = _f("Entity id -> display name.")
     biggest_flows: list[Flow] = _f("The largest countable flows with a figure.")
     loops: list[Loop] = _f("Vendor-financed loops.")

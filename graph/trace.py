@@ -13,7 +13,6 @@ for every entity reached, the money arriving over traced flows, bucket by bucket
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Literal
 
@@ -21,6 +20,7 @@ from .flows import flows as all_flows
 from .groups import group_map
 from .money import countable, parse_as_of, tally
 from .results import Flow, Trace, TraceHop
+from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -33,7 +33,8 @@ def trace(
     entity: str,
     depth: int = 2,
     direction: Literal["down", "up"] = "down",
-    as_of: str | dt.date | None = None,
+    as_of: Date = None,
+    known_at: Date = None,
 ) -> Trace:
     """Follow money from ``entity``'s group ``depth`` hops ``down`` (to payees) or ``up``."""
     if direction not in ("down", "up"):
@@ -45,7 +46,7 @@ def trace(
     start = {n for n, gr in groups.items() if gr == groups.get(entity, entity)} | {entity}
     near, far = ("payer", "payee") if direction == "down" else ("payee", "payer")
     by_near: dict[str, list[Flow]] = defaultdict(list)
-    for f in countable(all_flows(kg, as_of=as_of)):
+    for f in countable(all_flows(kg, as_of=as_of, known_at=known_at)):
         by_near[getattr(f, near)].append(f)
     hops, arriving, first_hop = _walk(start, by_near, far, depth)
     reached = {
@@ -64,6 +65,7 @@ def trace(
         direction=direction,
         depth=depth,
         as_of=parse_as_of(as_of),
+        known_at=parse_as_of(known_at, "known-at"),
         hops=hops,
         reached=reached,
     )

@@ -18,7 +18,7 @@ from ...graph.results import Conflict, Exposure, FlowPage, Loop, Share, Source, 
 from ...graph.results import Path as MoneyPath
 from ...graph.trace import trace as trace_of
 from ...loaders.models import DealKind
-from ..deps import AsOf, GraphDep, Limit, Offset, OptSlug, SettingsDep, Slug, page, require_entity
+from ..deps import AsOf, GraphDep, KnownAt, Limit, Offset, OptSlug, SettingsDep, Slug, page, require_entity
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
@@ -32,13 +32,14 @@ def list_flows(
     payee: OptSlug = None,
     kind: DealKind | None = None,
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     offset: Offset = 0,
     limit: Limit = None,
 ) -> FlowPage:
     for e in (payer, payee):
         if e:
             require_entity(kg, e)
-    result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=as_of)
+    result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=as_of, known_at=known_at)
     return FlowPage.model_validate(page(result, offset, limit, settings))
 
 
@@ -49,29 +50,35 @@ def trace(
     depth: Annotated[int, Query(ge=1, le=6)] = 2,
     direction: Literal["down", "up"] = "down",
     as_of: AsOf = None,
+    known_at: KnownAt = None,
 ) -> Trace:
     require_entity(kg, entity_id)
-    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of)
+    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of, known_at=known_at)
 
 
 @router.get(
     "/exposure/{entity_id}", operation_id="get_exposure", summary="One organization's ties to competing labs"
 )
-def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None) -> Exposure:
+def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Exposure:
     require_entity(kg, entity_id)
-    return exposure_of(kg, entity_id, as_of=as_of)
+    return exposure_of(kg, entity_id, as_of=as_of, known_at=known_at)
 
 
 @router.get(
     "/exposure", operation_id="list_two_sided_bets", summary="Every organization with bets on both sides"
 )
-def two_sided(kg: GraphDep, as_of: AsOf = None) -> list[Exposure]:
-    return two_sided_bets(kg, as_of=as_of)
+def two_sided(kg: GraphDep, as_of: AsOf = None, known_at: KnownAt = None) -> list[Exposure]:
+    return two_sided_bets(kg, as_of=as_of, known_at=known_at)
 
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
-def loops(kg: GraphDep, max_length: Annotated[int, Query(ge=2, le=6)] = 4, as_of: AsOf = None) -> list[Loop]:
-    return vendor_financed_loops(kg, max_length=max_length, as_of=as_of)
+def loops(
+    kg: GraphDep,
+    max_length: Annotated[int, Query(ge=2, le=6)] = 4,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+) -> list[Loop]:
+    return vendor_financed_loops(kg, max_length=max_length, as_of=as_of, known_at=known_at)
 
 
 @router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
@@ -82,10 +89,11 @@ def paths(
     max_length: Annotated[int, Query(ge=1, le=5)] = 3,
     mode: Literal["money", "any"] = "money",
     as_of: AsOf = None,
+    known_at: KnownAt = None,
 ) -> list[MoneyPath]:
     require_entity(kg, a)
     require_entity(kg, b)
-    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of)
+    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of, known_at=known_at)
 
 
 @router.get(
@@ -93,15 +101,15 @@ def paths(
     operation_id="get_share",
     summary="A payee's share of a payer's total commitments",
 )
-def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None) -> Share:
+def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Share:
     require_entity(kg, payer)
     require_entity(kg, payee)
-    return share_of(kg, payer, payee, as_of=as_of)
+    return share_of(kg, payer, payee, as_of=as_of, known_at=known_at)
 
 
 @router.get("/conflicts", operation_id="list_conflicts", summary="Figures on which sources disagree")
-def conflicts(kg: GraphDep, as_of: AsOf = None) -> list[Conflict]:
-    return conflicts_of(kg, as_of=as_of)
+def conflicts(kg: GraphDep, as_of: AsOf = None, known_at: KnownAt = None) -> list[Conflict]:
+    return conflicts_of(kg, as_of=as_of, known_at=known_at)
 
 
 @router.get(

@@ -7,7 +7,8 @@ from fastapi import APIRouter
 from ...graph.cards import UnknownDealError, deal_card
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import Between, Deal
-from ..deps import AsOf, GraphDep, Slug, require_entity
+from ...graph.timeline import Timeline
+from ..deps import AsOf, GraphDep, KnownAt, Slug, require_entity
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
 
@@ -26,10 +27,10 @@ def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
 @router.get(
     "/between/{a}/{b}", operation_id="get_between", summary="Every relationship and deal between two entities"
 )
-def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None) -> Between:
+def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Between:
     require_entity(kg, a)
     require_entity(kg, b)
-    cut = as_of
+    cut = Timeline.of(as_of, known_at)
     g = kg.nx()
     items = []
     for u, v in ((a, b), (b, a)):

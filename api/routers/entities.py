@@ -12,8 +12,9 @@ from ...graph import entity_card
 from ...graph.cards import entity_texts
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import EntityCard, EntityPage, RelatedPage
+from ...graph.timeline import Timeline
 from ...loaders.models import DealKind, RelationshipKind
-from ..deps import AsOf, EntityId, GraphDep, Limit, Offset, SettingsDep, page, require_entity
+from ..deps import AsOf, EntityId, GraphDep, KnownAt, Limit, Offset, SettingsDep, page, require_entity
 from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ERROR_RESPONSES)
@@ -67,31 +68,40 @@ def search_entities(
     response_model=None,
     responses={200: {"model": EntityCard, "description": "The entity card"}},
 )
-async def get_entity(kg: GraphDep, entity_id: EntityId) -> Response:
+async def get_entity(
+    kg: GraphDep, entity_id: EntityId, as_of: AsOf = None, known_at: KnownAt = None
+) -> Response:
     """Types, names, group, relationships, deals and observations, each with its sources.
 
     Cards are rendered to JSON once per load and then served from memory: lookups stay
     fast under many clients, and on the event loop, never waiting for the threadpool.
+    A card cut on a timeline (``as_of``, ``known_at``) is rendered each time.
     """
-    body = kg.memo_peek(f"card-json:{entity_id}")
+    cut = as_of is not None or known_at is not None
+    body = None if cut else kg.memo_peek(f"card-json:{entity_id}")
     if body is None:
-        body = await run_in_threadpool(card_json, kg, entity_id)
+        body = await run_in_threadpool(card_json, kg, entity_id, as_of, known_at)
     return Response(body, media_type="application/json")
 
 
-def card_json(kg, entity_id: str) -> bytes:
+def card_json(kg, entity_id: str, as_of: str | None = None, known_at: str | None = None) -> bytes:
     """The entity card as JSON bytes, rendered once per load from the
-    :class:`~dealgraph.graph.results.EntityCard` model (strict JSON: no NaN or Infinity)."""
+    :class:`~dealgraph.graph.results.EntityCard` model (strict JSON: no NaN or Infinity).
+
+    A card cut on a timeline is not kept (the dates asked are unbounded)."""
     require_entity(kg, entity_id)
-    return kg.memo(
-        f"card-json:{entity_id}",
-        lambda: json.dumps(
-            entity_card(kg, entity_id).model_dump(mode="json", by_alias=True),
+
+    def render() -> bytes:
+        return json.dumps(
+            entity_card(kg, entity_id, as_of, known_at).model_dump(mode="json", by_alias=True),
             ensure_ascii=False,
             separators=(",", ":"),
             allow_nan=False,
-        ).encode(),
-    )
+        ).encode()
+
+    if as_of is not None or known_at is not None:
+        return render()
+    return kg.memo(f"card-json:{entity_id}", render)
 
 
 @router.get(
@@ -107,6 +117,7 @@ def get_relationships(
     direction: Literal["in", "out", "both"] = "both",
     counterparty: Annotated[str | None, Query(max_length=100)] = None,
     as_of: AsOf = None,
+    known_at: KnownAt = None,
     min_amount: Annotated[
         float | None,
         Query(ge=0, description="Smallest amount (base units); relationships without amounts are dropped."),
@@ -115,10 +126,10 @@ def get_relationships(
     limit: Limit = None,
 ) -> RelatedPage:
     require_entity(kg, entity_id)
-    cut = as_of
+    cut = Timeline.of(as_of, known_at)
     g = kg.nx()
     items = []
-    card_rels = {r.id: r for r in entity_card(kg, entity_id).relationships}
+    card_rels = {r.id: r for r in entity_card(kg, entity_id, as_of, known_at).relationships}
     for d, edges in (
         ("out", g.out_edges(entity_id, keys=True, data=True)),
         ("in", g.in_edges(entity_id, keys=True, data=True)),
@@ -140,6 +151,8 @@ def get_relationships(
                 if min_amount is not None:
                     continue
                 rel = card_rels.get(data["relationship"])
+                if rel is None and data.get("relationship") is not None:
+                    continue  # the card leaves it out on the timelines asked
                 body = (
                     rel.model_dump(include={"id", "kind", "subject", "object", "sources"})
                     if rel

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from ...graph.exports import SVG_CSP, render_bytes
 from ...graph.html import HTML_CSP, SANKEY_CSP
 from ...graph.registry import export_format, exports
-from ..deps import AsOf, GraphDep, OptSlug, require_entity
+from ..deps import AsOf, GraphDep, KnownAt, OptSlug, require_entity
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
 
@@ -51,6 +51,7 @@ def build_router() -> APIRouter:
         depth: Annotated[int, Query(ge=1, le=6)] = 1,
         kind: Annotated[str | None, Query(max_length=50)] = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         loops_only: bool = False,
     ) -> Response:
         plugin = export_format(fmt)
@@ -58,7 +59,14 @@ def build_router() -> APIRouter:
             require_entity(kg, focus)
         try:
             body = render_bytes(
-                kg, fmt, focus=focus, depth=depth, kind=kind, as_of=as_of, loops_only=loops_only
+                kg,
+                fmt,
+                focus=focus,
+                depth=depth,
+                kind=kind,
+                as_of=as_of,
+                known_at=known_at,
+                loops_only=loops_only,
             )
         except RuntimeError as exc:  # Graphviz missing on this server
             raise ApiError(503, str(exc)) from None

@@ -42,8 +42,9 @@ def test_relationship_filters(client):
     }
     r = client.get("/entities/lab-a/relationships", params={"min_amount": 7e9}).json()
     assert [i["id"] for i in r["items"]] == ["bigco-lab-a-investment"]
+    # knowledge time: on 2026-01-15 only doc-a (2026-01-10, $4B) was published
     r = client.get(
-        "/entities/lab-a/relationships", params={"as_of": "2026-01-15", "kind": "compute-commitment"}
+        "/entities/lab-a/relationships", params={"known_at": "2026-01-15", "kind": "compute-commitment"}
     ).json()
     assert r["items"][0]["amount"] == 4_000_000_000
     assert client.get("/entities/lab-a/relationships", params={"as_of": "tomorrow"}).status_code == 422

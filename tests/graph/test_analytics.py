@@ -31,10 +31,14 @@ def test_loop_at_group_level_with_ratio(mini):
 
 
 def test_loop_as_of(mini):
-    # before doc-b (inferred 2026-03) only the $4B claim is known
-    [loop] = vendor_financed_loops(mini, as_of="2026-02-01")
+    # knowledge time: before doc-b (inferred 2026-03) was published only doc-a's $4B claim is known
+    [loop] = vendor_financed_loops(mini, known_at="2026-02-01")
     assert loop["money_back"] == 4e9 and loop["ratio"] == 0.4
-    assert vendor_financed_loops(mini, as_of="2026-01-04") == []
+    # valid time: the undated compute deal holds from doc-a (2026-01-10), with every amount
+    # claimed for it, so doc-b's later $6B (the latest reporting) is its headline on 2026-02-01
+    [loop] = vendor_financed_loops(mini, as_of="2026-02-01")
+    assert loop["money_back"] == 6e9 and loop["ratio"] == 0.6
+    assert vendor_financed_loops(mini, as_of="2026-01-04") == []  # the investment is dated 2026-01-05
 
 
 def test_exposure_two_sided_keeps_contingent_apart(mini):

@@ -140,7 +140,8 @@ def test_every_conflict_has_class_reason_and_sourced_figures(found):
 
 
 def test_as_of_leaves_out_what_was_not_yet_published(bundled):
-    early = conflicts(bundled, as_of="2026-04-20")
+    # knowledge time (known_at): only the documents published by 2026-04-20 (000, 001, 004) speak
+    early = conflicts(bundled, known_at="2026-04-20")
     assert [c.id for c in early if c.type == "deal"] == ["openai-oracle-compute"]
     assert {f.document[:3] for c in early for f in c.figures} <= {"000", "001", "004"}
 
@@ -175,7 +176,8 @@ def test_report_never_prints_the_oracle_headline_without_the_disagreement(bundle
 
 def test_report_without_disagreement_has_no_mark(mini_dir):
     kg = open_graph(mini_dir)
-    before = render_report(build_report(kg, as_of="2026-02-01"))
+    # knowledge time: doc-b (inferred 2026-03) and its $6B were not yet published on 2026-02-01
+    before = render_report(build_report(kg, known_at="2026-02-01"))
     assert "sources disagree:" not in before and "None found." in before.split("4. Figures")[1]
     after = render_report(build_report(kg))
     flat = " ".join(after.split())

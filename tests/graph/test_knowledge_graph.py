@@ -64,10 +64,14 @@ def test_as_of_hides_facts_not_yet_known(mini_dir, empty_kg):
     kg = empty_kg
     kg.load(load_directory(mini_dir))
     # doc-a (2026-01-10) reports $4B; doc-b (inferred 2026-03) reports $6B
-    [before] = flows(kg, payer="lab-a", as_of="2026-02-01")
-    [after] = flows(kg, payer="lab-a", as_of="2026-03-15")
+    # knowledge time: what the documents published by each date said
+    [before] = flows(kg, payer="lab-a", known_at="2026-02-01")
+    [after] = flows(kg, payer="lab-a", known_at="2026-03-15")
     assert (before["amount"], before["conflict"]) == (4_000_000_000, False)
     assert (after["amount"], after["conflict"]) == (6_000_000_000, True)
+    # valid time: the undated deal holds from doc-a (2026-01-10) with every amount claimed for it
+    [valid] = flows(kg, payer="lab-a", as_of="2026-02-01")
+    assert (valid["amount"], valid["conflict"]) == (6_000_000_000, True)
     assert flows(kg, payer="bigco", payee="lab-a", as_of="2026-01-04") == []
     with pytest.raises(ValueError):
         flows(kg, as_of="Jan 2026")
