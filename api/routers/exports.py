@@ -57,17 +57,9 @@ def build_router() -> APIRouter:
         plugin = export_format(fmt)
         if focus and "focus" in plugin.options:
             require_entity(kg, focus)
+        filters = {"focus": focus, "depth": depth, "kind": kind, "loops_only": loops_only}
         try:
-            body = render_bytes(
-                kg,
-                fmt,
-                focus=focus,
-                depth=depth,
-                kind=kind,
-                as_of=as_of,
-                known_at=known_at,
-                loops_only=loops_only,
-            )
+            body = render_bytes(kg, fmt, as_of=as_of, known_at=known_at, **filters)
         except RuntimeError as exc:  # Graphviz missing on this server
             raise ApiError(503, str(exc)) from None
         return Response(
