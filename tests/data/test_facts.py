@@ -176,16 +176,17 @@ def test_trace_from_amazon(kg):
 
 
 def test_as_of_follows_the_chronology(kg):
-    # Nov 2025 (001): the AWS deal and the $300B Oracle figure; no Amazon money in OpenAI yet
-    nov = flows(kg, as_of="2025-11-30")
+    # knowledge time: by Nov 2025 only 001 was out: the AWS deal and the $300B Oracle figure; no
+    # Amazon money in OpenAI yet
+    nov = flows(kg, known_at="2025-11-30")
     ids = {f["id"] for f in nov}
     assert "openai-aws-compute-2025" in ids and "amazon-openai-investment-2026" not in ids
     oracle = next(f for f in nov if f["id"] == "openai-oracle-compute")
     assert (oracle["amount"], oracle["conflict"]) == (300 * B, False)
-    # Feb 2026: the $50B investment counts (000: "in February of this year")
+    # valid time: in Feb 2026 the $50B investment counts (000: "in February of this year")
     assert "amazon-openai-investment-2026" in {f["id"] for f in flows(kg, as_of="2026-02-15")}
-    # 14 Apr 2026 (000): the $30B five-year figure now stands beside the $300B one
-    apr = next(f for f in flows(kg, as_of="2026-04-14") if f["id"] == "openai-oracle-compute")
+    # knowledge time: from 14 Apr 2026 (000) the $30B five-year figure stands beside the $300B one
+    apr = next(f for f in flows(kg, known_at="2026-04-14") if f["id"] == "openai-oracle-compute")
     assert apr["conflict"] is True and apr["amount"] == 30 * B
     # the Amazon-Anthropic $100B commitment (27 Apr 2026, 002) closes its loop only then
     before = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, 2, "2026-04-20")}
