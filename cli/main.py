@@ -19,7 +19,7 @@ import yaml
 
 from .. import bundled_data_dir
 from ..graph import KnowledgeGraph, UnknownEntityError, entity_card, flows, sources
-from ..graph.cards import UnknownDealError, deal_card
+from ..graph.cards import DealNotOnDatesError, UnknownDealError, deal_card
 from ..graph.conflicts import conflicts
 from ..graph.exports import render_bytes
 from ..graph.exposure import exposure, two_sided_bets
@@ -106,11 +106,16 @@ def validate_cmd(opts: Shared) -> None:
 
 
 @command(app, "deal")
-def deal_cmd(opts: Shared, deal_id: Annotated[str, typer.Argument(help="The deal's id.")]) -> None:
+def deal_cmd(
+    opts: Shared,
+    deal_id: Annotated[str, typer.Argument(help="The deal's id.")],
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+) -> None:
     """One deal with every amount claim side by side, its tranches and all its evidence."""
     try:
-        card = deal_card(opts.graph(), deal_id)
-    except UnknownDealError as exc:
+        card = deal_card(opts.graph(), deal_id, as_of=as_of, known_at=known_at)
+    except (UnknownDealError, DealNotOnDatesError) as exc:
         fail(str(exc))
     opts.emit(card, print_deal)
 

@@ -30,6 +30,7 @@ __all__ = [
     "UnknownIdError",
     "UnknownEntityError",
     "UnknownDealError",
+    "DealNotOnDatesError",
     "deal_card",
     "close_matches",
     "entity_card",
@@ -87,29 +88,50 @@ class UnknownDealError(UnknownIdError):
     what = "deal"
 
 
-def deal_card(kg: KnowledgeGraph, deal_id: str) -> Deal:
+def deal_card(kg: KnowledgeGraph, deal_id: str, as_of: Date = None, known_at: Date = None) -> Deal:
     """One deal with every amount claim side by side, its tranches and all its evidence.
 
     A total that its tranches (or its documents) dispute carries its ``disagreement``.
+    ``as_of`` and ``known_at`` cut it on the two timelines (:mod:`~dealgraph.graph.timeline`).
 
     >>> from dealgraph import open_graph
     >>> d = deal_card(open_graph(), "openai-oracle-compute")
     >>> sorted(a.value for a in d.amounts), d.disagreement
     ([30000000000, 300000000000], 'contradictory')
+    >>> [a.value for a in deal_card(open_graph(), "openai-oracle-compute", known_at="2026-04-13").amounts]
+    [300000000000]
     >>> deal_card(open_graph(), "openai-oracle")
     Traceback (most recent call last):
     ...
     dealgraph.graph.cards.UnknownDealError: unknown deal 'openai-oracle' (did you mean ...?)
     """
+    cut = Timeline.of(as_of, known_at)
     edges = [(u, v, k, d) for u, v, k, d in kg.nx().edges(keys=True, data=True) if d.get("edge") == "money"]
     for u, v, key, data in edges:
-        if key == deal_id:
-            flow = flow_of_edge(u, v, key, data)
-            parts = [flow_of_edge(a, b, k, d) for a, b, k, d in edges if d.get("part_of") == deal_id]
-            flag_tranche_sums([flow, *parts])  # a total its tranches disagree with says so
-            tranches = sorted(p["id"] for p in parts)
-            return Deal.model_validate(flow | {"tranches": tranches, "all_sources": data["sources"]})
+        if key != deal_id:
+            continue
+        flow = flow_of_edge(u, v, key, data, cut)
+        if flow is None:
+            raise DealNotOnDatesError(deal_id, cut)
+        parts = [flow_of_edge(a, b, k, d, cut) for a, b, k, d in edges if d.get("part_of") == deal_id]
+        shown = [p for p in parts if p is not None]
+        flag_tranche_sums([flow, *shown])  # a total its tranches disagree with says so
+        evidence = [s for s in data["sources"] if cut.known(s["published"])]
+        tranches = sorted(p["id"] for p in shown)
+        return Deal.model_validate(flow | {"tranches": tranches, "all_sources": evidence})
     raise UnknownDealError(deal_id, sorted(k for _u, _v, k, _d in edges))
+
+
+class DealNotOnDatesError(LookupError):
+    """A deal that exists but does not count on the dates asked (see :func:`deal_card`)."""
+
+    def __init__(self, deal_id: str, cut: Timeline):
+        dates = ", ".join(f"{n} {v}" for n, v in (("as of", cut.as_of), ("known at", cut.known_at)) if v)
+        super().__init__(f"deal {deal_id!r} does not count on the dates asked ({dates})")
+        self.suggestions: list[str] = []
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 _OBSERVATION_FIELDS = ("period", "basis", "forecast", "segment", "attributedTo", "note")

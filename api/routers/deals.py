@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ...graph.cards import UnknownDealError, deal_card
+from ...graph.cards import DealNotOnDatesError, UnknownDealError, deal_card
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import Between, Deal
 from ...graph.timeline import Timeline
@@ -16,11 +16,11 @@ router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 
 
 @router.get("/deals/{deal_id}", operation_id="get_deal", summary="A deal with every amount claim")
-def get_deal(kg: GraphDep, deal_id: Slug) -> Deal:
+def get_deal(kg: GraphDep, deal_id: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Deal:
     """The deal's payer, payee, kind, status, dates, every amount claim and its evidence."""
     try:
-        return deal_card(kg, deal_id)
-    except UnknownDealError as exc:
+        return deal_card(kg, deal_id, as_of=as_of, known_at=known_at)
+    except (UnknownDealError, DealNotOnDatesError) as exc:
         raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
 

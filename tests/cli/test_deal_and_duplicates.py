@@ -79,3 +79,30 @@ def test_a_recorded_again_deal_is_a_warning_naming_the_existing_id(data):
 
 def test_the_bundled_data_has_no_unjudged_likely_duplicate():
     assert json.loads(runner.invoke(app, ["duplicates", "--json"]).output) == []
+
+
+def test_deal_on_the_two_timelines():
+    """000 (published 2026-04-14) says "$30 billion five-year"; before it only 001's $300B was out.
+    000 also reports that "in February of this year, Amazon announced a $50 billion investment
+    in OpenAI": on 2026-03-01 it had happened (as of) but no document had said so (known at)."""
+    done = runner.invoke(app, ["deal", "openai-oracle-compute", "--known-at", "2026-04-13", "--json"])
+    assert done.exit_code == 0, done.output
+    assert [a["value"] for a in json.loads(done.output)["amounts"]] == [300_000_000_000]
+    later = json.loads(runner.invoke(app, ["deal", "openai-oracle-compute", "--json"]).output)
+    assert len(later["all_sources"]) > len(json.loads(done.output)["all_sources"])
+    valid = runner.invoke(app, ["deal", "amazon-openai-investment-2026", "--as-of", "2026-03-01", "--json"])
+    assert valid.exit_code == 0 and json.loads(valid.output)["amount"] == 50_000_000_000
+    unknown = runner.invoke(app, ["deal", "amazon-openai-investment-2026", "--known-at", "2026-03-01"])
+    assert unknown.exit_code == 2 and "does not count on the dates asked" in unknown.output
+
+
+def test_deal_route_takes_the_timelines():
+    from fastapi.testclient import TestClient
+
+    from dealgraph.api.main import create_app
+
+    with TestClient(create_app()) as client:
+        r = client.get("/deals/openai-oracle-compute", params={"known_at": "2026-04-13"})
+        assert r.status_code == 200 and [a["value"] for a in r.json()["amounts"]] == [300_000_000_000]
+        r = client.get("/deals/amazon-openai-investment-2026", params={"known_at": "2026-03-01"})
+        assert r.status_code == 404 and "does not count" in r.json()["error"]["message"]

@@ -110,6 +110,7 @@ CLI_ARGS = {
     "conflicts": [],
     "report": [],
     "concentration": ["openai"],
+    "deal": ["openai-oracle-compute"],
 }
 
 
@@ -148,7 +149,7 @@ def test_flows_command_on_knowledge_time():
 
 # path parameters of the operations, from the bundled data set
 PATH_VALUES = {"entity_id": "openai", "a": "amazon", "b": "openai", "payer": "openai", "payee": "aws"}
-PATH_VALUES |= {"fmt": "dot", "lab": "openai"}
+PATH_VALUES |= {"fmt": "dot", "lab": "openai", "deal_id": "openai-oracle-compute"}
 
 
 @pytest.fixture(scope="module")
