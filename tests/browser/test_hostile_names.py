@@ -126,6 +126,10 @@ def test_explorer_and_api_svg_with_hostile_names(page, server):
     page.evaluate("void window.dealgraph.openEntity('bigco')")
     page.wait_for_function("() => window.dealgraph.cy.nodes().length === 4")
     assert _labels(page) == {n: NAMES[n] for n in DRAWN}
+    # the card comes with its own request: wait for it, not only for the graph
+    page.wait_for_function(
+        "(name) => document.querySelector('#card h2').textContent.includes(name)", arg=NAMES["bigco"]
+    )
     assert NAMES["bigco"] in page.inner_text("#card h2")
     page.evaluate("void window.dealgraph.openEntity('chip-x')")
     page.wait_for_function(f"() => document.querySelector('#card h2').textContent === {NAMES['chip-x']!r}")
