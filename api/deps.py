@@ -79,9 +79,10 @@ Limit = Annotated[int | None, Query(ge=1, le=1000, description="Page size.")]
 
 def require_entity(kg: KnowledgeGraph, entity_id: str) -> None:
     """404 with close matches when ``entity_id`` is unknown."""
-    if entity_id not in kg.nx():
-        exc = UnknownEntityError(entity_id, sorted(kg.nx().nodes))
-        raise ApiError(404, str(exc), suggestions=exc.suggestions)
+    try:
+        kg.require_entity(entity_id)  # the one unknown-entity check
+    except UnknownEntityError as exc:
+        raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
 
 def page(items: list, offset: int, limit: int | None, settings: Settings) -> dict:

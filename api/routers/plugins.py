@@ -35,10 +35,12 @@ _CONSTRAINTS = {
 }
 
 
-def _parameter(model: type[BaseModel], name: str, in_path: bool) -> inspect.Parameter:
+def _parameter(
+    model: type[BaseModel], properties: dict[str, Any], name: str, in_path: bool
+) -> inspect.Parameter:
     """The endpoint parameter for one field, with its constraints for the OpenAPI document."""
     field = model.model_fields[name]
-    schema = model.model_json_schema()["properties"][name]
+    schema = properties[name]
     options = {arg: schema[key] for key, arg in _CONSTRAINTS.items() if key in schema}
     marker = Path(**options) if in_path else Query(**options)
     default = inspect.Parameter.empty if field.is_required() else field.default
@@ -66,7 +68,8 @@ def route_of(a: Analytic) -> tuple[str, Any]:
         return a.run(kg, params)
 
     parameters = [inspect.Parameter("kg", inspect.Parameter.KEYWORD_ONLY, annotation=GraphDep)]
-    parameters += [_parameter(a.params, n, n == a.argument) for n in a.params.model_fields]
+    properties = a.params.model_json_schema()["properties"]  # once per route, not per field
+    parameters += [_parameter(a.params, properties, n, n == a.argument) for n in a.params.model_fields]
     endpoint.__signature__ = inspect.Signature(parameters, return_annotation=a.result)  # type: ignore[attr-defined]
     endpoint.__name__ = a.name.replace("-", "_")
     endpoint.__doc__ = a.summary
