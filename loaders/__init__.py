@@ -21,6 +21,7 @@ from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import ID, local_id
 from .csv_loader import read_csv_file
 from .dataset import Dataset
+from .dedupe import judgements, merge_judged
 from .rdf_builder import LoadedData, build_graph, build_ntriples
 from .rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
 from .yaml_loader import read_entities_file, read_source_file, read_yaml_dataset
@@ -132,10 +133,17 @@ def _rdf_files(paths: list[str | Path]) -> list[Path]:
 
 
 def _read(paths: list[str | Path], known_entities: set[str] | None):
+    """The records of ``paths`` (deals judged the same merged) and the RDF files' graphs.
+
+    A data directory's ``judgements.yaml`` (:mod:`.dedupe`) is applied to everything read:
+    the second deal of a ``same`` pair is loaded as mentions of the first.
+    """
     ds = Dataset(known_entities=set(known_entities or ()))
     rdf_parts = []
+    judged = []
     for p in map(Path, paths):
         if p.is_dir():
+            judged += judgements(p)
             read_yaml_dataset(p, ds)
             for f in sorted(p.glob("*.csv")):
                 read_csv_file(f, ds)
@@ -161,6 +169,7 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
                     )
                 ]
             )
+    ds = merge_judged(ds, judged)
     # RDF files may declare entities that YAML/CSV records refer to.
     extra = [read_rdf_file(f) for f in rdf_parts]
     for g in extra:
@@ -169,7 +178,13 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
 
 
 def load_directory(directory: str | Path) -> LoadedData:
-    """Load a data directory (``entities.yaml``, ``sources/*.yaml``, ``*.csv``, RDF files)."""
+    """Load a data directory (``entities.yaml``, ``sources/*.yaml``, ``*.csv``, RDF files).
+
+    Deals its ``judgements.yaml`` judges the same are loaded as one deal (see
+    :func:`dealgraph.loaders.dedupe.merge_judged`); ``LoadedData.dataset`` holds the records
+    read, so ``dealgraph validate`` checks duplicates, quotes and figures without reading
+    the files again.
+    """
     return load_files([directory])
 
 

@@ -35,6 +35,16 @@ Judgements live in ``judgements.yaml`` next to ``entities.yaml`` (:class:`Judgem
 ``same`` links are transitive (a = b and b = c judge a = c) and ``different`` holds between
 everything judged the same as either side. Undoing a decision is deleting its entry.
 
+A ``same`` judgement changes what is loaded (:func:`merge_judged`, applied by
+:func:`dealgraph.loaders.load_directory`): the second deal's mentions become mentions of
+the first, as if its source files had named the first id, so its amounts and evidence are
+claims about the first deal and flows, loops and shares count the deal once. The first
+deal's kind, payer and payee stand; any other field the second states (date, status ...)
+must agree with the first's, as for any deal two documents mention. References to the
+second id (``part_of``, ``includes``) point to the first. The files are not changed:
+deleting the judgement loads both deals again. Candidates and warnings are judged on the
+deals as their files give them.
+
 >>> from dealgraph import bundled_data_dir
 >>> [c.newer for c in candidates(bundled_data_dir()) if c.score >= WARN_AT]
 []
@@ -44,7 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -79,7 +89,9 @@ __all__ = [
     "Judgement",
     "JudgementsFile",
     "candidates",
+    "JudgedDataset",
     "judgements",
+    "merge_judged",
     "warnings",
 ]
 
@@ -162,15 +174,25 @@ class Candidate(BaseModel):
         return ", ".join(self.reasons)
 
 
-def candidates(data_dir: str | Path, minimum: float = REVIEW_AT) -> list[Candidate]:
-    """Pairs of deals that may be one deal, best first; judged pairs are left out."""
-    return _judge(_dataset(data_dir), judgements(data_dir), minimum)
+def candidates(
+    data_dir: str | Path, minimum: float = REVIEW_AT, dataset: Dataset | None = None
+) -> list[Candidate]:
+    """Pairs of deals that may be one deal, best first; judged pairs are left out.
+
+    ``dataset`` is the data directory as already read (``LoadedData.dataset``), so the files
+    are not parsed again; by default they are read here.
+    """
+    return _judge(dataset or _dataset(data_dir), judgements(data_dir), minimum)
 
 
-def warnings(data_dir: str | Path) -> list[Problem]:
+def warnings(data_dir: str | Path, dataset: Dataset | None = None) -> list[Problem]:
     """A problem for each likely duplicate (naming the newer deal's file and line and the
-    existing id) and for each judgement naming a deal the data set no longer has."""
-    ds = _dataset(data_dir)
+    existing id) and for each judgement naming a deal the data set no longer has.
+
+    ``dataset`` is the data directory as already read (see :func:`candidates`).
+    """
+    ds = dataset or _dataset(data_dir)
+    written = _as_written(ds)
     judged = judgements(data_dir)
     out = [
         item.problem(
@@ -180,7 +202,7 @@ def warnings(data_dir: str | Path) -> list[Problem]:
         )
         for item in judged
         for side, deal_id in (("first", item.record.first), ("second", item.record.second))
-        if deal_id not in ds.deals
+        if deal_id not in written
     ]
     where = Path(data_dir) / JUDGEMENTS_FILE
     for c in _judge(ds, judged, WARN_AT):
@@ -188,7 +210,7 @@ def warnings(data_dir: str | Path) -> list[Problem]:
             f"looks like deal {c.existing} ({Path(c.existing_file).name}:{c.existing_line}): {c.summary} "
             f"(score {c.score}); record a judgement in {where} if they differ"
         )
-        out.append(ds.deals[c.newer][0].problem(("id",), message))
+        out.append(written[c.newer][0].problem(("id",), message))
     return out
 
 
@@ -252,6 +274,10 @@ class _Decisions:
             if i.record.judgement == "different"
         }
 
+    def root(self, node: str) -> str:
+        """The id that stands for every deal judged the same as ``node`` (itself if none)."""
+        return self._root(node)
+
     def _root(self, node: str) -> str:
         while node in self._parent and self._parent[node] != node:
             node = self._parent[node]
@@ -272,6 +298,70 @@ def _dataset(data_dir: str | Path) -> Dataset:
     for path in sorted(root.glob("*.csv")):
         read_csv_file(path, ds)
     return ds
+
+
+@dataclass
+class JudgedDataset(Dataset):
+    """A :class:`Dataset` whose deals judged the same are merged (see :func:`merge_judged`);
+    ``as_written`` keeps the deals as their files give them, by id, in reading order."""
+
+    as_written: dict[str, list[Located]] = field(default_factory=dict)
+
+
+def _as_written(ds: Dataset) -> dict[str, list[Located]]:
+    return ds.as_written if isinstance(ds, JudgedDataset) else ds.deals
+
+
+def merge_judged(ds: Dataset, judged: list[Located]) -> JudgedDataset:
+    """``ds`` with each deal judged ``same`` as another merged into it (``ds`` is unchanged).
+
+    Of each cluster of deals judged the same, the one that stays is the ``first`` of the
+    judgements (the first of the cluster read, when that id is not in ``ds``). The others'
+    mentions are added to its mentions with its id, kind, payer and payee; ``part_of`` and
+    ``includes`` naming them name it. Judgements naming deals ``ds`` lacks change nothing.
+
+    >>> from dealgraph import bundled_data_dir
+    >>> from dealgraph.loaders.yaml_loader import read_yaml_dataset
+    >>> ds = read_yaml_dataset(bundled_data_dir())
+    >>> same = Judgement(first="openai-microsoft-compute", second="openai-microsoft-azure-spend",
+    ...                  judgement="same")
+    >>> merged = merge_judged(ds, [Located(same, "judgements.yaml", lambda loc: (None, ""))])
+    >>> len(merged.deals["openai-microsoft-compute"]), "openai-microsoft-azure-spend" in merged.deals
+    (2, False)
+    >>> "openai-microsoft-azure-spend" in merged.as_written
+    True
+    """
+    decisions = _Decisions(judged)
+    stays: dict[str, str] = {}  # a cluster's root -> the id that stays
+    for deal_id in ds.deals:
+        root = decisions.root(deal_id)
+        stays.setdefault(root, root if root in ds.deals else deal_id)
+    into = {deal_id: stays[decisions.root(deal_id)] for deal_id in ds.deals}
+    deals = {deal_id: list(mentions) for deal_id, mentions in ds.deals.items() if into[deal_id] == deal_id}
+    for deal_id, mentions in ds.deals.items():
+        target = into[deal_id]
+        if target != deal_id:
+            head: Deal = deals[target][0].record
+            parties = {"id": target, "kind": head.kind, "payer": head.payer, "payee": head.payee}
+            deals[target] += [_with(m, m.record.model_copy(update=parties)) for m in mentions]
+    for deal_id, mentions in deals.items():
+        deals[deal_id] = [_redirect(m, into) for m in mentions]
+    kept = {f.name: getattr(ds, f.name) for f in fields(Dataset)}
+    return JudgedDataset(**{**kept, "deals": deals}, as_written=ds.deals)
+
+
+def _with(item: Located, record: Deal) -> Located:
+    return Located(record, item.file, item.locate, item.document)
+
+
+def _redirect(item: Located, into: dict[str, str]) -> Located:
+    """The mention with its ``part_of`` and ``includes`` naming the deals that stay."""
+    d: Deal = item.record
+    part_of = into.get(d.part_of, d.part_of) if d.part_of else None
+    includes = [into.get(ref, ref) for ref in d.includes]
+    if (part_of, includes) == (d.part_of, d.includes):
+        return item
+    return _with(item, d.model_copy(update={"part_of": part_of, "includes": includes}))
 
 
 @dataclass(frozen=True)
@@ -330,12 +420,13 @@ def _structure(a: _View, b: _View) -> bool:
 
 def _views(ds: Dataset) -> list[_View]:
     groups = _groups(ds)
+    written = _as_written(ds)
     aggregates: dict[str, set[str]] = {}
-    for deal in ds.all_deals():
+    for deal in (m.record for ms in written.values() for m in ms):
         for member in deal.includes:
             aggregates.setdefault(member, set()).add(deal.id)
     out = []
-    for order, (deal_id, mentions) in enumerate(ds.deals.items()):
+    for order, (deal_id, mentions) in enumerate(written.items()):
         records: list[Deal] = [m.record for m in mentions]
         head = records[0]
         out.append(
