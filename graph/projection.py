@@ -4,9 +4,12 @@ Nodes are entities (attributes: ``name``, ``type``, ``roles``, ``group``). Edges
 
 * money edges ``payer -> payee`` keyed by deal id, ``edge="money"``, with ``kind``,
   ``status``, ``date``, ``amount`` (the headline figure, see :func:`headline_amount`),
-  ``amounts`` (every claim with its source), ``part_of``, ``includes`` and ``sources``;
+  ``amounts`` (every claim with its source), ``quantities`` (capacity, chip count, shares,
+  stake, exercise price, stake value: every claim with its source, never money moved),
+  ``chips``, ``beneficiary``, ``part_of``, ``includes`` and ``sources``;
 * structural edges keyed by relationship kind, ``edge="structure"`` (``subsidiary-of``,
-  ``distributes``, ``competes-with``, ``operates``, ``supplies`` ...).
+  ``distributes``, ``competes-with``, ``operates``, ``supplies`` ...), with ``status``,
+  ``start``, ``end`` and ``inferred`` (the reasoning of a relationship no quote states).
 
 Because the projection is built by SPARQL only, the same code works on any store.
 """
@@ -33,6 +36,8 @@ __all__ = [
     "ENTITY_QUERY",
     "DEAL_QUERY",
     "AMOUNT_QUERY",
+    "FIGURE_QUERY",
+    "MEASURES",
 ]
 
 
@@ -109,6 +114,29 @@ SELECT ?d ?a ?value ?upper ?currency ?bound ?rate ?term ?doc ?published ?quote W
 }}"""
 
 
+#: The non-money figures of a deal: dg property -> the measure's name in results.
+MEASURES = {
+    "capacity": "capacity",
+    "chipCount": "chip-count",
+    "shares": "shares",
+    "stake": "stake",
+    "exercisePrice": "exercise-price",
+    "stakeValue": "stake-value",
+}
+
+FIGURE_QUERY = f"""
+SELECT ?d ?prop ?q ?value ?upper ?unit ?currency ?bound ?rate ?term ?doc ?published ?quote WHERE {{
+  VALUES ?prop {{ {" ".join("dg:" + p for p in MEASURES)} }}
+  ?d a dg:Deal ; ?prop ?q .
+  ?q dg:value ?value ; dg:bound ?bound .
+  {evidence_of("?q")}
+  {optional("?q", "upperValue ?upper", "unit ?unit", "currency ?currency", "rate ?rate", "term ?term")}
+}}"""
+
+CHIP_QUERY = "SELECT ?d ?chip WHERE { ?d a dg:Deal ; dg:chip ?chip }"
+BENEFICIARY_QUERY = "SELECT ?d ?who WHERE { ?d a dg:Deal ; dg:beneficiary ?who }"
+
+
 def evidence_query(node: str, cls: str) -> str:
     """SELECT ``node``, ``?doc``, ``?published``, ``?quote``: the evidence of every ``dg:{cls}``."""
     return f"SELECT {node} ?doc ?published ?quote WHERE {{\n  {node} a dg:{cls} .\n  {evidence_of(node)}\n}}"
@@ -124,10 +152,15 @@ EVIDENCE_QUERY = evidence_query("?d", "Deal")
 INCLUDES_QUERY = "SELECT ?d ?part WHERE { ?d a dg:Deal ; dg:includes ?part }"
 
 STRUCTURE_QUERY = """
-SELECT ?s ?p ?o ?r WHERE {
-  { ?r a dg:Relationship ; dg:relSubject ?s ; dg:relPredicate ?p ; dg:relObject ?o }
+SELECT ?s ?p ?o ?r ?status ?start ?end ?inferred WHERE {
+  { ?r a dg:Relationship ; dg:relSubject ?s ; dg:relPredicate ?p ; dg:relObject ?o .
+    OPTIONAL { ?r dg:relationshipStatus ?status }
+    OPTIONAL { ?r dg:startDate ?start }
+    OPTIONAL { ?r dg:endDate ?end }
+    OPTIONAL { ?r dg:inferenceBasis ?inferred } }
   UNION
   { ?s dg:subsidiaryOf ?o . BIND(dg:subsidiaryOf AS ?p)
+    OPTIONAL { ?s dg:subsidiaryOfInferred ?inferred }
     FILTER NOT EXISTS { ?r0 dg:relSubject ?s ; dg:relPredicate dg:subsidiaryOf ; dg:relObject ?o } }
 }"""
 
@@ -183,7 +216,18 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     _add_deals(g, kg)
     for row in kg.rows(STRUCTURE_QUERY):
         kind = row["p"]
-        g.add_edge(row["s"], row["o"], key=kind, edge="structure", kind=kind, relationship=row["r"])
+        g.add_edge(
+            row["s"],
+            row["o"],
+            key=kind,
+            edge="structure",
+            kind=kind,
+            relationship=row["r"],
+            status=row["status"] or ("ended" if row["end"] is not None else "active"),
+            start=iso(row["start"]),
+            end=iso(row["end"]),
+            inferred=str(row["inferred"]) if row["inferred"] is not None else None,
+        )
     return g
 
 
@@ -233,6 +277,31 @@ def _amount_claims(kg: KnowledgeGraph) -> dict[str, dict[str, dict[str, Any]]]:
     return amounts
 
 
+def _figure_claims(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
+    """Deal id -> its non-money figures (:data:`MEASURES`), each claim with its source."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in kg.rows(FIGURE_QUERY):
+        claim = {
+            "measure": MEASURES[str(row["prop"]).rpartition("#")[2]],
+            "value": num(row["value"]),
+            "upper": num(row["upper"]),
+            "unit": str(row["unit"] or row["currency"]),
+            "bound": row["bound"],
+            "rate": row["rate"],
+            "term": str(row["term"]) if row["term"] is not None else None,
+            "document": str(row["doc"]),
+            "published": iso(row["published"]),
+            "quote": str(row["quote"]),
+        }
+        kept = out.setdefault(row["d"], {}).setdefault(row["q"], claim)
+        if claim["published"] and (kept["published"] is None or claim["published"] < kept["published"]):
+            kept.update(document=claim["document"], published=claim["published"])
+    return {
+        d: sorted(qs.values(), key=lambda c: (c["measure"], c["published"] or "", c["document"], c["value"]))
+        for d, qs in out.items()
+    }
+
+
 def _by_deal(kg: KnowledgeGraph, query: str, item: Callable[[dict[str, Any]], Any]) -> dict[str, list[Any]]:
     """Deal id (``?d``) -> ``item(row)`` for every row of ``query``."""
     out: dict[str, list[Any]] = {}
@@ -246,6 +315,9 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
     amounts = _amount_claims(kg)
     evidence = _by_deal(kg, EVIDENCE_QUERY, evidence_item)
     includes = _by_deal(kg, INCLUDES_QUERY, lambda row: row["part"])
+    figures = _figure_claims(kg)
+    chips = _by_deal(kg, CHIP_QUERY, lambda row: row["chip"])
+    beneficiary = {d: who[0] for d, who in _by_deal(kg, BENEFICIARY_QUERY, lambda row: row["who"]).items()}
     for row in kg.rows(DEAL_QUERY):
         d = row["d"]
         claims = sorted(
@@ -275,6 +347,9 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
             bound=head.get("bound"),
             rate=head.get("rate"),
             amounts=claims,
+            quantities=figures.get(d, []),
+            chips=sorted(chips.get(d, [])),
+            beneficiary=beneficiary.get(d),
             sources=_dedupe(sources),
         )
 

@@ -194,6 +194,19 @@ _CLAIM: dict[str, Any] = _AMOUNT | {
     "published": "2025-11-01",
     "quote": _EVIDENCE["quote"],
 }
+_QUANTITY_CLAIM: dict[str, Any] = {
+    "measure": "capacity",
+    "value": 5,
+    "upper": None,
+    "unit": "GW",
+    "bound": "up-to",
+    "rate": None,
+    "term": None,
+    "document": "002_fce6943532eb5e8c.txt",
+    "published": "2026-04-27",
+    "quote": "In return, Anthropic secures **up to 5 gigawatts (GW)** of capacity for training and "
+    "deploying Claude.",
+}
 _TOTALS0: dict[str, Any] = {"committed": 0, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0}
 _TALLY0: dict[str, Any] = _TOTALS0 | {"unknown_amounts": 0}
 _MONEY_TOTALS: dict[str, Any] = _TOTALS0 | {"committed": 50000000000}
@@ -216,6 +229,9 @@ _FLOW: dict[str, Any] = {
     "part_of": None,
     "includes": [],
     "amounts": [_CLAIM],
+    "quantities": [],
+    "chips": ["nvidia-gb200", "nvidia-gb300"],
+    "beneficiary": None,
     "conflict": False,
     "sources": [_EVIDENCE],
     "disagreement": None,
@@ -254,6 +270,9 @@ _INVESTMENT: dict[str, Any] = {
             **_INVESTMENT_EVIDENCE,
         }
     ],
+    "quantities": [],
+    "chips": [],
+    "beneficiary": None,
     "conflict": False,
     "sources": [_INVESTMENT_EVIDENCE],
     "disagreement": None,
@@ -588,10 +607,31 @@ class _Quoted(Result):
     quote: Quote
 
 
+class _FigureBase(Result):
+    """A non-money deal figure: what it measures, its value, unit, bound, rate and term."""
+
+    measure: Literal["capacity", "chip-count", "shares", "stake", "exercise-price", "stake-value"] = _f(
+        "What the figure measures."
+    )
+    value: Number = _f("The figure in its unit (base units for money).")
+    upper: Upper = None
+    unit: str = _f("GW, MW, chips, shares, percent, or a currency code (exercise price, stake value).")
+    bound: Bound
+    rate: Rate = None
+    term: Term = None
+
+
 class AmountClaim(_Quoted, Amount):
     """One source's claim of a deal's amount, with the evidence it rests on."""
 
     model_config = _example(_CLAIM)
+
+
+class QuantityClaim(_Quoted, _FigureBase):
+    """One source's claim of a deal figure that is not money moved: capacity (GW, MW), a chip
+    count, shares, a stake in percent, or the value of a holding or a price per share."""
+
+    model_config = _example(_QUANTITY_CLAIM)
 
 
 class MoneyTotals(Result):
@@ -663,6 +703,15 @@ class Flow(Result):
     part_of: str | None = _o("Id of the larger deal this one is a tranche of.")
     includes: list[str] = _f("Ids of deals this deal includes.")
     amounts: list[AmountClaim] = _f("Every amount claim, each with its source.")
+    quantities: list[QuantityClaim] = _f(
+        "Every figure that is not money moved (capacity, chip count, shares, stake, exercise price, "
+        "stake value), each with its source; never added to the amount.",
+        default=[],
+    )
+    chips: list[str] = _f("Entity ids of the chips the deal involves.", default=[])
+    beneficiary: str | None = _o(
+        "The party a deal through a vehicle or a lease serves (the lab an SPV buys chips for)."
+    )
     conflict: bool = _f("True when the sources give different totals (see /conflicts).")
     sources: list[Evidence] = _f("Evidence for the deal: (document, quote) pairs.")
     disagreement: Disagreement | None = _o(

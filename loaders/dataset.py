@@ -162,7 +162,8 @@ class Dataset:
 
     def _check_deal_merges(self) -> list[Problem]:
         out = []
-        scalar = ("kind", "payer", "payee", "status", "date", "start", "end", "term", "part_of", "capacity")
+        scalar = ("kind", "payer", "payee", "status", "date", "start", "end", "term", "part_of")
+        scalar += ("capacity", "beneficiary")
         for mentions in self.deals.values():
             first = mentions[0]
             for other in mentions[1:]:
@@ -209,6 +210,7 @@ class Dataset:
                 need(item, ("payer",), d.payer)
                 need(item, ("payee",), d.payee)
                 need(item, ("part_of",), d.part_of, "deal")
+                need(item, ("beneficiary",), d.beneficiary)
                 for i, ref in enumerate(d.includes):
                     need(item, ("includes", i), ref, "deal")
                 for i, ref in enumerate(d.chips):
@@ -217,11 +219,62 @@ class Dataset:
                     need(item, ("facilities", i), ref, types=("facility",))
         for item in self.observations.values():
             need(item, ("subject",), item.record.subject)
+            need(item, ("counterparty",), item.record.counterparty)
         for mentions in self.relationships.values():
             for item in mentions:
                 need(item, ("subject",), item.record.subject)
                 need(item, ("object",), item.record.object)
         out += self._check_cycles()
+        out += self._check_tranche_directions()
+        out += self._check_parents_rest_on_something()
+        return out
+
+    def _group(self, entity: str) -> str:
+        """The top of ``entity``'s corporate group (``subsidiary_of`` followed up; cycles stop)."""
+        seen = {entity}
+        while (item := self.entities.get(entity)) and item.record.subsidiary_of not in (None, *seen):
+            entity = item.record.subsidiary_of
+            seen.add(entity)
+        return entity
+
+    def _check_tranche_directions(self) -> list[Problem]:
+        """A tranche (``part_of``) whose money runs opposite to its parent's is refused."""
+        out = []
+        for mentions in self.deals.values():
+            for item in mentions:
+                d: Deal = item.record
+                parent = self.deals.get(d.part_of or "")
+                if not parent:
+                    continue
+                p = parent[0].record
+                flow, back = (d.payer, d.payee), (p.payee, p.payer)
+                if tuple(map(self._group, flow)) == tuple(map(self._group, back)):
+                    out.append(
+                        item.problem(
+                            ("part_of",),
+                            f"deal {d.id!r} runs {d.payer} -> {d.payee}, opposite to the deal it is part of "
+                            f"({p.id!r}: {p.payer} -> {p.payee}); a payment back is a deal of its own",
+                        )
+                    )
+        return out
+
+    def _check_parents_rest_on_something(self) -> list[Problem]:
+        """Each ``subsidiary_of`` rests on a ``subsidiary-of`` relationship of a source file
+        (quoted, or inferred with its reasoning) or on the entity's ``subsidiary_of_inferred``."""
+        out = []
+        for item in self.entities.values():
+            e: Entity = item.record
+            if not e.subsidiary_of or e.subsidiary_of_inferred:
+                continue
+            if f"{e.id}--subsidiary-of--{e.subsidiary_of}" not in self.relationships:
+                out.append(
+                    item.problem(
+                        ("subsidiary_of",),
+                        f"{e.id} subsidiary_of {e.subsidiary_of}: no source states it; add the "
+                        f"relationship {e.id}--subsidiary-of--{e.subsidiary_of} with its quote to a "
+                        "source file, or say why it holds in 'subsidiary_of_inferred'",
+                    )
+                )
         return out
 
     def _check_cycles(self) -> list[Problem]:

@@ -40,8 +40,10 @@ from ..ontology.vocab import (
     DealStatus,
     EntityType,
     Metric,
+    QuantityUnit,
     Rate,
     RelationshipKind,
+    RelationshipStatus,
     Role,
     Unit,
 )
@@ -54,6 +56,10 @@ __all__ = [
     "Evidence",
     "Amount",
     "Capacity",
+    "Quantity",
+    "ChipCount",
+    "Shares",
+    "Stake",
     "Deal",
     "Observation",
     "Relationship",
@@ -68,6 +74,8 @@ __all__ = [
     "Metric",
     "Rate",
     "RelationshipKind",
+    "RelationshipStatus",
+    "QuantityUnit",
     "Role",
     "Unit",
 ]
@@ -148,6 +156,9 @@ class Entity(Strict):
     aliases: list[Text] = []
     roles: list[Role] = []
     subsidiary_of: Slug | None = None
+    #: why ``subsidiary_of`` holds when no quote states it (a source file's ``subsidiary-of``
+    #: relationship is the quoted form); ``validate`` wants one or the other
+    subsidiary_of_inferred: Text | None = None
     description: Text | None = None
 
     @model_validator(mode="after")
@@ -158,6 +169,8 @@ class Entity(Strict):
             raise ValueError(f"only organizations have a parent (this is a {self.type})")
         if self.subsidiary_of == self.id:
             raise ValueError("an entity cannot be its own subsidiary")
+        if self.subsidiary_of_inferred and not self.subsidiary_of:
+            raise ValueError("'subsidiary_of_inferred' explains a 'subsidiary_of', and there is none")
         return self
 
 
@@ -207,11 +220,43 @@ class Amount(_Valued):
     quote: Text
 
 
-class Capacity(_Valued):
-    """Compute capacity a deal secures."""
+class Quantity(_Valued):
+    """A figure a deal states in a unit other than money (never added to money).
 
-    unit: Literal["GW"] = "GW"
+    Its ``rate`` says it recurs (``one gigawatt ... weekly``); a total is never derived from
+    a rate: only a source's own total is one.
+    """
+
+    unit: QuantityUnit
+    rate: Rate | None = None
+    term: Duration | None = None
     quote: Text
+
+
+class Capacity(Quantity):
+    """Compute capacity a deal secures, in GW (the default) or MW."""
+
+    unit: Literal["GW", "MW"] = "GW"
+
+
+class ChipCount(Quantity):
+    """How many chips (GPUs, TPUs, accelerators) a deal covers: ``up to one million TPUs``."""
+
+    unit: Literal["chips"] = "chips"
+
+
+class Shares(Quantity):
+    """A number of shares (a warrant for 160 million shares)."""
+
+    unit: Literal["shares"] = "shares"
+
+
+class Stake(Quantity):
+    """An ownership stake, or a share of revenue, in percent (``~7%``)."""
+
+    unit: Literal["percent"] = "percent"
+    value: Annotated[Figure, Field(ge=0, le=100)]
+    upper: Annotated[Figure, Field(ge=0, le=100)] | None = None
 
 
 class Deal(Strict):
@@ -229,6 +274,19 @@ class Deal(Strict):
     part_of: Slug | None = None
     includes: list[Slug] = []
     capacity: Capacity | None = None
+    #: how many chips the deal covers
+    chip_count: ChipCount | None = None
+    #: shares granted or bought (a warrant's count)
+    shares: Shares | None = None
+    #: the ownership stake the deal gives, or a revenue share's percentage
+    stake: Stake | None = None
+    #: a warrant's or option's price per share
+    exercise_price: Amount | None = None
+    #: what the stake is worth (a holding's value, not money paid)
+    stake_value: Amount | None = None
+    #: the party the deal serves when it runs through a vehicle or a lease (the lab an SPV
+    #: buys chips for)
+    beneficiary: Slug | None = None
     chips: list[Slug] = []
     facilities: list[Slug] = []
     conditions: list[Text] = []
@@ -244,6 +302,12 @@ class Deal(Strict):
             raise ValueError("a deal cannot be part of itself")
         if self.includes and self.kind != "aggregate":
             raise ValueError("only aggregate deals list 'includes'")
+        if self.beneficiary in (self.payer, self.payee):
+            raise ValueError("the beneficiary is a third party (neither payer nor payee)")
+        if self.kind == "warrant" and not (self.shares or self.stake or self.amounts):
+            raise ValueError("a warrant states its shares, its stake or an amount")
+        if self.exercise_price is not None and self.kind not in ("warrant", "equity-investment"):
+            raise ValueError("only a warrant or an equity investment has an exercise price")
         return self
 
 
@@ -264,6 +328,9 @@ class Observation(Strict):
     basis: Basis | None = None
     forecast: bool = False
     segment: Text | None = None
+    #: the other entity the figure is about: the company a stake (``ownership-stake``,
+    #: ``stake-value``) is held in
+    counterparty: Slug | None = None
     attributed_to: Text | None = None
     evidence: Annotated[list[Evidence], Field(min_length=1)]
     note: Text | None = None
@@ -286,7 +353,13 @@ class Relationship(Strict):
     kind: RelationshipKind
     subject: Slug
     object: Slug
-    evidence: Annotated[list[Evidence], Field(min_length=1)]
+    #: when the relationship began and ended (a right that ended has an ``end``)
+    start: Date | None = None
+    end: Date | None = None
+    status: RelationshipStatus | None = None
+    evidence: list[Evidence] = []
+    #: the reasoning, for a relationship no quote states (then ``evidence`` may be empty)
+    inferred: Text | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -294,6 +367,12 @@ class Relationship(Strict):
         expected = f"{self.subject}--{self.kind}--{self.object}"
         if self.id != expected:
             raise ValueError(f"relationship id must be {expected!r}")
+        if not self.evidence and not self.inferred:
+            raise ValueError("a relationship rests on evidence (a quote) or says why it is 'inferred'")
+        if self.end is not None and self.status not in (None, "ended"):
+            raise ValueError(f"a relationship with an 'end' has ended (status {self.status!r})")
+        if self.start and self.end and self.end.value < self.start.value:
+            raise ValueError("'end' is before 'start'")
         return self
 
 

@@ -29,9 +29,22 @@ from ..ontology.namespace import (
 from ..ontology.vocab import property_iri, term_iri
 from .dataset import Dataset, Located
 from .dates import DateValue
-from .models import Amount, Capacity, Evidence
+from .models import Amount, Evidence, Quantity
 
-__all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri"]
+__all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri", "DEAL_FIGURES"]
+
+#: A deal's figures: (field of the data format, ``dg:`` property of the deal). Money
+#: (``amount``, ``exercisePrice``, ``stakeValue``) is a dg:MonetaryAmount; the others are
+#: dg:Quantity nodes with a unit, never added to money.
+DEAL_FIGURES = (
+    ("amounts", "amount"),
+    ("capacity", "capacity"),
+    ("chip_count", "chipCount"),
+    ("shares", "shares"),
+    ("stake", "stake"),
+    ("exercise_price", "exercisePrice"),
+    ("stake_value", "stakeValue"),
+)
 
 
 @dataclass
@@ -185,6 +198,8 @@ class _Builder:
             g.add((node, DG.description, Literal(e.description)))
         if e.subsidiary_of:
             g.add((node, DG.subsidiaryOf, entity_iri(e.subsidiary_of)))
+        if e.subsidiary_of_inferred:
+            g.add((node, DG.subsidiaryOfInferred, Literal(e.subsidiary_of_inferred)))
 
     def figure(
         self, node: URIRef, value: Decimal, upper: Decimal | None, bound: str, rate: str | None
@@ -201,20 +216,20 @@ class _Builder:
         self,
         deal_node: URIRef,
         document: str,
-        q: Amount | Capacity,
+        q: Amount | Quantity,
         kind: str,
         where: tuple[str, int | None] | None = None,
     ) -> URIRef:
         node = URIRef(f"{deal_node}/{kind}-{_hash(document, q.value, q.upper, q.bound, q.quote)}")
         g = self.g
-        g.add((node, RDF.type, DG.MonetaryAmount if kind == "amount" else DG.Quantity))
-        self.figure(node, q.value, q.upper, q.bound, q.rate if isinstance(q, Amount) else None)
+        g.add((node, RDF.type, DG.MonetaryAmount if isinstance(q, Amount) else DG.Quantity))
+        self.figure(node, q.value, q.upper, q.bound, q.rate)
         if isinstance(q, Amount):
             g.add((node, DG.currency, Literal(q.currency)))
-            if q.term:
-                g.add((node, DG["term"], Literal(q.term, datatype=XSD.duration)))
         else:
             g.add((node, DG.unit, Literal(q.unit)))
+        if q.term:
+            g.add((node, DG["term"], Literal(q.term, datatype=XSD.duration)))
         self.evidence(node, document, q.quote, where)
         return node
 
@@ -250,18 +265,23 @@ class _Builder:
                 g.add((node, DG.condition, Literal(cond)))
             if d.note:
                 g.add((node, DG.note, Literal(d.note)))
-            if d.capacity is not None:
-                where = (item.file, item.locate(("capacity",))[0])
-                q = self.quantity(node, doc, d.capacity, "capacity", where)
-                g.add((node, DG.capacity, q))
-                self.origins.setdefault(str(q), where)
-            for i, amount in enumerate(d.amounts):
-                where = (item.file, item.locate(("amounts", i))[0])
-                q = self.quantity(node, doc, amount, "amount", where)
-                g.add((node, DG.amount, q))
-                self.origins.setdefault(str(q), where)
+            if d.beneficiary:
+                g.add((node, DG.beneficiary, entity_iri(d.beneficiary)))
+            self.deal_figures(node, item)
             for i, ev in enumerate(d.evidence):
                 self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
+
+    def deal_figures(self, node: URIRef, item: Located) -> None:
+        """A deal mention's amounts and quantities, each a node with its quote (see DEAL_FIGURES)."""
+        d, doc = item.record, item.rests_on()
+        for field_name, prop in DEAL_FIGURES:
+            value = getattr(d, field_name)
+            for i, q in enumerate(value if isinstance(value, list) else [value] if value else []):
+                path = (field_name, i) if isinstance(value, list) else (field_name,)
+                where = (item.file, item.locate(path)[0])
+                qnode = self.quantity(node, doc, q, prop, where)
+                self.g.add((node, DG[prop], qnode))
+                self.origins.setdefault(str(qnode), where)
 
     def observation(self, item: Located) -> None:
         o, doc = item.record, item.rests_on()
@@ -283,6 +303,8 @@ class _Builder:
         for prop, val in (("segment", o.segment), ("attributedTo", o.attributed_to), ("note", o.note)):
             if val:
                 g.add((node, DG[prop], Literal(val)))
+        if o.counterparty:
+            g.add((node, DG.counterparty, entity_iri(o.counterparty)))
         for i, ev in enumerate(o.evidence):
             self.evidence(node, doc, ev, (item.file, item.locate(("evidence", i))[0]))
 
@@ -290,6 +312,11 @@ class _Builder:
         r = mentions[0].record
         node = relationship_iri(r.id)
         g = self.start(node, mentions[0], DG.Relationship)
+        inferred = [m.record.inferred for m in mentions if m.record.inferred]
+        g.add((node, RDF.type, DG.InferredRelationship if inferred else DG.StatedRelationship))
+        for reasoning in inferred:
+            g.add((node, DG.inferenceBasis, Literal(reasoning)))
+        self.relationship_time(node, mentions)
         pred = property_iri(r.kind)
         g.add((node, DG.relSubject, entity_iri(r.subject)))
         g.add((node, DG.relPredicate, pred))
@@ -300,6 +327,21 @@ class _Builder:
                 g.add((node, DG.note, Literal(item.record.note)))
             for i, ev in enumerate(item.record.evidence):
                 self.evidence(node, item.rests_on(), ev, (item.file, item.locate(("evidence", i))[0]))
+
+
+    def relationship_time(self, node: URIRef, mentions: list[Located]) -> None:
+        """A relationship's start, end and status (the first mention that states each)."""
+        done: set[str] = set()
+        for item in mentions:
+            r = item.record
+            for prop, val in (("startDate", r.start), ("endDate", r.end)):
+                if val is not None and prop not in done:
+                    add_date(self.g, node, prop, val)
+                    done.add(prop)
+            status = r.status or ("ended" if r.end is not None else None)
+            if status and "status" not in done:
+                self.g.add((node, DG.relationshipStatus, term_iri(status)))
+                done.add("status")
 
 
 def build_graph(ds: Dataset) -> LoadedData:

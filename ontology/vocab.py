@@ -40,6 +40,8 @@ __all__ = [
     "Unit",
     "Basis",
     "RelationshipKind",
+    "RelationshipStatus",
+    "QuantityUnit",
     "ENTITY_TYPES",
     "ROLES",
     "DEAL_KINDS",
@@ -51,6 +53,8 @@ __all__ = [
     "UNITS",
     "BASES",
     "RELATIONSHIP_KINDS",
+    "RELATIONSHIP_STATUSES",
+    "QUANTITY_UNITS",
     "MONEY_UNITS",
     "SLUG_PATTERN",
     "SLUG_MAX_LENGTH",
@@ -74,6 +78,7 @@ Role = Literal[
     "foundry",
     "compute-provider",
     "data-center-operator",
+    "vehicle",
 ]
 DealKind = Literal[
     "equity-investment",
@@ -83,6 +88,8 @@ DealKind = Literal[
     "acquisition",
     "revenue-share",
     "partnership",
+    "warrant",
+    "lease",
     "aggregate",
 ]
 DealStatus = Literal["announced", "committed", "contingent", "completed", "aggregate", "forecast"]
@@ -119,6 +126,8 @@ Metric = Literal[
     "benchmark-score",
     "total-commitments",
     "total-investment",
+    "ownership-stake",
+    "stake-value",
 ]
 Unit = Literal["USD", "GW", "percent", "percentage-points", "count", "petaflops", "nm", "acres", "multiple"]
 Basis = Literal["gross", "net"]
@@ -135,7 +144,12 @@ RelationshipKind = Literal[
     "supplies",
     "located-in",
     "partner-of",
+    "customer-of",
+    "right-of-first-refusal",
 ]
+RelationshipStatus = Literal["active", "ended", "planned"]
+#: Units of the non-money quantities a deal states (capacity, chips, shares, a stake).
+QuantityUnit = Literal["GW", "MW", "chips", "shares", "percent"]
 
 ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -148,6 +162,8 @@ METRICS: tuple[Metric, ...] = get_args(Metric)
 UNITS: tuple[Unit, ...] = get_args(Unit)
 BASES: tuple[Basis, ...] = get_args(Basis)
 RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = get_args(RelationshipKind)
+RELATIONSHIP_STATUSES: tuple[RelationshipStatus, ...] = get_args(RelationshipStatus)
+QUANTITY_UNITS: tuple[QuantityUnit, ...] = get_args(QuantityUnit)
 #: The units that are money (an observation in one of them is a sum of money).
 MONEY_UNITS: tuple[Unit, ...] = ("USD",)
 
@@ -184,6 +200,7 @@ def token_of(iri: URIRef | str) -> str:
             PRECISIONS,
             METRICS,
             BASES,
+            RELATIONSHIP_STATUSES,
         ):
             for token in group:
                 _REVERSE[str(term_iri(token))] = token

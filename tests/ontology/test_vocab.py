@@ -28,6 +28,7 @@ INDIVIDUALS = {
     "PRECISIONS": DG.Precision,
     "METRICS": DG.Metric,
     "BASES": DG.AccountingBasis,
+    "RELATIONSHIP_STATUSES": DG.RelationshipStatus,
 }
 
 
@@ -80,6 +81,7 @@ def test_relationship_kinds_are_the_predicates_the_shapes_allow(onto):
 def test_units_are_the_units_the_shapes_allow():
     assert [str(u) for u in _listed(DG.ObservationShape, DG.unit)] == list(vocab.UNITS)
     assert set(vocab.MONEY_UNITS) <= set(vocab.UNITS)
+    assert [str(u) for u in _listed(DG.QuantityShape, DG.unit)] == list(vocab.QUANTITY_UNITS)
 
 
 def test_tokens_and_iris_map_both_ways():
@@ -98,7 +100,10 @@ def test_the_data_models_take_their_types_from_the_vocabulary():
         (models.Observation, "metric"): vocab.METRICS,
         (models.Observation, "unit"): vocab.UNITS,
         (models.Relationship, "kind"): vocab.RELATIONSHIP_KINDS,
+        (models.Quantity, "unit"): vocab.QUANTITY_UNITS,
     }
     for (model, field), tokens in fields.items():
         assert typing.get_args(model.model_fields[field].annotation) == tokens, (model, field)
+    status = models.Relationship.model_fields["status"].annotation
+    assert typing.get_args(typing.get_args(status)[0]) == vocab.RELATIONSHIP_STATUSES
     assert models.DealKind is vocab.DealKind
