@@ -31,7 +31,7 @@ from ..graph.sparql import FORMATS, named_queries, run_query
 from ..graph.stats import stats
 from ..graph.stores import BULK_SUFFIXES
 from ..graph.trace import trace
-from ..loaders import file_origins, load_files, write_ntriples
+from ..loaders import LoadedData, file_origins, load_directory, load_files, write_ntriples
 from ..loaders.dedupe import REVIEW_AT, candidates
 from ..loaders.dedupe import warnings as duplicate_warnings
 from ..loaders.draft import write_draft
@@ -82,15 +82,31 @@ def _require(kg: KnowledgeGraph, *entity_ids: str | None) -> None:
         fail(str(exc))
 
 
+def _validated(opts: Shared) -> tuple[KnowledgeGraph, LoadedData]:
+    """The graph (as :meth:`Shared.graph` opens it) and the data directory's records, read
+    once: validate and duplicates check them without parsing the files again."""
+    try:
+        loaded = load_directory(opts.data or bundled_data_dir())
+    except DataError as exc:
+        fail_with_problems("Invalid data", exc)
+    kg = _open_store(opts.store)
+    if opts.data is not None or len(kg) == 0:  # as open_graph: a store holding data is used as is
+        try:
+            kg.load(loaded)
+        except DataError as exc:
+            fail_with_problems("Invalid data", exc)
+    return kg, loaded
+
+
 @command(app, "validate")
 def validate_cmd(opts: Shared) -> None:
     """Load and validate the data (pydantic models, references, SHACL shapes), and check every
     quote against its document and every figure against its quote."""
-    kg = opts.graph()
+    kg, loaded = _validated(opts)
     data_dir = opts.data or bundled_data_dir()
-    for problem in duplicate_warnings(data_dir):  # warnings: a reviewer decides
+    for problem in duplicate_warnings(data_dir, loaded.dataset):  # warnings: a reviewer decides
         err.print(f"warning: {problem}", markup=False, highlight=False, soft_wrap=True)
-    report = verify_dataset(data_dir)
+    report = verify_dataset(data_dir, loaded.dataset)
     try:
         report.raise_for_problems()
     except DataError as exc:
@@ -126,8 +142,8 @@ def duplicates_cmd(
     minimum: Annotated[float, typer.Option(min=0, max=1, help="Lowest score listed.")] = REVIEW_AT,
 ) -> None:
     """Deals that look like one another, for review (record a judgement in judgements.yaml)."""
-    opts.graph()  # the data set must validate first (a bad file is named as in every command)
-    found = candidates(opts.data or bundled_data_dir(), minimum=minimum)
+    _, loaded = _validated(opts)  # the data set must validate first (a bad file is named as usual)
+    found = candidates(opts.data or bundled_data_dir(), minimum=minimum, dataset=loaded.dataset)
     opts.emit(found, print_candidates)
 
 

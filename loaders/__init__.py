@@ -19,12 +19,12 @@ from rdflib.namespace import RDFS
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.namespace import ID, local_id
-from .csv_loader import read_csv_file
+from .csv_loader import read_csv_file, read_directory
 from .dataset import Dataset
 from .dedupe import judgements, merge_judged
 from .rdf_builder import LoadedData, build_graph, build_ntriples
 from .rdf_loader import RDF_SUFFIXES, line_naming, read_rdf_file
-from .yaml_loader import read_entities_file, read_source_file, read_yaml_dataset
+from .yaml_loader import read_entities_file, read_source_file
 
 __all__ = [
     "LoadedData",
@@ -144,9 +144,7 @@ def _read(paths: list[str | Path], known_entities: set[str] | None):
     for p in map(Path, paths):
         if p.is_dir():
             judged += judgements(p)
-            read_yaml_dataset(p, ds)
-            for f in sorted(p.glob("*.csv")):
-                read_csv_file(f, ds)
+            read_directory(p, ds)
             rdf_parts += [f for f in sorted(p.iterdir()) if f.suffix in RDF_SUFFIXES]
         elif p.suffix == ".csv":
             read_csv_file(p, ds)

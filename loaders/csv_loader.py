@@ -49,6 +49,7 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "RELATIONSHIP_COLUMNS",
     "read_csv_file",
+    "read_directory",
     "yaml_to_csv",
 ]
 
@@ -205,6 +206,25 @@ def read_csv_file(path: str | Path, ds: Dataset) -> None:
         _read_entities(name, rows, ds)
     else:
         _read_records(name, rows, ds, kind)
+
+
+def read_directory(directory: str | Path, ds: Dataset | None = None) -> Dataset:
+    """Read a data directory's YAML (``entities*.yaml``, ``sources/*.yaml``) and its CSV
+    files (``*.csv``) into ``ds`` (a new Dataset by default); records that do not validate
+    are left out, their problems kept in ``ds.problems``.
+
+    The records of a CSV file are the same models as those of a YAML file, each with a
+    locator that names the row's line and the column: the quote and figure checks
+    (:func:`dealgraph.loaders.verify.verify_dataset`) read both alike.
+
+    >>> from dealgraph import bundled_data_dir
+    >>> len(read_directory(bundled_data_dir()).sources)
+    5
+    """
+    ds = read_yaml_dataset(directory, ds)
+    for path in sorted(Path(directory).glob("*.csv")):
+        read_csv_file(path, ds)
+    return ds
 
 
 def _read_entities(name: str, rows: list[Row], ds: Dataset) -> None:

@@ -71,11 +71,10 @@ from pydantic import (
 
 from ..ontology.errors import DataError, Problem
 from ..ontology.vocab import SLUG_PATTERN
-from .csv_loader import read_csv_file
+from .csv_loader import read_directory
 from .dataset import Dataset, Located, problems_from_validation, within
 from .dates import DateValue, period_end
 from .models import Amount, Capacity, Deal
-from .yaml_loader import read_yaml_dataset
 from .yaml_source import field_path, line_of, read_yaml
 
 __all__ = [
@@ -182,7 +181,7 @@ def candidates(
     ``dataset`` is the data directory as already read (``LoadedData.dataset``), so the files
     are not parsed again; by default they are read here.
     """
-    return _judge(dataset or _dataset(data_dir), judgements(data_dir), minimum)
+    return _judge(dataset or read_directory(data_dir), judgements(data_dir), minimum)
 
 
 def warnings(data_dir: str | Path, dataset: Dataset | None = None) -> list[Problem]:
@@ -191,7 +190,7 @@ def warnings(data_dir: str | Path, dataset: Dataset | None = None) -> list[Probl
 
     ``dataset`` is the data directory as already read (see :func:`candidates`).
     """
-    ds = dataset or _dataset(data_dir)
+    ds = dataset or read_directory(data_dir)
     written = _as_written(ds)
     judged = judgements(data_dir)
     out = [
@@ -288,16 +287,6 @@ class _Decisions:
 
     def decided(self, a: str, b: str) -> bool:
         return self.same(a, b) or frozenset((self._root(a), self._root(b))) in self._apart
-
-
-def _dataset(data_dir: str | Path) -> Dataset:
-    """The deals, entities and relationships of a data directory (YAML and CSV files), as
-    parsed; records that do not parse are left out (validate reports them)."""
-    root = Path(data_dir)
-    ds = read_yaml_dataset(root)
-    for path in sorted(root.glob("*.csv")):
-        read_csv_file(path, ds)
-    return ds
 
 
 @dataclass

@@ -28,17 +28,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import text2num  # type: ignore[import-untyped]  # the package ships no type information
 
 from ..ontology.errors import DataError, Problem
-from .dates import parse_date
+from .csv_loader import read_directory
+from .dataset import Dataset, Located
+from .dates import DateValue, parse_date
+from .models import Source
 from .text import read_text
 from .yaml_source import field_path, line_of, read_yaml
 
@@ -562,10 +566,42 @@ class _Documents:
         return self.texts[name]
 
 
-def _check_quotes(doc: Any, file: str, documents: _Documents, report: VerifyReport) -> None:
+@dataclass(frozen=True)
+class _Part:
+    """A parsed part of a data file to check: a whole YAML file, or one record (a model) of
+    a file read by the loader, with a locator naming the line and field (or CSV column) of
+    a location in it, and the document its quotes rest on when it names none itself."""
+
+    node: Any  # nested dicts and lists
+    file: str
+    locate: Callable[[tuple], tuple[int | None, str]]
+    document: str | None = None
+    source: tuple | None = None  # where a document's description (``Source``) is, if any
+
+    @classmethod
+    def of_yaml(cls, doc: Any, file: str) -> _Part:
+        return cls(doc, file, lambda loc: (line_of(doc, loc), field_path(loc)), source=("source",))
+
+    @classmethod
+    def of_record(cls, item: Located) -> _Part:
+        source = () if isinstance(item.record, Source) else None
+        return cls(_plain(item.record), item.file, item.locate, item.document, source)
+
+
+def _plain(value: Any) -> Any:
+    """A record as the nested dicts and lists its file gave: the fields it sets, in order
+    (dates stay :class:`DateValue`)."""
+    if isinstance(value, BaseModel) and not isinstance(value, DateValue):
+        return {k: _plain(getattr(value, k)) for k in type(value).model_fields if k in value.model_fields_set}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _check_quotes(part: _Part, documents: _Documents, report: VerifyReport) -> None:
     unverified = False
-    for loc, quote in _quotes(doc):
-        name = _document_of(doc, loc)
+    for loc, quote in _quotes(part.node):
+        name = _document_of(part.node, loc) or part.document
         found = documents.text(name) if name else None
         if found is None:
             report.quotes_unverified += 1
@@ -573,34 +609,36 @@ def _check_quotes(doc: Any, file: str, documents: _Documents, report: VerifyRepo
             continue
         report.quotes_checked += 1
         if normalise(quote) not in found[1]:
+            line, where = part.locate(loc)
             report.problems.append(
                 VerifyProblem(
-                    file,
-                    line_of(doc, loc),
-                    field_path(loc),
+                    part.file,
+                    line,
+                    where,
                     "quote",
                     f"quote not found verbatim in its document {name}",
                     closest_passage(quote, found[0]),
                 )
             )
-    if unverified:
-        report.unverified.append(file)
+    if unverified and part.file not in report.unverified:
+        report.unverified.append(part.file)
 
 
-def _check_figures(doc: Any, file: str, report: VerifyReport) -> None:
-    for claim in claims(doc):
+def _check_figures(part: _Part, report: VerifyReport) -> None:
+    for claim in claims(part.node):
         report.figures_checked += 1
         why = figure_problem(claim.value, claim.unit, claim.quotes, claim.rate, claim.period)
         if why:
             shown = " | ".join(normalise(q) for q in claim.quotes)
-            report.problems.append(
-                VerifyProblem(file, line_of(doc, claim.loc), field_path(claim.loc), "figure", why, shown)
-            )
+            line, where = part.locate(claim.loc)
+            report.problems.append(VerifyProblem(part.file, line, where, "figure", why, shown))
 
 
-def _check_digest(doc: Any, file: str, documents: _Documents, report: VerifyReport) -> None:
+def _check_digest(part: _Part, documents: _Documents, report: VerifyReport) -> None:
     """A source's ``sha256`` (when it states one) is the digest of its document's bytes."""
-    source = doc.get("source") if isinstance(doc, dict) else None
+    if part.source is None or not isinstance(part.node, dict):
+        return
+    source = part.node.get("source") if part.source else part.node
     if not isinstance(source, dict) or source.get("sha256") is None:
         return
     path = documents.path(str(source.get("document", "")))
@@ -608,46 +646,57 @@ def _check_digest(doc: Any, file: str, documents: _Documents, report: VerifyRepo
         return
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != str(source["sha256"]).lower():
-        report.problems.append(
-            VerifyProblem(
-                file,
-                line_of(doc, ("source", "sha256")),
-                "source.sha256",
-                "document",
-                f"{path.name} has sha256 {actual}, not the one stated (the document changed)",
-            )
-        )
+        line, where = part.locate((*part.source, "sha256"))
+        message = f"{path.name} has sha256 {actual}, not the one stated (the document changed)"
+        report.problems.append(VerifyProblem(part.file, line, where, "document", message))
+
+
+def _check(parts: Iterable[_Part], documents: _Documents) -> VerifyReport:
+    """Check every part; problems by file (in the order first met), then line and field."""
+    by_file: dict[str, VerifyReport] = {}
+    for part in parts:
+        report = by_file.setdefault(part.file, VerifyReport())
+        _check_quotes(part, documents, report)
+        _check_figures(part, report)
+        _check_digest(part, documents, report)
+    out = VerifyReport()
+    for report in by_file.values():
+        report.problems.sort(key=lambda p: (p.line or 0, p.field, p.kind))
+        out.add(report)
+    return out
 
 
 def verify_file(path: str | Path, sources: str | Path | None = None) -> VerifyReport:
-    """Check one data file: its quotes against their documents, its figures against their
-    quotes. Documents are looked up in ``sources`` (by default the file's own folder).
+    """Check one YAML data file as it is written (the models are not applied): its quotes
+    against their documents, its figures against their quotes. Documents are looked up in
+    ``sources`` (by default the file's own folder).
 
     Raises DataError when the file cannot be read as YAML.
     """
     path = Path(path)
     documents = _Documents(Path(sources) if sources is not None else path.parent)
-    doc = read_yaml(path)
-    report = VerifyReport()
-    _check_quotes(doc, str(path), documents, report)
-    _check_figures(doc, str(path), report)
-    _check_digest(doc, str(path), documents, report)
-    report.problems.sort(key=lambda p: (p.line or 0, p.field, p.kind))
-    return report
+    return _check([_Part.of_yaml(read_yaml(path), str(path))], documents)
 
 
-def verify_dataset(data_dir: str | Path) -> VerifyReport:
-    """Check every quote and figure of a YAML data directory (``entities*.yaml`` and
-    ``sources/*.yaml``, documents in ``sources/``); files in a fixed order.
+def verify_dataset(data_dir: str | Path, dataset: Dataset | None = None) -> VerifyReport:
+    """Check every quote and figure of a data directory: the records of its YAML files
+    (``entities*.yaml``, ``sources/*.yaml``) and of its CSV files (``*.csv``), documents in
+    ``sources/``; files in a fixed order.
 
-    Raises DataError when the directory is missing or a file cannot be read as YAML.
+    ``dataset`` is the directory as the loader already read it (``LoadedData.dataset``), so
+    the files are not parsed again; by default they are read here (records that do not
+    validate are left out: loading reports them). Both formats give the same records, so a
+    quote of a CSV file is checked like one of a YAML file, and a problem names the CSV
+    row's line and the column (``quote``, ``amount_quote``, ``amount``, ``value`` ...).
+
+    Raises DataError when the directory is missing or a file cannot be read as YAML or CSV.
     """
     root = Path(data_dir)
     if not root.is_dir():
         raise DataError([Problem(str(root), None, None, "data directory not found")])
-    report = VerifyReport()
-    for path in sorted(root.glob("entities*.yaml")):
-        report.add(verify_file(path, root / "sources"))
-    for path in sorted((root / "sources").glob("*.yaml")):
-        report.add(verify_file(path))
-    return report
+    ds = dataset if dataset is not None else read_directory(root)
+    documents = _Documents(root / "sources")
+    items = [*ds.entities.values(), *ds.sources.values(), *ds.observations.values()]
+    items += [m for ms in (*ds.deals.values(), *ds.relationships.values()) for m in ms]
+    items.sort(key=lambda item: item.file)
+    return _check(map(_Part.of_record, items), documents)
