@@ -39,7 +39,20 @@ from pydantic import BaseModel, ValidationError
 from ..ontology.errors import DataError, Problem
 from .dataset import Dataset, Located, Locator, problems_from_validation
 from .dates import DateValue
-from .models import Amount, Capacity, Deal, Entity, Evidence, Observation, Relationship, Source, SourceFile
+from .models import (
+    Amount,
+    Capacity,
+    ChipCount,
+    Deal,
+    Entity,
+    Evidence,
+    Observation,
+    Relationship,
+    Shares,
+    Source,
+    SourceFile,
+    Stake,
+)
 from .text import read_text
 from .yaml_loader import read_yaml_dataset
 
@@ -135,6 +148,11 @@ _DEALS = _Kind(
             {"value": "amount", **{k: k for k in ("upper", "currency", "bound", "rate")}},
         ),
         _part("capacity", Capacity, "capacity", {"value": "capacity"}, single=True),
+        _part("chip_count", ChipCount, "chip_count", {"value": "chip_count"}, single=True),
+        _part("shares", Shares, "shares", {"value": "shares"}, single=True),
+        _part("stake", Stake, "stake", {"value": "stake"}, single=True),
+        _part("exercise_price", Amount, "exercise_price", {"value": "exercise_price"}, single=True),
+        _part("stake_value", Amount, "stake_value", {"value": "stake_value"}, single=True),
         _Part("conditions", None, {"": "condition"}),
         _EVIDENCE,
     ),
@@ -494,6 +512,7 @@ def _record_rows(record: Deal | Observation | Relationship, kind: _Kind) -> list
             else:
                 rows.append(_cells(item, part.columns, part.model.model_fields))
     names = [n for n in kind.columns if "." not in n]
+    rows = rows or [{}]  # an inferred relationship may have no quote: its fields still need a row
     rows[0].update(_cells(record, kind.columns, names))
     for row in rows:
         row["id"] = record.id
