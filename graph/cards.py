@@ -189,6 +189,9 @@ def observations(kg: KnowledgeGraph, subject: str | None = None) -> list[Observa
 
 
 def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
+    """Every observation with its sources; ``published`` is the earliest publication date of
+    the documents it rests on (an observation a store holds from two loads, or an RDF file
+    gives evidence from two documents, was known from the first), as for amount claims."""
     by_id: dict[str, dict[str, Any]] = {}
     for row in kg.rows(OBSERVATION_QUERY):
         o = by_id.setdefault(
@@ -209,10 +212,11 @@ def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
                 "segment": row["segment"],
                 "attributed_to": row["attributedTo"],
                 "note": row["note"],
-                "published": iso(row["published"]),
+                "published": None,
                 "sources": [],
             },
         )
+        o["published"] = min(filter(None, (o["published"], iso(row["published"]))), default=None)
         src = {"document": str(row["doc"]), "quote": str(row["quote"])}
         if src not in o["sources"]:
             o["sources"].append(src)
