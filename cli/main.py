@@ -529,6 +529,8 @@ def serve_cmd(
     )
 
 
+from . import diff as _diff  # noqa: E402, F401 - registers `dealgraph diff` on app (cli/diff.py)
+
 # one command per registered analytic (graph.registry.Analytic) not written out above
 mount_analytics(app, {c.name for c in app.registered_commands if c.name})
 

@@ -4,8 +4,9 @@
 lists what differs, item by item:
 
 - **deals** (:func:`~dealgraph.graph.flows.flows`, by id): added, removed, or changed in
-  kind, payer, payee, headline amount, currency, bound, rate, status, date, disagreement,
-  amount claims (each claim added or removed is listed) or sources;
+  kind, payer, payee, headline amount, currency, bound, rate, status, date, term, parent
+  deal, beneficiary, disagreement, chips, amount claims and other figures (capacity, chips,
+  shares, stake...; each claim added or removed is listed) or sources;
 - **observations** (figures of entities, by id): added, removed, or changed in value, bounds,
   unit, dates, basis, segment or sources;
 - **relationships** (by kind, subject, object and id): added or removed;
@@ -37,7 +38,17 @@ from .conflicts import conflicts
 from .exposure import two_sided_bets
 from .flows import flows
 from .loops import vendor_financed_loops
-from .results import AmountClaim, Conflict, Disagreement, Flow, MoneyTotals, Number, Observation, Result
+from .results import (
+    AmountClaim,
+    Conflict,
+    Disagreement,
+    Flow,
+    MoneyTotals,
+    Number,
+    Observation,
+    QuantityClaim,
+    Result,
+)
 from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,24 +84,33 @@ def _o(description: str) -> Any:
     return Field(None, description=description)
 
 
-class DealChange(Result):
+class _Change(Result):
+    """What every changed item states first: how it changed and, when changed, which fields."""
+
+    change: Change = _f("added, removed or changed.")
+    changed: list[str] = _f("The fields that differ (a changed item); else empty.")
+
+
+class DealChange(_Change):
     """A deal added, removed or changed (see :func:`diff_graphs` for what is compared)."""
 
     id: str = _f("The deal's id.")
-    change: Change = _f("added, removed or changed.")
-    changed: list[str] = _f("The fields that differ (a changed deal); else empty.")
     before: Flow | None = _o("The deal as a flow before the change; null when added.")
     after: Flow | None = _o("The deal as a flow after the change; null when removed.")
     claims_added: list[AmountClaim] = _f("Amount claims only the data after the change has.")
     claims_removed: list[AmountClaim] = _f("Amount claims only the data before the change had.")
+    quantities_added: list[QuantityClaim] = _f(
+        "Figures that are not money moved (capacity, chips, shares, stake...) only the data after has."
+    )
+    quantities_removed: list[QuantityClaim] = _f(
+        "Figures that are not money moved only the data before the change had."
+    )
 
 
-class ObservationChange(Result):
+class ObservationChange(_Change):
     """An observation (a figure of an entity) added, removed or changed."""
 
     id: str = _f("The observation's id.")
-    change: Change = _f("added, removed or changed.")
-    changed: list[str] = _f("The fields that differ (a changed observation); else empty.")
     before: Observation | None = _o("The observation before the change; null when added.")
     after: Observation | None = _o("The observation after the change; null when removed.")
 
@@ -117,12 +137,10 @@ class LoopFigures(Result):
     back_deal_ids: list[str] = _f("The deals on the way back, sorted.")
 
 
-class LoopChange(Result):
+class LoopChange(_Change):
     """A vendor-financed loop added, removed or changed (a loop is known by its members)."""
 
     members: list[str] = _f("Corporate groups around the loop, investor first.")
-    change: Change = _f("added, removed or changed.")
-    changed: list[str] = _f("The figures that differ (a changed loop); else empty.")
     before: LoopFigures | None = _o("The loop's figures before the change; null when added.")
     after: LoopFigures | None = _o("The loop's figures after the change; null when removed.")
 
@@ -137,12 +155,10 @@ class BetFigures(Result):
     money_from_labs: MoneyTotals = _f("Money from every lab to the group, per bucket.")
 
 
-class BetChange(Result):
+class BetChange(_Change):
     """A two-sided bet added, removed or changed (a bet is known by its organization)."""
 
     organization: str = _f("The organization with ties to competing labs.")
-    change: Change = _f("added, removed or changed.")
-    changed: list[str] = _f("The fields that differ (a changed bet); else empty.")
     before: BetFigures | None = _o("The bet before the change; null when added.")
     after: BetFigures | None = _o("The bet after the change; null when removed.")
 
@@ -222,17 +238,21 @@ def diff_graphs(
     return DataDiff(
         as_of=cut.as_of,
         known_at=cut.known_at,
-        deals=_deal_changes(flows(before, **_dates(cut)), flows(after, **_dates(cut))),
+        deals=_deal_changes(_flows(before, cut), _flows(after, cut)),
         observations=_observation_changes(_observations(before, cut), _observations(after, cut)),
         relationships=_relationship_changes(_relationships(before, cut), _relationships(after, cut)),
         loops=_loop_changes(_loops(before, cut, max_length), _loops(after, cut, max_length)),
         two_sided_bets=_bet_changes(_bets(before, cut), _bets(after, cut)),
-        conflicts=_conflict_changes(conflicts(before, **_dates(cut)), conflicts(after, **_dates(cut))),
+        conflicts=_conflict_changes(_conflicts(before, cut), _conflicts(after, cut)),
     )
 
 
-def _dates(cut: Timeline) -> dict[str, str | None]:
-    return {"as_of": cut.as_of, "known_at": cut.known_at}
+def _flows(kg: KnowledgeGraph, cut: Timeline) -> list[Flow]:
+    return flows(kg, as_of=cut.as_of, known_at=cut.known_at)
+
+
+def _conflicts(kg: KnowledgeGraph, cut: Timeline) -> list[Conflict]:
+    return conflicts(kg, as_of=cut.as_of, known_at=cut.known_at)
 
 
 def _side_by_side(
@@ -259,19 +279,35 @@ _DEAL_FIELDS = (
     "rate",
     "status",
     "date",
+    "term",
+    "part_of",
+    "beneficiary",
     "disagreement",
 )
 
+C = TypeVar("C", AmountClaim, QuantityClaim)
 
-def _claim_key(c: AmountClaim) -> tuple:
-    return (c.value, c.upper, c.currency, c.bound, c.rate, c.term, c.document, c.quote)
+
+def _claim_key(c: Result) -> str:
+    """A claim's identity: every field of it (figure, bound, rate, term, document, quote)."""
+    return repr(sorted(c.model_dump().items()))
 
 
 def _deal_signature(f: Flow) -> dict[str, Any]:
-    sig = {name: getattr(f, name) for name in _DEAL_FIELDS}
-    sig["amounts"] = sorted((_claim_key(c) for c in f.amounts), key=repr)
+    sig: dict[str, Any] = {name: getattr(f, name) for name in _DEAL_FIELDS}
+    sig["chips"] = sorted(f.chips)
+    sig["amounts"] = sorted(_claim_key(c) for c in f.amounts)
+    sig["quantities"] = sorted(_claim_key(c) for c in f.quantities)
     sig["sources"] = sorted((s.document, s.quote) for s in f.sources)
     return sig
+
+
+def _added_removed(old: list[C], new: list[C]) -> tuple[list[C], list[C]]:
+    """The claims only ``new`` has, and those only ``old`` has."""
+    old_keys, new_keys = {_claim_key(c) for c in old}, {_claim_key(c) for c in new}
+    return [c for c in new if _claim_key(c) not in old_keys], [
+        c for c in old if _claim_key(c) not in new_keys
+    ]
 
 
 def _deal_changes(before: list[Flow], after: list[Flow]) -> list[DealChange]:
@@ -279,8 +315,8 @@ def _deal_changes(before: list[Flow], after: list[Flow]) -> list[DealChange]:
     for key, change, fields, b, a in _side_by_side(
         {f.id: f for f in before}, {f.id: f for f in after}, _deal_signature
     ):
-        old = {_claim_key(c): c for c in (b.amounts if b else [])}
-        new = {_claim_key(c): c for c in (a.amounts if a else [])}
+        claims = _added_removed(b.amounts if b else [], a.amounts if a else [])
+        figures = _added_removed(b.quantities if b else [], a.quantities if a else [])
         out.append(
             DealChange(
                 id=key,
@@ -288,8 +324,10 @@ def _deal_changes(before: list[Flow], after: list[Flow]) -> list[DealChange]:
                 changed=fields,
                 before=b,
                 after=a,
-                claims_added=[c for k, c in new.items() if k not in old],
-                claims_removed=[c for k, c in old.items() if k not in new],
+                claims_added=claims[0],
+                claims_removed=claims[1],
+                quantities_added=figures[0],
+                quantities_removed=figures[1],
             )
         )
     return out
@@ -361,7 +399,7 @@ def _relationship_changes(before: set[tuple], after: set[tuple]) -> list[Relatio
 
 def _loops(kg: KnowledgeGraph, cut: Timeline, max_length: int) -> dict[tuple[str, ...], LoopFigures]:
     out = {}
-    for lp in vendor_financed_loops(kg, max_length=max_length, **_dates(cut)):
+    for lp in vendor_financed_loops(kg, max_length=max_length, as_of=cut.as_of, known_at=cut.known_at):
         figures = lp.model_dump(include=set(LoopFigures.model_fields))
         figures |= {"out_deal_ids": sorted(lp.out_deal_ids), "back_deal_ids": sorted(lp.back_deal_ids)}
         out[tuple(lp.members)] = LoopFigures.model_validate(figures)
@@ -386,7 +424,7 @@ def _bets(kg: KnowledgeGraph, cut: Timeline) -> dict[str, BetFigures]:
             money_to_labs=e.total.money_to_labs,
             money_from_labs=e.total.money_from_labs,
         )
-        for e in two_sided_bets(kg, **_dates(cut))
+        for e in two_sided_bets(kg, as_of=cut.as_of, known_at=cut.known_at)
     }
 
 

@@ -148,11 +148,17 @@ def test_observations_and_relationships(before, tmp_path):
     def edit(doc: dict[str, Any]) -> None:
         [obs] = [o for o in doc["observations"] if o["id"] == "openai-total-commitments-2025-11-s001"]
         obs["value"] = 1_500_000_000_000
-        doc["relationships"] = [r for r in doc["relationships"] if r["id"] != "anthropic--competes-with--openai"]
+        doc["relationships"] = [
+            r for r in doc["relationships"] if r["id"] != "anthropic--competes-with--openai"
+        ]
 
     d = _diff(before, edited_copy(tmp_path, DOC_001, edit))
     [obs] = d.observations
-    assert (obs.id, obs.change, obs.changed) == ("openai-total-commitments-2025-11-s001", "changed", ["value"])
+    assert (obs.id, obs.change, obs.changed) == (
+        "openai-total-commitments-2025-11-s001",
+        "changed",
+        ["value"],
+    )
     assert obs.before is not None and obs.after is not None
     assert (obs.before.value, obs.after.value) == (1_400_000_000_000, 1_500_000_000_000)  # "$1.4 trillion"
     # the rivalry rests on four other documents too: it stays
@@ -164,3 +170,33 @@ def test_the_timelines_cut_both_sides(before, tmp_path):
     after = edited_copy(tmp_path, DOC_000, drop_oracle_30b)
     assert _diff(before, after, known_at="2026-04-13").empty
     assert not _diff(before, after, known_at="2026-04-14").empty
+
+
+def test_a_figure_that_is_not_money(before, tmp_path):
+    """000's "a capacity of 3.5 GW" on the Broadcom chip deal, dropped: an other figure removed."""
+
+    def edit(doc: dict[str, Any]) -> None:
+        del deal(doc, "anthropic-broadcom-chips")["capacity"]
+
+    d = _diff(before, edited_copy(tmp_path, DOC_000, edit))
+    [broadcom] = d.deals
+    assert (broadcom.id, broadcom.change, broadcom.changed) == (
+        "anthropic-broadcom-chips",
+        "changed",
+        ["quantities"],
+    )
+    assert [(q.measure, q.value, q.unit) for q in broadcom.quantities_removed] == [("capacity", 3.5, "GW")]
+    assert broadcom.quantities_added == broadcom.claims_added == broadcom.claims_removed == []
+    assert d.loops == [] and d.conflicts == []
+
+
+def test_every_field_is_described():
+    """The result models describe every field, as those of graph/results.py do (the API shows them)."""
+    schema = DataDiff.model_json_schema()
+    models = [schema, *schema.get("$defs", {}).values()]
+    ours = [m for m in models if m.get("title", "").endswith(("Change", "Figures", "Diff"))]
+    assert len(ours) == 9
+    for m in ours:
+        assert m.get("description"), m["title"]
+        for name, prop in m["properties"].items():
+            assert prop.get("description"), f"{m['title']}.{name}"
