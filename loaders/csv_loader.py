@@ -544,6 +544,8 @@ def _kind_rows(ds: Dataset, kind: _Kind, located: list[Located], bare: set[str])
 def yaml_to_csv(data_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write a YAML data set as ``entities.csv``, ``deals.csv``, ``observations.csv`` and
     ``relationships.csv`` in ``out_dir``, with the documents' texts in ``out_dir/sources``.
+    A ``judgements.yaml`` (:mod:`.dedupe`) is not written: copy it beside the CSV files to
+    keep the reviewer's decisions (it holds for both formats).
 
     The data set is checked first (:class:`DataError` if it is invalid). Returns the files.
     """

@@ -23,25 +23,18 @@ from dealgraph.cli.main import app
 from dealgraph.graph import flows
 from dealgraph.graph.loops import vendor_financed_loops
 from dealgraph.loaders import load_directory
+from dealgraph.loaders.csv_loader import yaml_to_csv
 from dealgraph.loaders.dedupe import JUDGEMENTS_FILE, candidates, warnings
 from dealgraph.ontology.errors import DataError
+
+from .test_dedupe import AGAIN as AGAIN_TEMPLATE
+from .test_dedupe import MICROSOFT_250B, _add_deal
 
 runner = CliRunner()
 SOURCE = "001_930f0b1a03446070"
 EXISTING, AGAIN = "openai-microsoft-compute", "openai-microsoft-commitment"
-DUPLICATE = f"""\
-  - id: {AGAIN}
-    kind: compute-commitment
-    payer: openai
-    payee: microsoft
-    status: committed
-    amounts:
-      - value: 250_000_000_000
-        currency: USD
-        quote: "Microsoft ($250 billion)"
-    evidence:
-      - quote: "Microsoft ($250 billion)"
-"""
+# the deal of test_dedupe (001's "Microsoft ($250 billion)") under a new id
+DUPLICATE = AGAIN_TEMPLATE.format(id=AGAIN, **MICROSOFT_250B)
 SAME = f"""\
 judgements:
   - first: {EXISTING}
@@ -55,10 +48,7 @@ def data(tmp_path: Path) -> Path:
     """The bundled data with the $250B commitment recorded again under a new id."""
     dst = tmp_path / "data"
     shutil.copytree(bundled_data_dir(), dst, ignore=shutil.ignore_patterns("__*", "*.py"))
-    source = dst / "sources" / f"{SOURCE}.yaml"
-    text = source.read_text(encoding="utf-8")
-    assert text.count("\nobservations:") == 1
-    source.write_text(text.replace("\nobservations:", "\n" + DUPLICATE + "observations:"), encoding="utf-8")
+    _add_deal(dst / "sources" / f"{SOURCE}.yaml", DUPLICATE)
     return dst
 
 
@@ -159,10 +149,17 @@ def test_a_reference_to_the_second_id_follows_the_merge(data: Path):
     tranche = DUPLICATE.replace(AGAIN, f"{AGAIN}-part").replace(
         "status: committed", f"status: committed\n    part_of: {AGAIN}"
     )
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("\nobservations:", "\n" + tranche + "observations:"), encoding="utf-8")
+    _add_deal(source, tranche)
     _judge(data, SAME)
     loaded = load_directory(data)
     assert loaded.dataset is not None
     [part] = loaded.dataset.deals[f"{AGAIN}-part"]
     assert part.record.part_of == EXISTING
+
+
+def test_a_judgement_beside_csv_files_merges_their_deals(data: Path, tmp_path: Path):
+    _judge(data, SAME)
+    yaml_to_csv(data, tmp_path / "csv")
+    assert sorted(_openai_to_microsoft(tmp_path / "csv")) == [AGAIN, EXISTING]
+    shutil.copy(data / JUDGEMENTS_FILE, tmp_path / "csv")  # the decisions, beside the CSV files
+    assert _openai_to_microsoft(tmp_path / "csv") == [EXISTING]
