@@ -486,12 +486,16 @@ class Claim:
     quotes: list[str]
 
 
+#: The unit of a deal figure written without one (the data format's defaults).
+_DEFAULT_UNIT = {"capacity": "GW", "chip_count": "chips", "shares": "shares", "stake": "percent"}
+
+
 def claims(doc: Any) -> Iterator[Claim]:
     """Figures with a unit and their own quotes: amounts, capacities, observations ..."""
     for loc, node in _walk(doc):
         if not isinstance(node, dict) or _number(node.get("value")) is None:
             continue
-        unit = node.get("currency") or node.get("unit") or ("GW" if loc and loc[-1] == "capacity" else None)
+        unit = node.get("currency") or node.get("unit") or (_DEFAULT_UNIT.get(loc[-1]) if loc else None)
         if not isinstance(unit, str):
             continue
         if isinstance(node.get("quote"), str):
