@@ -307,7 +307,8 @@ def merge_judged(ds: Dataset, judged: list[Located]) -> JudgedDataset:
     Of each cluster of deals judged the same, the one that stays is the ``first`` of the
     judgements (the first of the cluster read, when that id is not in ``ds``). The others'
     mentions are added to its mentions with its id, kind, payer and payee; ``part_of`` and
-    ``includes`` naming them name it. Judgements naming deals ``ds`` lacks change nothing.
+    ``includes`` naming them name it. Judgements naming deals ``ds`` lacks change nothing. A
+    tranche judged the same as its parent is a problem (in ``problems``: loading refuses it).
 
     >>> from dealgraph import bundled_data_dir
     >>> from dealgraph.loaders.yaml_loader import read_yaml_dataset
@@ -333,10 +334,19 @@ def merge_judged(ds: Dataset, judged: list[Located]) -> JudgedDataset:
             head: Deal = deals[target][0].record
             parties = {"id": target, "kind": head.kind, "payer": head.payer, "payee": head.payee}
             deals[target] += [_with(m, m.record.model_copy(update=parties)) for m in mentions]
+    problems = list(ds.problems)
     for deal_id, mentions in deals.items():
         deals[deal_id] = [_redirect(m, into) for m in mentions]
+        problems += [
+            m.problem(
+                ("part_of",),
+                f"deal judged the same as {deal_id!r}, the deal it is part of ({JUDGEMENTS_FILE})",
+            )
+            for m in deals[deal_id]
+            if m.record.part_of == deal_id
+        ]
     kept = {f.name: getattr(ds, f.name) for f in fields(Dataset)}
-    return JudgedDataset(**{**kept, "deals": deals}, as_written=ds.deals)
+    return JudgedDataset(**{**kept, "deals": deals, "problems": problems}, as_written=ds.deals)
 
 
 def _with(item: Located, record: Deal) -> Located:

@@ -163,3 +163,14 @@ def test_a_judgement_beside_csv_files_merges_their_deals(data: Path, tmp_path: P
     assert sorted(_openai_to_microsoft(tmp_path / "csv")) == [AGAIN, EXISTING]
     shutil.copy(data / JUDGEMENTS_FILE, tmp_path / "csv")  # the decisions, beside the CSV files
     assert _openai_to_microsoft(tmp_path / "csv") == [EXISTING]
+
+
+def test_a_tranche_judged_the_same_as_its_parent_is_refused(data: Path):
+    source = data / "sources" / f"{SOURCE}.yaml"
+    tranche = DUPLICATE.replace(AGAIN, f"{AGAIN}-part").replace(
+        "status: committed", f"status: committed\n    part_of: {EXISTING}"
+    )
+    _add_deal(source, tranche)
+    _judge(data, SAME.replace(f"second: {AGAIN}", f"second: {AGAIN}-part"))
+    with pytest.raises(DataError, match=f"deal judged the same as '{EXISTING}', the deal it is part of"):
+        load_directory(data)
