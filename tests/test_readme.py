@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,16 @@ def workdir(tmp_path_factory):
     brief = ROOT / "tests" / "loaders" / "draft_fixtures" / "sources" / "brief_helios_nimbus.txt"
     for name in ("doc.txt", "article.txt"):
         (d / name).write_bytes(brief.read_bytes())
+    # the walkthrough's data set as it stands after its last step (the files it shows, and the
+    # documents `new-source` copied next to them); tests/test_walkthrough.py runs the steps
+    walkthrough = ROOT / "tests" / "fixtures" / "walkthrough"
+    (d / "helios" / "sources").mkdir(parents=True)
+    shutil.copy(walkthrough / "entities.yaml", d / "helios" / "entities.yaml")
+    for document in (brief, walkthrough / "note_helios_cirrus.txt"):
+        shutil.copy(document, d / "helios" / "sources" / document.name)
+        shutil.copy(walkthrough / f"{document.stem}.yaml", d / "helios" / "sources" / f"{document.stem}.yaml")
+    # and the copy it keeps before the second document (the brief alone)
+    shutil.copytree(d / "helios", d / "helios-before", ignore=shutil.ignore_patterns("note_*"))
     return d
 
 
