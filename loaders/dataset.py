@@ -162,8 +162,8 @@ class Dataset:
 
     def _check_deal_merges(self) -> list[Problem]:
         out = []
-        scalar = ("kind", "payer", "payee", "status", "date", "start", "end", "term", "part_of")
-        scalar += ("capacity", "beneficiary")
+        scalar: tuple[str, ...] = ("kind", "payer", "payee", "status", "date", "start", "end", "term")
+        scalar += ("part_of", "capacity", "beneficiary")
         for mentions in self.deals.values():
             first = mentions[0]
             for other in mentions[1:]:

@@ -328,7 +328,6 @@ class _Builder:
             for i, ev in enumerate(item.record.evidence):
                 self.evidence(node, item.rests_on(), ev, (item.file, item.locate(("evidence", i))[0]))
 
-
     def relationship_time(self, node: URIRef, mentions: list[Located]) -> None:
         """A relationship's start, end and status (the first mention that states each)."""
         done: set[str] = set()
