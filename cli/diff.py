@@ -40,6 +40,8 @@ from ..graph.diff import (
     LoopChange,
     LoopFigures,
     ObservationChange,
+    RelationshipChange,
+    RelationshipFacts,
     diff_graphs,
 )
 from ..graph.disagreement import figure_text
@@ -171,8 +173,11 @@ def data_at_revision(data_dir: Path, rev: str, into: Path) -> Path:
     top = Path(_git(where, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     prefix = where.relative_to(top).as_posix()
     archive = _git(top, "archive", "--format=tar", rev, "--", prefix)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(into, filter="data")  # nothing outside ``into``, no special files
+    except (tarfile.TarError, OSError) as exc:
+        fail(f"{data_dir} at {rev} cannot be unpacked: {exc}")
     return into / prefix
 
 
@@ -193,7 +198,13 @@ def print_diff(console: Console, d: DataDiff) -> None:
                 for c in d.observations
             ],
         ),
-        ("Relationships", [f"{_SIGN[r.change]} {r.subject} {r.kind} {r.object}" for r in d.relationships]),
+        (
+            "Relationships",
+            [
+                _line(r, f"{r.subject} {r.kind} {r.object}", _rel_summary, _rel_details)
+                for r in d.relationships
+            ],
+        ),
         (
             "Loops",
             [_line(c, " -> ".join(c.members + c.members[:1]), _loop_summary, _loop_details) for c in d.loops],
@@ -299,6 +310,21 @@ def _observation_details(c: ObservationChange, b: Observation, changed: set[str]
     assert a is not None
     parts = [f"value {_value(b)} -> {_value(a)}"] if _VALUE & changed else []
     parts += [_was(n, b[n], a[n]) for n in c.changed if n not in _VALUE | {"sources"}]
+    return parts + ([_sources(b, a)] if "sources" in changed else [])
+
+
+def _rel_summary(r: RelationshipFacts) -> str:
+    return "" if r.status in (None, "active") else f"({r.status}{' ' + r.end if r.end else ''})"
+
+
+def _rel_details(c: RelationshipChange, b: RelationshipFacts, changed: set[str]) -> list[str]:
+    a = c.after
+    assert a is not None
+    parts = [_was(n, b[n], a[n]) for n in ("status", "start", "end") if n in changed]
+    if "inferred" in changed:  # the reasoning of a relationship no quote states
+        parts.append(
+            "reasoning changed" if a.inferred and b.inferred else _was("inferred", b.inferred, a.inferred)
+        )
     return parts + ([_sources(b, a)] if "sources" in changed else [])
 
 

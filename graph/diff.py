@@ -9,7 +9,8 @@ lists what differs, item by item:
   shares, stake...; each claim added or removed is listed) or sources;
 - **observations** (figures of entities, by id): added, removed, or changed in value, bounds,
   unit, dates, basis, segment or sources;
-- **relationships** (by kind, subject, object and id): added or removed;
+- **relationships** (by kind, subject, object and id): added, removed, or changed in
+  status, start, end, the reasoning of an inferred one, or sources;
 - **loops** (:func:`~dealgraph.graph.loops.vendor_financed_loops`, by their members): added,
   removed, or changed in money out (each bucket), money back, ratio or deals;
 - **two-sided bets** (:func:`~dealgraph.graph.exposure.two_sided_bets`, by organization):
@@ -42,6 +43,7 @@ from .results import (
     AmountClaim,
     Conflict,
     Disagreement,
+    Evidence,
     Flow,
     MoneyTotals,
     Number,
@@ -58,6 +60,7 @@ __all__ = [
     "Change",
     "DealChange",
     "ObservationChange",
+    "RelationshipFacts",
     "RelationshipChange",
     "LoopFigures",
     "LoopChange",
@@ -115,14 +118,25 @@ class ObservationChange(_Change):
     after: Observation | None = _o("The observation after the change; null when removed.")
 
 
-class RelationshipChange(Result):
-    """A structural relationship added or removed."""
+class RelationshipFacts(Result):
+    """What a diff compares of a structural relationship besides its ends and kind."""
+
+    status: str | None = _o("active or ended, as recorded.")
+    start: str | None = _o("When it started (YYYY-MM-DD), if known.")
+    end: str | None = _o("When it ended (YYYY-MM-DD), if known.")
+    inferred: str | None = _o("The reasoning of a relationship no quote states, else null.")
+    sources: list[Evidence] = _f("Evidence for the relationship, sorted.")
+
+
+class RelationshipChange(_Change):
+    """A structural relationship added, removed or changed (status, dates, reasoning, sources)."""
 
     id: str | None = _o("The relationship's id (null for a bare subsidiary-of link).")
     kind: str = _f("Relationship kind, e.g. subsidiary-of, distributes, competes-with.")
     subject: str = _f("Entity id of the subject.")
     object: str = _f("Entity id of the object.")
-    change: Literal["added", "removed"] = _f("added or removed.")
+    before: RelationshipFacts | None = _o("The relationship before the change; null when added.")
+    after: RelationshipFacts | None = _o("The relationship after the change; null when removed.")
 
 
 class LoopFigures(Result):
@@ -178,7 +192,7 @@ class DataDiff(Result):
     known_at: str | None = _o("Known-at date both graphs were cut on (knowledge time), else null.")
     deals: list[DealChange] = _f("Deals added, removed or changed, by id.")
     observations: list[ObservationChange] = _f("Observations added, removed or changed, by id.")
-    relationships: list[RelationshipChange] = _f("Relationships added or removed.")
+    relationships: list[RelationshipChange] = _f("Relationships added, removed or changed.")
     loops: list[LoopChange] = _f("Vendor-financed loops added, removed or changed.")
     two_sided_bets: list[BetChange] = _f("Two-sided bets added, removed or changed.")
     conflicts: list[ConflictChange] = _f("Disagreements added, removed or changed in class.")
@@ -372,26 +386,43 @@ def _observation_changes(
 # --- relationships -------------------------------------------------------------------------
 
 
-def _relationships(kg: KnowledgeGraph, cut: Timeline) -> set[tuple[str, str, str, str | None]]:
-    """(kind, subject, object, id) of every structural relationship that counts on ``cut``."""
+_RelKey = tuple[str, str, str, str | None]
+
+
+def _relationships(kg: KnowledgeGraph, cut: Timeline) -> dict[_RelKey, RelationshipFacts]:
+    """(kind, subject, object, id) -> the facts of every structural relationship that counts on ``cut``."""
     sources = relationship_sources(kg)
-    out = set()
+    out = {}
     for u, v, d in kg.nx().edges(data=True):
         if d.get("edge") == "money":
             continue
         rel = d.get("relationship")
-        if rel is None or cut.relationship(sources.get(rel, [])) is not None:
-            out.add((d["kind"], u, v, rel))
+        kept = [] if rel is None else cut.relationship(sources.get(rel, []))
+        if kept is not None:
+            facts = {name: d.get(name) for name in ("status", "start", "end", "inferred")}
+            evidence = sorted({(s["document"], s["quote"]) for s in kept})
+            out[(d["kind"], u, v, rel)] = RelationshipFacts.model_validate(
+                facts | {"sources": [{"document": doc, "quote": q} for doc, q in evidence]}
+            )
     return out
 
 
-def _relationship_changes(before: set[tuple], after: set[tuple]) -> list[RelationshipChange]:
-    out = []
-    for change, keys in (("removed", before - after), ("added", after - before)):
-        for kind, subject, obj, rel in keys:
-            out.append(RelationshipChange(id=rel, kind=kind, subject=subject, object=obj, change=change))
-    out.sort(key=lambda r: (r.kind, r.subject, r.object, r.id or "", r.change))
-    return out
+def _relationship_changes(
+    before: dict[_RelKey, RelationshipFacts], after: dict[_RelKey, RelationshipFacts]
+) -> list[RelationshipChange]:
+    return [
+        RelationshipChange(
+            id=key[3],
+            kind=key[0],
+            subject=key[1],
+            object=key[2],
+            change=change,
+            changed=fields,
+            before=b,
+            after=a,
+        )
+        for key, change, fields, b, a in _side_by_side(before, after, lambda x: x.model_dump())
+    ]
 
 
 # --- loops, two-sided bets, conflicts ------------------------------------------------------

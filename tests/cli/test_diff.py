@@ -150,3 +150,16 @@ def test_other_figures_and_chips(tmp_path):
         "~ anthropic-broadcom-chips  chip-supply anthropic -> broadcom: other figures "
         f"+4 GW capacity ({DOC_000}.txt), -3.5 GW capacity ({DOC_000}.txt)"
     ) in result.output
+
+
+def test_relationships(tmp_path):
+    def end(doc):
+        [rel] = [r for r in doc["relationships"] if r["id"] == "aws--distributes--anthropic"]
+        rel.update(status="ended", end="2026-01-01")
+
+    result = runner.invoke(app, ["diff", BUNDLED, str(edited_copy(tmp_path, DOC_001, end))])
+    assert result.exit_code == 0, result.output
+    assert [line.strip() for line in result.output.splitlines()] == [
+        "Relationships",
+        "~ aws distributes anthropic: status active -> ended; end none -> 2026-01-01",
+    ]

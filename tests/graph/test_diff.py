@@ -161,8 +161,52 @@ def test_observations_and_relationships(before, tmp_path):
     )
     assert obs.before is not None and obs.after is not None
     assert (obs.before.value, obs.after.value) == (1_400_000_000_000, 1_500_000_000_000)  # "$1.4 trillion"
-    # the rivalry rests on four other documents too: it stays
-    assert d.relationships == [] and d.two_sided_bets == []
+    # the rivalry rests on four other documents too: it stays, with one quote fewer
+    [rivals] = d.relationships
+    assert (rivals.id, rivals.change, rivals.changed) == (
+        "anthropic--competes-with--openai",
+        "changed",
+        ["sources"],
+    )
+    assert rivals.before is not None and rivals.after is not None
+    quote = "Can AWS really support both OpenAI and its rival Anthropic?"
+    assert [s.quote for s in rivals.before.sources if s.document == f"{DOC_001}.txt"] == [quote]
+    assert [s.quote for s in rivals.after.sources if s.document == f"{DOC_001}.txt"] == []
+    assert d.two_sided_bets == []
+
+
+def relationship(doc: dict[str, Any], rel_id: str) -> dict[str, Any]:
+    [found] = [r for r in doc["relationships"] if r["id"] == rel_id]
+    return found
+
+
+def test_a_relationship_removed_or_ended(before, tmp_path):
+    def drop(doc: dict[str, Any]) -> None:  # 004: "DeepSeek ... OpenAI" is the rivalry's one source
+        doc["relationships"].remove(relationship(doc, "deepseek--competes-with--openai"))
+
+    d = _diff(before, edited_copy(tmp_path / "drop", "004_ad9c1766d59aa3c1", drop))
+    [gone] = d.relationships
+    assert (gone.id, gone.kind, gone.subject, gone.object, gone.change) == (
+        "deepseek--competes-with--openai",
+        "competes-with",
+        "deepseek",
+        "openai",
+        "removed",
+    )
+    assert gone.after is None and gone.before is not None and gone.before.sources
+
+    def end(doc: dict[str, Any]) -> None:
+        relationship(doc, "aws--distributes--anthropic").update(status="ended", end="2026-01-01")
+
+    d = _diff(before, edited_copy(tmp_path / "end", DOC_001, end))
+    [ended] = d.relationships
+    assert (ended.id, ended.change, ended.changed) == (
+        "aws--distributes--anthropic",
+        "changed",
+        ["status", "end"],
+    )
+    assert ended.before and ended.after
+    assert (ended.before.status, ended.after.status, ended.after.end) == ("active", "ended", "2026-01-01")
 
 
 def test_the_timelines_cut_both_sides(before, tmp_path):
@@ -194,8 +238,8 @@ def test_every_field_is_described():
     """The result models describe every field, as those of graph/results.py do (the API shows them)."""
     schema = DataDiff.model_json_schema()
     models = [schema, *schema.get("$defs", {}).values()]
-    ours = [m for m in models if m.get("title", "").endswith(("Change", "Figures", "Diff"))]
-    assert len(ours) == 9
+    ours = [m for m in models if m.get("title", "").endswith(("Change", "Figures", "Facts", "Diff"))]
+    assert len(ours) == 10
     for m in ours:
         assert m.get("description"), m["title"]
         for name, prop in m["properties"].items():
