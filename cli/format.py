@@ -86,9 +86,13 @@ def print_card(console: Console, card: EntityCard) -> None:
             )
         console.print(t)
     if card.relationships:
-        t = Table("kind", "subject", "object", "sources", title="relationships")
+        t = Table("kind", "subject", "object", "status", "sources", title="relationships")
         for r in card.relationships:
-            t.add_row(r.kind, r.subject, r.object, ", ".join(sorted({s.document for s in r.sources})))
+            when = " – ".join(x or "" for x in (r.start, r.end)) if r.start or r.end else ""
+            basis = ", ".join(sorted({s.document for s in r.sources}))
+            if r.inferred:
+                basis = f"inferred: {r.inferred}" + (f" ({basis})" if basis else "")
+            t.add_row(r.kind, r.subject, r.object, f"{r.status} {when}".strip(), basis)
         console.print(t)
     if card.observations:
         t = Table("metric", "value", "when", "note", "source", title="observations")

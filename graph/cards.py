@@ -284,7 +284,7 @@ def entity_card(kg: KnowledgeGraph, entity_id: str, as_of: Date = None, known_at
         raise UnknownEntityError(entity_id, sorted(g.nodes))
     node = g.nodes[entity_id]
     texts = entity_texts(kg).get(entity_id, {"aliases": [], "description": None})
-    rel_sources = {r: cut.relationship(srcs) for r, srcs in relationship_sources(kg).items()}
+    rel_sources = relationship_sources(kg)
     relationships, deals = [], []
     for direction, edges in (
         ("out", g.out_edges(entity_id, keys=True, data=True)),
@@ -296,17 +296,9 @@ def entity_card(kg: KnowledgeGraph, entity_id: str, as_of: Date = None, known_at
                 f = flow_of_edge(u, v, key, data, cut)
                 if f is not None:
                     deals.append(f | {"direction": direction, "counterparty": other})
-            elif (srcs := rel_sources.get(data["relationship"], [])) is not None:
+            elif (rel := card_relationship(data, rel_sources.get(data["relationship"], []), cut)) is not None:
                 relationships.append(
-                    {
-                        "id": data["relationship"],
-                        "kind": data["kind"],
-                        "direction": direction,
-                        "subject": u,
-                        "object": v,
-                        "counterparty": other,
-                        "sources": [{"document": s["document"], "quote": s["quote"]} for s in srcs],
-                    }
+                    rel | {"direction": direction, "subject": u, "object": v, "counterparty": other}
                 )
     relationships.sort(key=lambda r: (r["kind"], r["direction"], r["counterparty"]))
     flag_tranche_sums(deals)  # a total its tranches disagree with says so here too
@@ -327,6 +319,37 @@ def entity_card(kg: KnowledgeGraph, entity_id: str, as_of: Date = None, known_at
             "observations": [o for o in observations(kg, entity_id) if cut.observation(o)],
         }
     )
+
+
+def card_relationship(
+    data: dict[str, Any], sources: list[dict[str, Any]], cut: Timeline
+) -> dict[str, Any] | None:
+    """A structural edge's card fields on ``cut`` (None when it does not count then).
+
+    It counts from its start (:meth:`Timeline.relationship`); its status is the one on
+    ``cut.as_of`` (an ended relationship shows as active before its end); ``inferred`` is the
+    reasoning of a relationship no quote states.
+
+    >>> edge = {"relationship": "microsoft--right-of-first-refusal--openai", "kind": "right-of-first-refusal",
+    ...     "status": "ended", "start": "2019-01-01", "end": "2025-01-24", "inferred": None}
+    >>> src = [{"document": "001.txt", "quote": "q", "published": None}]
+    >>> card_relationship(edge, src, Timeline.of(as_of="2024-06-01"))["status"]
+    'active'
+    >>> card_relationship(edge, src, Timeline.of(as_of="2018-06-01")) is None
+    True
+    """
+    kept = cut.relationship(sources, data["start"])
+    if kept is None:
+        return None
+    return {
+        "id": data["relationship"],
+        "kind": data["kind"],
+        "status": cut.relationship_status(data["status"], data["end"]),
+        "start": data["start"],
+        "end": data["end"],
+        "inferred": data["inferred"],
+        "sources": [{"document": s["document"], "quote": s["quote"]} for s in kept],
+    }
 
 
 def sources(kg: KnowledgeGraph) -> list[Source]:

@@ -3,8 +3,12 @@
 A *tie* between a group G and a lab L is any of: money from G's members to L's group
 (investments, payments), money from L's group to G's members (L buys G's compute, chips
 or services), or a structural tie from G's members or platforms to L (G's platform
-``distributes`` L's models, G ``supplies`` L, G is L's ``partner-of``). Labs compete when a
-``competes-with`` relationship joins them (either direction).
+``distributes`` L's models, G ``supplies`` L, G is L's ``partner-of``, either is the other's
+``customer-of``, G holds a ``right-of-first-refusal`` over L's deals). A structural tie
+counts only while it is active: one that has ended (Microsoft's right of first refusal over
+OpenAI's compute deals, until 24 January 2025) or is only planned is no tie, except as of a
+date before its end. Labs compete when a ``competes-with`` relationship joins them (either
+direction).
 
 Per side the result gives money *to* the lab (committed, contingent, upper-bound; see
 :mod:`dealgraph.graph.money`) and money *from* the lab, the deal kinds, deal ids,
@@ -33,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["exposure", "two_sided_bets", "competitors", "TIE_RELATIONSHIPS"]
 
-TIE_RELATIONSHIPS = ("distributes", "supplies", "partner-of")
+TIE_RELATIONSHIPS = ("distributes", "supplies", "partner-of", "customer-of", "right-of-first-refusal")
 
 
 def competitors(kg: KnowledgeGraph) -> set[frozenset[str]]:
@@ -101,9 +105,10 @@ def _flows_with_labs(
 def _structural_ties(
     kg: KnowledgeGraph, groups: dict[str, str], group: str, labs: set[str], cut: Timeline
 ) -> dict[str, list[dict[str, Any]]]:
-    """Lab -> the ties (distributes, supplies, partner-of) between ``group`` and that lab.
+    """Lab -> the ties (:data:`TIE_RELATIONSHIPS`) between ``group`` and that lab.
 
-    On a cut a tie counts as an undated deal does, with the sources known then.
+    On a cut a tie counts from its start (undated: as an undated deal does), with the sources
+    known then, and only while it is active on ``cut.as_of`` (without one: as recorded).
     """
     structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for u, v, _k, d in kg.nx().edges(keys=True, data=True):
@@ -116,8 +121,10 @@ def _structural_ties(
             lab = gu
         else:
             continue
+        if cut.relationship_status(d["status"], d["end"]) != "active":
+            continue
         tie = {"kind": d["kind"], "subject": u, "object": v, "relationship": d["relationship"]}
-        srcs = _relationship_sources(kg, d["relationship"], cut)
+        srcs = _relationship_sources(kg, d["relationship"], cut, d["start"])
         if srcs is not None:
             structural[lab].append(tie | {"sources": srcs})
     for ties in structural.values():  # the same order whatever store answered
@@ -156,7 +163,9 @@ def two_sided_bets(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None
     return out
 
 
-def _relationship_sources(kg: KnowledgeGraph, rel: str, cut: Timeline) -> list[dict] | None:
+def _relationship_sources(
+    kg: KnowledgeGraph, rel: str, cut: Timeline, start: str | None = None
+) -> list[dict] | None:
     """A relationship's sources that count on ``cut``, or None (:meth:`Timeline.relationship`)."""
-    kept = cut.relationship(relationship_sources(kg).get(rel, []))
+    kept = cut.relationship(relationship_sources(kg).get(rel, []), start)
     return None if kept is None else [{"document": s["document"], "quote": s["quote"]} for s in kept]

@@ -305,6 +305,7 @@ _OBSERVATION: dict[str, Any] = {
         }
     ],
 }
+_STRUCTURE_TIME: dict[str, Any] = {"status": "active", "start": None, "end": None}
 _SUBSIDIARY: dict[str, Any] = {
     "id": "aws--subsidiary-of--amazon",
     "kind": "subsidiary-of",
@@ -312,10 +313,33 @@ _SUBSIDIARY: dict[str, Any] = {
     "subject": "aws",
     "object": "amazon",
     "counterparty": "amazon",
+    **_STRUCTURE_TIME,
+    "inferred": "No document states that Amazon owns AWS: its name is 'Amazon Web Services' (002), and "
+    "the platform share of sales through AWS is 'paid to Amazon' (000), as to the platform's owner.",
     "sources": [
         {
             "document": "002_fce6943532eb5e8c.txt",
             "quote": "Anthropic has committed to spend on Amazon Web Services (AWS) over the next decade.",
+        }
+    ],
+}
+_RIGHT_ENDED: dict[str, Any] = {
+    "id": "microsoft--right-of-first-refusal--openai",
+    "kind": "right-of-first-refusal",
+    "direction": "out",
+    "subject": "microsoft",
+    "object": "openai",
+    "counterparty": "openai",
+    "status": "ended",
+    "start": "2019-01-01",
+    "end": "2025-01-24",
+    "inferred": None,
+    "sources": [
+        {
+            "document": "001_930f0b1a03446070.txt",
+            "quote": "From 2019 to January 2025, OpenAI needed Microsoft's approval to buy compute from "
+            "anyone else. Microsoft had right-of-first-refusal on all infrastructure deals. That ended "
+            "Friday, January 24.",
         }
     ],
 }
@@ -540,6 +564,8 @@ _RELATED_RELATIONSHIP: dict[str, Any] = {
     "kind": "subsidiary-of",
     "subject": "aws",
     "object": "amazon",
+    **_STRUCTURE_TIME,
+    "inferred": _SUBSIDIARY["inferred"],
     "sources": _SUBSIDIARY["sources"],
 }
 _BETWEEN_RELATIONSHIP: dict[str, Any] = {
@@ -744,7 +770,8 @@ class Deal(Flow):
 
 
 class CardRelationship(Result):
-    """A structural relationship on an entity card (subsidiary-of, distributes, supplies...)."""
+    """A structural relationship on an entity card (subsidiary-of, distributes, supplies...),
+    with its time (start, end, status on the date asked) and its evidence or reasoning."""
 
     id: str | None = _o("The relationship's id (null for a bare subsidiary-of link).")
     kind: str = _f("Relationship kind, e.g. subsidiary-of, distributes, competes-with.")
@@ -752,8 +779,18 @@ class CardRelationship(Result):
     subject: str = _f("Entity id of the subject.")
     object: str = _f("Entity id of the object.")
     counterparty: str = _f("The entity on the other end.")
-    sources: list[Evidence] = _f("Evidence for the relationship.")
-    model_config = _example(_SUBSIDIARY)
+    status: Literal["active", "ended", "planned"] = _f(
+        "active, ended or planned, on the as_of date asked (a relationship that ended later was still "
+        "active then); without as_of, as the sources state it (an end date means ended)."
+    )
+    start: str | None = _o("When the relationship began (YYYY-MM-DD, the first day of a month or year).")
+    end: str | None = _o("When it ended (YYYY-MM-DD), for a right or tie that has ended.")
+    inferred: str | None = _o(
+        "Why the relationship holds when no quote states it (its sources, if any, are what the "
+        "reasoning rests on); null when a quote states it."
+    )
+    sources: list[Evidence] = _f("Evidence for the relationship (may be empty when it is inferred).")
+    model_config = _example(_RIGHT_ENDED)
 
 
 class Observation(Result):
@@ -1053,17 +1090,10 @@ class RelatedDeal(CardDeal):
     model_config = _example({"type": "deal", "direction": "in", "counterparty": "openai"} | _FLOW)
 
 
-class RelatedRelationship(Result):
-    """A structural relationship in an entity's relationship listing."""
+class RelatedRelationship(CardRelationship):
+    """A structural relationship in an entity's relationship listing (as on the entity card)."""
 
     type: Literal["relationship"] = _f("Always 'relationship'.")
-    direction: Literal["in", "out"] = _f("out when the entity is the subject, else in.")
-    counterparty: str = _f("The entity on the other end.")
-    id: str | None = _o("The relationship's id.")
-    kind: str = _f("Its kind.")
-    subject: str = _f("Subject entity id.")
-    object: str = _f("Object entity id.")
-    sources: list[Evidence] = _f("Its evidence.")
     model_config = _example(_RELATED_RELATIONSHIP)
 
 

@@ -6,7 +6,9 @@
     sources count with it: an amount counts from the date the document says it was announced
     or agreed (the deal's date), not from the publication of the document that reports it.
     An observation counts from its own date (``as_of``), else the first day of its period,
-    else its document's publication.
+    else its document's publication. A relationship counts from its ``start`` (else like an
+    undated deal); one that has ended is still listed, as ended from its ``end`` on and as
+    active before it. A date given as a month, quarter or year counts from its first day.
 ``known_at`` (knowledge time, what documents published by then said)
     Claims, sources and observations of documents published after that date are left out;
     a deal none of whose sources was published by then is left out.
@@ -66,14 +68,41 @@ class Timeline:
             return None
         return [a for a in edge["amounts"] if self.known(a["published"])], sources
 
-    def relationship(self, sources: list[dict]) -> list[dict] | None:
+    def relationship(self, sources: list[dict], start: str | None = None) -> list[dict] | None:
         """A relationship's sources that count, or None if it does not.
 
-        A relationship has no date of its own: it counts like an undated deal, from its
-        earliest source's publication.
+        On valid time a relationship counts once it had started: from its ``start``, and one
+        with no start of its own like an undated deal, from its earliest source's publication.
+        On knowledge time it counts by its sources, like a deal. One that has ended still
+        counts: it is listed as ended (:meth:`relationship_status`).
+
+        >>> rofr = [{"document": "001.txt", "quote": "q", "published": "2025-11-01"}]
+        >>> Timeline.of(as_of="2024-06-01").relationship(rofr, start="2019-01-01") == rofr
+        True
+        >>> Timeline.of(as_of="2024-06-01").relationship(rofr) is None  # undated: from 2025-11
+        True
+        >>> Timeline.of(known_at="2024-06-01").relationship(rofr, start="2019-01-01") is None
+        True
         """
-        kept = self.deal({"amounts": [], "sources": sources})
+        kept = self.deal({"amounts": [], "sources": sources, "date": start})
         return None if kept is None else kept[1]
+
+    def relationship_status(self, status: str, end: str | None) -> str:
+        """A relationship's status on :attr:`as_of`: ``ended`` only from its ``end`` on.
+
+        A relationship that ended after :attr:`as_of` was still active then; without an
+        ``as_of``, or without an end date, the status is the one recorded.
+
+        >>> Timeline.of(as_of="2024-06-01").relationship_status("ended", "2025-01-24")
+        'active'
+        >>> Timeline.of(as_of="2026-01-01").relationship_status("ended", "2025-01-24")
+        'ended'
+        >>> Timeline().relationship_status("ended", "2025-01-24")
+        'ended'
+        """
+        if status == "ended" and end is not None and self.as_of is not None and self.as_of < end:
+            return "active"
+        return status
 
     def observation(self, o: Observation) -> bool:
         """Whether an observation counts: its date on valid time, its document on knowledge time."""

@@ -129,7 +129,11 @@ def get_relationships(
     cut = Timeline.of(as_of, known_at)
     g = kg.nx()
     items = []
-    card_rels = {r.id: r for r in entity_card(kg, entity_id, as_of, known_at).relationships}
+    # the card's relationships as the timelines asked leave them (start, status on as_of,
+    # inferred reasoning); keyed by edge, since a bare subsidiary-of link has no id
+    card_rels = {
+        (r.kind, r.subject, r.object): r for r in entity_card(kg, entity_id, as_of, known_at).relationships
+    }
     for d, edges in (
         ("out", g.out_edges(entity_id, keys=True, data=True)),
         ("in", g.in_edges(entity_id, keys=True, data=True)),
@@ -150,15 +154,10 @@ def get_relationships(
             else:
                 if min_amount is not None:
                     continue
-                rel = card_rels.get(data["relationship"])
-                if rel is None and data.get("relationship") is not None:
+                rel = card_rels.get((data["kind"], u, v))
+                if rel is None:
                     continue  # the card leaves it out on the timelines asked
-                body = (
-                    rel.model_dump(include={"id", "kind", "subject", "object", "sources"})
-                    if rel
-                    else {"id": None, "kind": data["kind"], "subject": u, "object": v, "sources": []}
-                )
-                items.append({"type": "relationship", "direction": d, "counterparty": other, **body})
+                items.append({"type": "relationship", **rel.model_dump()})
     items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
     flag_tranche_sums([i for i in items if i["type"] == "deal"])  # totals their tranches dispute
     return RelatedPage.model_validate(page(items, offset, limit, settings))

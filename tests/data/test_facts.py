@@ -126,13 +126,25 @@ def test_observations_with_basis_and_forecast(kg):
 
 def test_vendor_financed_loops_with_document_figures(kg):
     loops = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, max_length=2)}
-    # 000: "$50 billion investment in OpenAI"; 001: "$38 billion compute deal with AWS"
+    # 000: "Amazon announced a $50 billion investment in OpenAI" (announced, not committed: no
+    # ratio unless announced money is counted); 001: "$38 billion compute deal with AWS"
     a = loops[("amazon", "openai")]
-    assert (a["money_out"], a["money_back"], a["ratio"]) == (50 * B, 38 * B, 0.76)
+    assert (a["money_out"], a["money_out_announced"], a["money_back"], a["ratio"]) == (
+        0,
+        50 * B,
+        38 * B,
+        None,
+    )
+    counted = {tuple(lp["members"]): lp for lp in vendor_financed_loops(kg, 2, include_announced=True)}
+    assert (counted[("amazon", "openai")]["money_out"], counted[("amazon", "openai")]["ratio"]) == (
+        50 * B,
+        0.76,
+    )
     # 002: "$8 billion already committed" + "$5 billion today", "up to $20 billion more";
     # back: "more than $100 billion" on AWS
     b = loops[("amazon", "anthropic")]
     assert (b["money_out"], b["money_out_contingent"], b["money_back"]) == (13 * B, 20 * B, 100 * B)
+    assert b["money_back_bound"] == "at-least"
     # 001: "Microsoft invested $13 billion"; "Microsoft ($250 billion)"
     c = loops[("microsoft", "openai")]
     assert (c["money_out"], c["money_back"]) == (13 * B, 250 * B)
@@ -147,9 +159,16 @@ def test_amazon_bets_on_both_sides(kg):
     # simultaneously to two opponents" -- as of that article: $8B in Anthropic + $50B in OpenAI
     e = exposure(kg, "amazon", as_of="2026-04-14")
     assert e["two_sided"] and e["rival_pairs"] == [["anthropic", "openai"]]
+    # the $50B in OpenAI was announced ("Amazon announced a $50 billion investment"): kept apart
+    # from committed money unless asked
     assert e["sides"]["anthropic"]["money_to_lab"]["committed"] == 8 * B
-    assert e["sides"]["openai"]["money_to_lab"]["committed"] == 50 * B
-    assert e["total"]["money_to_labs"]["committed"] == 58 * B
+    assert e["sides"]["openai"]["money_to_lab"]["announced"] == 50 * B
+    assert (e["total"]["money_to_labs"]["committed"], e["total"]["money_to_labs"]["announced"]) == (
+        8 * B,
+        50 * B,
+    )
+    counted = exposure(kg, "amazon", as_of="2026-04-14", include_announced=True)
+    assert counted["total"]["money_to_labs"]["committed"] == 58 * B
     # Bedrock "simultaneously distributes both companies' models" (000)
     for lab in ("anthropic", "openai"):
         assert any(
@@ -169,7 +188,7 @@ def test_aws_share_of_openai_commitments(kg):
 
 def test_trace_from_amazon(kg):
     t = trace(kg, "amazon", depth=2)
-    assert t["reached"]["openai"]["money"]["committed"] == 50 * B
+    assert t["reached"]["openai"]["money"]["announced"] == 50 * B  # "Amazon announced a $50 billion"
     assert t["reached"]["anthropic"]["money"]["contingent"] == 20 * B
     # second hop: the labs' money reaching AWS (38 + 100 billion)
     assert t["reached"]["aws"]["money"]["committed"] == 138 * B
@@ -210,7 +229,7 @@ def test_report_reads_and_cites(kg):
         "Two-sided bets",
         "disagree",
         "Amazon -> OpenAI -> Amazon",
-        "round trip 0.76x",
+        "no ratio: money out is announced, not committed",
         "[001_930f0b1a03446070.txt]",
         "$300 billion",
         "$30 billion",
@@ -296,8 +315,8 @@ def test_facts_the_audit_found_missing(kg):
         if o["metric"] == "market-share"
     }
     assert shares == {("2024", 1, "about"), ("2026", 60, "at-least")}
-    # 003: $1M+ clients "including giants like Uber and Netflix"
-    assert {"anthropic--supplies--uber", "anthropic--supplies--netflix"} <= _rel_ids(kg, "anthropic")
+    # 003: $1M+ clients "including giants like Uber and Netflix" (customers of Anthropic)
+    assert {"uber--customer-of--anthropic", "netflix--customer-of--anthropic"} <= _rel_ids(kg, "anthropic")
     # 004: "proprietary models developed by companies such as OpenAI" (DeepSeek's claim)
     assert "deepseek--competes-with--openai" in _rel_ids(kg, "deepseek")
 
@@ -307,3 +326,135 @@ def test_project_rainier_is_amazons_by_a_quote_that_names_it(kg):
     # with Rainier
     ids = _rel_ids(kg, "project-rainier")
     assert "amazon--operates--project-rainier" in ids and "aws--operates--project-rainier" not in ids
+
+
+def _structure(kg, subject, kind, obj):
+    """The projection's structural edge (status, start, end, inferred) of one relationship."""
+    return kg.nx().edges[subject, obj, kind]
+
+
+def test_microsofts_right_of_first_refusal_ended(kg):
+    # 001: "From 2019 to January 2025, OpenAI needed Microsoft's approval to buy compute from
+    # anyone else. Microsoft had right-of-first-refusal on all infrastructure deals. That ended
+    # Friday, January 24."
+    rofr = _structure(kg, "microsoft", "right-of-first-refusal", "openai")
+    assert (rofr["start"], rofr["end"], rofr["status"], rofr["inferred"]) == (
+        "2019-01-01",
+        "2025-01-24",
+        "ended",
+        None,
+    )
+
+
+def test_microsoft_is_a_former_claude_code_customer(kg):
+    # 003: "Microsoft has internally required some teams to stop using Claude Code"; "Microsoft
+    # canceled internal Claude Code authorization"
+    former = _structure(kg, "microsoft", "customer-of", "claude-code")
+    assert (former["status"], former["end"]) == ("ended", None)
+
+
+def test_chip_generations_come_online_on_their_dates(kg):
+    # 002: "**Trainium2:** Coming online in Q2 2026."; "**Trainium3:** Expected later in 2026."
+    trn2 = _structure(kg, "anthropic", "uses-chip", "trainium2")
+    trn3 = _structure(kg, "anthropic", "uses-chip", "trainium3")
+    assert (trn2["start"], trn2["status"]) == ("2026-04-01", "active")
+    assert (trn3["start"], trn3["status"]) == ("2026-07-01", "planned")
+
+
+def test_relationships_no_quote_states_are_marked_inferred(kg):
+    # No document says who runs Rainier or that Anthropic rents it (002: "Anthropic and Amazon
+    # have already built **Project Rainier**"); none says Amazon owns AWS or Microsoft makes
+    # GitHub Copilot, or whose $1M+ clients Uber and Netflix are (003)
+    for subject, kind, obj in (
+        ("amazon", "operates", "project-rainier"),
+        ("anthropic", "tenant-of", "project-rainier"),
+        ("aws", "subsidiary-of", "amazon"),
+        ("microsoft", "offers", "github-copilot"),
+        ("uber", "customer-of", "anthropic"),
+        ("netflix", "customer-of", "anthropic"),
+    ):
+        assert _structure(kg, subject, kind, obj)["inferred"], (subject, kind, obj)
+    # 002: "Amazon has been developing its own AI chips through Annapurna Labs, an Israeli chip
+    # designer it acquired": stated
+    assert _structure(kg, "annapurna-labs", "subsidiary-of", "amazon")["inferred"] is None
+
+
+def _relationship_mentions() -> dict[str, list[dict]]:
+    import yaml
+
+    from dealgraph import bundled_data_dir
+
+    out: dict[str, list[dict]] = {}
+    for path in sorted((bundled_data_dir() / "sources").glob("*.yaml")):
+        for rel in yaml.safe_load(path.read_text(encoding="utf-8")).get("relationships", []):
+            out.setdefault(rel["id"], []).append(rel)
+    return out
+
+
+def test_every_relationship_rests_on_quotes_naming_both_ends_or_is_inferred(kg):
+    # A quote states a relationship only if it names both ends (by name or alias); else the
+    # relationship says why it holds ('inferred')
+    def names(entity):
+        e = kg.entity(entity)
+        return [n.lower() for n in [e["name"], *e["aliases"]]]
+
+    def plain(text):
+        return text.replace("**", "").replace("\u2019", "'").lower()
+
+    unstated = []
+    for rel_id, mentions in _relationship_mentions().items():
+        if any(m.get("inferred") for m in mentions):
+            continue
+        said = " ".join(plain(e["quote"]) for m in mentions for e in m.get("evidence", []))
+        subject, obj = mentions[0]["subject"], mentions[0]["object"]
+        if not (any(n in said for n in names(subject)) and any(n in said for n in names(obj))):
+            unstated.append(rel_id)
+    assert unstated == []
+
+
+def _card_rel(kg, entity, rel_id, **cut):
+    from dealgraph.graph.cards import entity_card
+
+    found = [r for r in entity_card(kg, entity, **cut).relationships if r.id == rel_id]
+    return found[0] if found else None
+
+
+def test_the_right_of_first_refusal_on_valid_time(kg):
+    # 001: "From 2019 to January 2025 ... Microsoft had right-of-first-refusal on all
+    # infrastructure deals. That ended Friday, January 24."
+    rofr = "microsoft--right-of-first-refusal--openai"
+    mid_2024 = _card_rel(kg, "microsoft", rofr, as_of="2024-06-01")
+    assert (mid_2024.status, mid_2024.start, mid_2024.end) == ("active", "2019-01-01", "2025-01-24")
+    assert _card_rel(kg, "microsoft", rofr, as_of="2026-01-01").status == "ended"
+    assert _card_rel(kg, "openai", rofr).status == "ended"  # no date asked: as recorded
+    assert _card_rel(kg, "microsoft", rofr, as_of="2018-12-31") is None  # not yet started
+    # knowledge time: 001 (November 2025) had not been published by mid-2024
+    assert _card_rel(kg, "microsoft", rofr, known_at="2024-06-01") is None
+    # exposure counts a tie only while it is active
+    tie_kinds = {t.kind for t in exposure(kg, "microsoft", as_of="2024-06-01").sides["openai"].ties}
+    assert "right-of-first-refusal" in tie_kinds
+    later = exposure(kg, "microsoft", as_of="2026-01-01").sides["openai"].ties
+    assert "right-of-first-refusal" not in {t.kind for t in later}
+    # the former Claude Code customer (003) is no tie of Microsoft's to Anthropic either
+    anthropic = exposure(kg, "microsoft").sides["anthropic"].ties
+    assert "customer-of" not in {t.kind for t in anthropic}
+
+
+def test_a_relationship_counts_from_its_start(kg):
+    # 002: "**Trainium2:** Coming online in Q2 2026." (article of 27 April 2026)
+    rel = "anthropic--uses-chip--trainium2"
+    assert _card_rel(kg, "anthropic", rel, as_of="2026-03-31") is None
+    assert _card_rel(kg, "anthropic", rel, as_of="2026-04-01").start == "2026-04-01"
+
+
+def test_cards_show_the_reasoning_of_an_inferred_relationship(kg):
+    rainier = _card_rel(kg, "project-rainier", "amazon--operates--project-rainier")
+    assert "No document says who runs Project Rainier" in rainier.inferred
+    # the quotes the reasoning rests on stay: 002 "Anthropic and Amazon have already built"
+    assert any("already built" in s.quote for s in rainier.sources)
+    # entities.yaml's subsidiary_of_inferred shows on the bare link
+    from dealgraph.graph.cards import entity_card
+
+    [gc] = [r for r in entity_card(kg, "google-cloud").relationships if r.kind == "subsidiary-of"]
+    assert (gc.id, gc.sources) == (None, [])
+    assert gc.inferred.startswith("No document states who owns Google Cloud")
