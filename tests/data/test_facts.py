@@ -458,3 +458,27 @@ def test_cards_show_the_reasoning_of_an_inferred_relationship(kg):
     [gc] = [r for r in entity_card(kg, "google-cloud").relationships if r.kind == "subsidiary-of"]
     assert (gc.id, gc.sources) == (None, [])
     assert gc.inferred.startswith("No document states who owns Google Cloud")
+
+
+def test_the_aws_supply_to_openai_starts_with_the_deal(kg):
+    # 001: "OpenAI cut a $38 billion compute deal with AWS on Monday" (3 November 2025); "The
+    # seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately, with
+    # full capacity by 2026."
+    supply = _structure(kg, "aws", "supplies", "openai")
+    assert (supply["start"], supply["status"]) == ("2025-11-03", "active")
+    rel = _card_rel(kg, "aws", "aws--supplies--openai")
+    assert any(s.quote.endswith("with full capacity by 2026.") for s in rel.sources)
+    assert _card_rel(kg, "aws", "aws--supplies--openai", as_of="2025-11-02") is None
+    # the GPUs are the deal's chips; 001 no longer says "Nvidia supplies OpenAI" (004 does:
+    # "while OpenAI uses expensive Nvidia server chips")
+    nvidia = _card_rel(kg, "nvidia", "nvidia--supplies--openai")
+    assert {s.document for s in nvidia.sources} == {"004_ad9c1766d59aa3c1.txt"}
+
+
+def test_trainium4s_nvlink_fusion_support_is_kept_with_its_quote(kg):
+    # 002: "**Trainium4:** Already on the roadmap, with promises of 6x FP4 throughput and NVIDIA
+    # NVLink Fusion support for hybrid clusters ." (no relationship kind says a chip supports
+    # another vendor's interconnect: the fact is the roadmap observation's note and quote)
+    o = _obs(kg, "trainium4", "trainium4-chip-performance-s002")
+    assert (o["value"], o["unit"], o["forecast"]) == (6, "multiple", True)
+    assert "NVLink Fusion" in o["note"] and "NVLink Fusion support" in o["sources"][0]["quote"]
