@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..graph.disagreement import disputed_note, figure_text
-from ..graph.money import SHORT, format_money
+from ..graph.money import PLAIN, SHORT, bucket, deal_text, format_money, quantity_text
 from ..graph.report import render_report
 from ..graph.results import (
     Conflict,
@@ -111,6 +111,7 @@ def _tally_text(t: MoneyTotals) -> str:
     parts = []
     for key, label in (
         ("committed", "committed"),
+        ("announced", "announced"),
         ("contingent", "contingent"),
         ("upper_bound", "up to"),
         ("forecast", "forecast"),
@@ -135,7 +136,7 @@ def print_trace(console: Console, result: Trace) -> None:
                 f.id,
                 f"{f.payer} → {f.payee}",
                 f.kind,
-                format_money(f.amount, f.bound, f.rate) + disputed_note(f, label=_doc),
+                deal_text(f) + disputed_note(f, label=_doc),
                 f.status or "",
             )
         console.print(t)
@@ -162,19 +163,38 @@ def print_exposure(console: Console, e: Exposure) -> None:
 
 
 def print_loops(console: Console, loops: list[Loop]) -> None:
+    """Each loop: money out and back with their bounds, the ratio and its basis, every leg."""
     if not loops:
         console.print("no vendor-financed loops")
         return
-    t = Table("loop", "money out", "money back", "ratio", "deals")
     for lp in loops:
-        out = format_money(lp.money_out) if lp.money_out else "no figure"
-        if lp.money_out_contingent:
-            out += f" (+{format_money(lp.money_out_contingent)} contingent)"
-        ratio = "—" if lp.ratio is None else f"{lp.ratio:.2f}"
-        back = "unknown" if lp.money_back is None else format_money(lp.money_back)
+        console.print(" → ".join(lp.members + [lp.members[0]]), style="bold", markup=False, highlight=False)
+        out = (
+            "none committed"
+            if not lp.money_out
+            else format_money(lp.money_out, lp.money_out_bound, style=PLAIN)
+        )
+        pending = [
+            deal_text(f, PLAIN, status=True)
+            for f in lp.flows
+            if f.id in lp.out_deal_ids
+            and f.amount is not None
+            and bucket(f, lp.include_announced) != "committed"
+        ]
+        out += f"; not committed: {'; '.join(pending)}" if pending else ""
+        back = (
+            "unknown"
+            if lp.money_back is None
+            else format_money(lp.money_back, lp.money_back_bound, style=PLAIN)
+        )
         back += "".join(disputed_note(f, label=_doc) for f in lp.flows if f.id in lp.back_deal_ids)
-        t.add_row(" → ".join(lp.members + [lp.members[0]]), out, back, ratio, ", ".join(lp.deal_ids))
-    console.print(t)
+        ratio = lp.ratio_basis if lp.ratio is None else f"ratio: {lp.ratio:.2f} ({lp.ratio_basis})"
+        lines = [f"money out: {out}", f"money back: {back}", ratio]
+        if lp.beneficiaries:
+            lines.append("serves: " + ", ".join(lp.beneficiaries))
+        lines += [f"{leg.from_group} → {leg.to_group}: {leg.text}" for leg in lp.legs]
+        for line in lines:
+            console.print("  " + line, markup=False, highlight=False)
 
 
 def print_exposures(console: Console, result: Exposure | list[Exposure]) -> None:
@@ -220,14 +240,14 @@ def print_sources(console: Console, docs: list[Source]) -> None:
 
 
 def print_flows(console: Console, flows: list[Flow]) -> None:
+    """One deal a row: its money with bound and rate, then capacity, chips, shares or stake."""
     table = Table("deal", "payer → payee", "kind", "amount", "status", "date", "sources")
     for f in flows:
         table.add_row(
             f.id,
-            f"{f.payer} → {f.payee}",
+            f"{f.payer} → {f.payee}" + (f"\nfor {f.beneficiary}" if f.beneficiary else ""),
             f.kind,
-            format_money(f.amount, f.bound, f.rate)
-            + (disputed_note(f, label=_doc) or (" ⚠ conflict" if f.conflict else "")),
+            deal_text(f) + (disputed_note(f, label=_doc) or (" ⚠ conflict" if f.conflict else "")),
             f.status or "",
             f.date or "",
             ", ".join(sorted({s.document[:3] for s in f.sources})),
@@ -299,11 +319,12 @@ def print_paths(console: Console, paths: list[Path]) -> None:
 
 
 def print_share(console: Console, result: Share) -> None:
-    pct = "unknown (no total known)" if result.share is None else f"{result.share:.1%}"
-    console.print(
-        f"{result.payee} ({result.payee_group} group) gets {format_money(result.money.committed)}"
-        f" of {result.payer}'s {format_money(result.total)} total commitments: {pct}"
-    )
+    """The share and its basis; never "$0 ... 0.0%" for deals whose money is unknown."""
+    head = f"{result.payee} ({result.payee_group} group) of {result.payer}'s total commitments"
+    if result.share is not None:
+        head += f": {result.share:.1%}"
+    console.print(head, markup=False, highlight=False)
+    console.print(f"  {result.share_basis}", markup=False, highlight=False)
 
 
 def print_conflicts(console: Console, result: list[Conflict]) -> None:

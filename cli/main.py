@@ -61,6 +61,15 @@ from .options import AsOfOpt, KnownAtOpt, Shared, command, live_help
 from .output import console, err, fail, fail_with_problems, os_error, store_failed
 from .plugins import mount_analytics
 
+#: ``--include-announced`` of the commands that total money (see dealgraph.graph.money)
+IncludeAnnouncedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-announced",
+        help="Count announced (not yet committed) money as committed; by default it is kept apart.",
+    ),
+]
+
 app = typer.Typer(
     name="dealgraph",
     help="A knowledge graph of the money behind AI: investors, labs, clouds, chips, deals.",
@@ -284,13 +293,12 @@ def trace_cmd(
     ] = "down",
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """Follow money from an entity's group, hop by hop, with amounts."""
     kg = opts.graph()
     _require(kg, entity_id)
-    opts.emit(
-        trace(kg, entity_id, depth=depth, direction=direction, as_of=as_of, known_at=known_at), print_trace
-    )
+    opts.emit(trace(kg, entity_id, depth, direction, as_of, known_at, include_announced), print_trace)
 
 
 @command(app, "exposure")
@@ -301,14 +309,15 @@ def exposure_cmd(
     ] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """Two-sided bets: ties to labs that compete, per side and in total."""
     kg = opts.graph()
     _require(kg, entity_id)
     result = (
-        exposure(kg, entity_id, as_of=as_of, known_at=known_at)
+        exposure(kg, entity_id, as_of=as_of, known_at=known_at, include_announced=include_announced)
         if entity_id
-        else two_sided_bets(kg, as_of=as_of, known_at=known_at)
+        else two_sided_bets(kg, as_of=as_of, known_at=known_at, include_announced=include_announced)
     )
     opts.emit(result, print_exposures)
 
@@ -319,10 +328,17 @@ def loops_cmd(
     max_length: Annotated[int, typer.Option(min=2, max=8, help="Most edges in a loop.")] = 4,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """Vendor-financed loops: investments that come back to the investor's group."""
     opts.emit(
-        vendor_financed_loops(opts.graph(), max_length=max_length, as_of=as_of, known_at=known_at),
+        vendor_financed_loops(
+            opts.graph(),
+            max_length=max_length,
+            as_of=as_of,
+            known_at=known_at,
+            include_announced=include_announced,
+        ),
         print_loops,
     )
 
@@ -361,11 +377,13 @@ def share_cmd(
     payee: Annotated[str, typer.Argument(metavar="PAYEE")],
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
     kg = opts.graph()
     _require(kg, payer, payee)
-    opts.emit(share(kg, payer, payee, as_of=as_of, known_at=known_at), print_share)
+    result = share(kg, payer, payee, as_of=as_of, known_at=known_at, include_announced=include_announced)
+    opts.emit(result, print_share)
 
 
 @command(app, "conflicts")
@@ -375,9 +393,15 @@ def conflicts_cmd(opts: Shared, as_of: AsOfOpt = None, known_at: KnownAtOpt = No
 
 
 @command(app, "report")
-def report_cmd(opts: Shared, as_of: AsOfOpt = None, known_at: KnownAtOpt = None) -> None:
+def report_cmd(
+    opts: Shared,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
+) -> None:
     """A one-page briefing: biggest flows, loops, two-sided bets, conflicts, with sources."""
-    opts.emit(build_report(opts.graph(), as_of=as_of, known_at=known_at), print_report)
+    rep = build_report(opts.graph(), as_of=as_of, known_at=known_at, include_announced=include_announced)
+    opts.emit(rep, print_report)
 
 
 def _load_into(kg: KnowledgeGraph, files: list[Path]) -> int:

@@ -10,9 +10,10 @@ number of suppliers is 10,000 / HHI.
 What counts:
 
 * deals the lab pays (``payer``) of kind ``compute-commitment`` or ``chip-supply``;
-* their *committed* money only (see :mod:`.money`): contingent, "up to", forecast and
-  aggregate figures are not promises of the same kind and are left out, and a deal split
-  into tranches counts through its tranches;
+* their *committed* money only (see :mod:`.money`): announced, contingent, "up to",
+  forecast and aggregate figures are not promises of the same kind and are left out (with
+  ``include_announced`` announced money counts as committed), and a deal split into
+  tranches counts through its tranches;
 * a supplier is a corporate group (AWS counts for Amazon), so one company's cloud and chips
   are one dependency;
 * deals with no stated figure are listed (``unquantified``), never guessed; "at least"
@@ -65,6 +66,9 @@ class ConcentrationParams(BaseModel):
     )
     known_at: dt.date | None = Field(
         None, description="Knowledge time: only what documents published by this date said (YYYY-MM-DD)."
+    )
+    include_announced: bool = Field(
+        False, description="Count announced (not yet committed) money as committed."
     )
 
 
@@ -140,7 +144,7 @@ def concentration(kg: KnowledgeGraph, params: ConcentrationParams) -> Concentrat
     deals: dict[str, list[str]] = {}
     unquantified, disputed = [], []
     for f in countable(bought):
-        if f["amount"] is None or bucket(f) != "committed":
+        if f["amount"] is None or bucket(f, params.include_announced) != "committed":
             unquantified.append(f["id"])
             continue
         supplier = groups.get(f["payee"], f["payee"])

@@ -56,8 +56,13 @@ def _labs(kg: KnowledgeGraph) -> set[str]:
     return {n for n, d in kg.nx().nodes(data=True) if "ai-lab" in d.get("roles", ())}
 
 
-def exposure(kg: KnowledgeGraph, org: str, as_of: Date = None, known_at: Date = None) -> Exposure:
-    """The ties of ``org``'s corporate group to every lab, side by side (see module doc)."""
+def exposure(
+    kg: KnowledgeGraph, org: str, as_of: Date = None, known_at: Date = None, include_announced: bool = False
+) -> Exposure:
+    """The ties of ``org``'s corporate group to every lab, side by side (see module doc).
+
+    ``include_announced`` counts announced money as committed.
+    """
     kg.require_entity(org)
     groups = group_map(kg)
     group = groups.get(org, org)
@@ -67,7 +72,13 @@ def exposure(kg: KnowledgeGraph, org: str, as_of: Date = None, known_at: Date = 
     structural = _structural_ties(kg, groups, group, labs, cut)
     rivals = competitors(kg)
     sides = {
-        lab: _side(lab, to_lab.get(lab, []), from_lab.get(lab, []), structural.get(lab, []), rivals)
+        lab: _side(
+            lab,
+            (to_lab.get(lab, []), from_lab.get(lab, [])),
+            structural.get(lab, []),
+            rivals,
+            include_announced,
+        )
         for lab in sorted(set(to_lab) | set(from_lab) | set(structural))
     }
     rival_pairs = sorted(sorted(p) for p in rivals if p <= set(sides))
@@ -133,14 +144,20 @@ def _structural_ties(
 
 
 def _side(
-    lab: str, out_f: list[Flow], in_f: list[Flow], ties: list[dict[str, Any]], rivals: set[frozenset[str]]
+    lab: str,
+    money: tuple[list[Flow], list[Flow]],
+    ties: list[dict[str, Any]],
+    rivals: set[frozenset[str]],
+    include_announced: bool = False,
 ) -> dict[str, Any]:
-    """One side of the exposure: the money each way, the kinds, deals, ties and sources."""
+    """One side of the exposure: the money each way (to the lab, from it), the kinds, deals,
+    ties and sources."""
+    out_f, in_f = money
     return {
         "lab": lab,
         "competes_with": sorted(next(iter(p - {lab})) for p in rivals if lab in p),
-        "money_to_lab": tally(out_f),
-        "money_from_lab": tally(in_f),
+        "money_to_lab": tally(out_f, include_announced),
+        "money_from_lab": tally(in_f, include_announced),
         "kinds": sorted({f.kind for f in out_f + in_f} | {t["kind"] for t in ties}),
         "deal_ids": sorted(f.id for f in out_f + in_f),
         "flows": out_f + in_f,
@@ -150,13 +167,15 @@ def _side(
     }
 
 
-def two_sided_bets(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None) -> list[Exposure]:
+def two_sided_bets(
+    kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None, include_announced: bool = False
+) -> list[Exposure]:
     """Every group with ties to at least two labs that compete with each other."""
     groups = group_map(kg)
     tops = sorted({groups.get(n, n) for n, d in kg.nx().nodes(data=True) if d.get("type") == "organization"})
     out = []
     for top in tops:
-        e = exposure(kg, top, as_of=as_of, known_at=known_at)
+        e = exposure(kg, top, as_of=as_of, known_at=known_at, include_announced=include_announced)
         if e.two_sided:
             out.append(e)
     out.sort(key=lambda e: -sum(e.total.money_to_labs.model_dump().values()))

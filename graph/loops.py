@@ -10,21 +10,29 @@ reach A at all; then from each investee group B it walks forward only into those
 The work is bounded by the investment edges times the bounded neighbourhoods, not by the
 (exponential) number of cycles.
 
-Money out is the committed investment from A's group to B's group; contingent and
-upper-bound investment is reported apart. Money back for a direct return (B -> A) is the
-committed money from B's group to A's group; through longer paths it is the smallest
-committed amount along the path (no more than that can have come back through it). The
-round-trip ratio is money back / money out. Where a leg has no committed figure the money
-back is unknown (``None``), and so is the ratio; likewise when money out has no figure.
-Loops are listed shortest first, then by money out.
+Money out is the committed investment from A's group to B's group (a ``warrant`` is an
+investment leg too: a vendor granting shares to its customer is vendor financing);
+announced, contingent and upper-bound investment is reported apart, and announced money
+counts as committed only with ``include_announced``. Money back for a direct return
+(B -> A) is the committed money from B's group to A's group; through longer paths it is the
+smallest committed amount along the path (no more than that can have come back through
+it). Each keeps its bound: "more than $100 billion" back is ``at-least`` (and so is the
+ratio). The round-trip ratio is money back / money out; ``ratio_basis`` says on what it was
+computed or why there is none (money out only announced or contingent, a warrant with
+shares but no money, a leg back with capacity but no money figure). Every leg is listed in
+``legs``, legs without a figure too. Loops are listed shortest first, then by money out.
 
 >>> from dealgraph import open_graph
 >>> for lp in vendor_financed_loops(open_graph(), max_length=2):
-...     print(lp.members, lp.money_out, lp.money_back, lp.ratio)
-['amazon', 'openai'] 50000000000 38000000000 0.76
-['amazon', 'anthropic'] 13000000000 100000000000 7.6923
-['microsoft', 'openai'] 13000000000 250000000000 19.2308
-['oracle', 'openai'] 0 30000000000 None
+...     print(lp.members, lp.money_out, lp.money_back, lp.money_back_bound, lp.ratio)
+['amazon', 'anthropic'] 13000000000 100000000000 at-least 7.6923
+['microsoft', 'openai'] 13000000000 250000000000 exact 19.2308
+['amazon', 'openai'] 0 38000000000 exact None
+['oracle', 'openai'] 0 30000000000 exact None
+>>> vendor_financed_loops(open_graph(), max_length=2)[2].ratio_basis
+'no ratio: money out is announced, not committed ($50B; --include-announced counts it)'
+>>> vendor_financed_loops(open_graph(), max_length=2, include_announced=True)[0].ratio
+0.76
 """
 
 from __future__ import annotations
@@ -35,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 from .flows import flows as all_flows
 from .flows import sources_of_flows
 from .groups import group_map
-from .money import countable, tally
-from .results import Flow, Loop
+from .money import PLAIN, bucket, countable, deal_text, format_money, quantities_text, tally
+from .results import Flow, Loop, LoopLeg, MoneyTally
 from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["vendor_financed_loops", "find_loops", "INVESTMENT_KINDS"]
 
-INVESTMENT_KINDS = ("equity-investment",)
+#: the deal kinds that invest: an equity investment, and a vendor's warrant (shares it grants
+#: its customer, a classic form of vendor financing)
+INVESTMENT_KINDS = ("equity-investment", "warrant")
 
 
 def find_loops(
@@ -105,14 +115,21 @@ def find_loops(
 
 
 def vendor_financed_loops(
-    kg: KnowledgeGraph, max_length: int = 4, as_of: Date = None, known_at: Date = None
+    kg: KnowledgeGraph,
+    max_length: int = 4,
+    as_of: Date = None,
+    known_at: Date = None,
+    include_announced: bool = False,
 ) -> list[Loop]:
     """Every vendor-financed loop at corporate-group level (see the module docstring).
 
     Each loop: ``members`` (groups, investor first), ``flows`` (the investment flows and the
-    return flows, as in :func:`dealgraph.graph.flows.flows`), ``money_out``, ``money_back``,
-    ``ratio``, ``money_out_contingent``, ``money_out_upper_bound``, ``dates`` and
-    ``sources``. Sorted by money out, largest first.
+    return flows, as in :func:`dealgraph.graph.flows.flows`), ``legs`` (every leg in order,
+    with its money per bucket and its capacity, chips or shares), ``money_out`` and
+    ``money_back`` with their bounds, ``ratio`` and ``ratio_basis``, the announced,
+    contingent and upper-bound money out kept apart, ``beneficiaries``, ``dates`` and
+    ``sources``. ``include_announced`` counts announced money as committed. Sorted shortest
+    first, then by money out, largest first.
     """
     groups = group_map(kg)
     fl = countable(all_flows(kg, as_of=as_of, known_at=known_at))
@@ -125,34 +142,123 @@ def vendor_financed_loops(
         edges[(ga, gb)].append(f)
         if f.kind in INVESTMENT_KINDS:
             investments[(ga, gb)].append(f)
-    loops: list[dict[str, Any]] = []
+    loops = []
     for path in find_loops(edges, investments, max_length):
-        a, b = path[0], path[1]
-        out_flows = investments[(a, b)]
-        back_legs = [edges[(path[i], path[i + 1])] for i in range(1, len(path) - 1)]
-        out_tally = tally(out_flows)
-        leg_committed = [tally(leg)["committed"] for leg in back_legs]
-        # a leg with no committed figure leaves the money back unknown, not zero
-        money_back = min(leg_committed) if leg_committed and all(leg_committed) else None
-        money_out = out_tally["committed"]
-        used = out_flows + [f for leg in back_legs for f in leg]
-        loops.append(
-            {
-                "members": path[:-1],
-                "investor": a,
-                "investee": b,
-                "flows": used,
-                "money_out": money_out,
-                "money_out_contingent": out_tally["contingent"],
-                "money_out_upper_bound": out_tally["upper_bound"],
-                "money_back": money_back,
-                "ratio": round(money_back / money_out, 4) if money_out and money_back else None,
-                "deal_ids": [f.id for f in used],
-                "out_deal_ids": [f.id for f in out_flows],
-                "back_deal_ids": [f.id for leg in back_legs for f in leg],
-                "dates": sorted({f.effective_date for f in used if f.effective_date}),
-                "sources": sources_of_flows(used),
-            }
+        steps = [investments[(path[0], path[1])]]
+        steps += [edges[(path[i], path[i + 1])] for i in range(1, len(path) - 1)]
+        loops.append(_loop(path, steps, include_announced))
+    loops.sort(key=lambda lp: (len(lp.members), -lp.money_out, lp.members))
+    return loops
+
+
+def _loop(path: list[str], steps: list[list[Flow]], include_announced: bool) -> Loop:
+    """The loop around ``path`` whose legs carry the flows ``steps`` (the investment first)."""
+    legs = [_leg(path[i], path[i + 1], step, include_announced) for i, step in enumerate(steps)]
+    out, back = legs[0], legs[1:]
+    money_out = out.committed or 0
+    # a leg with no committed figure leaves the money back unknown, not zero
+    smallest = min(back, key=lambda leg: leg.committed or 0) if all(leg.committed for leg in back) else None
+    money_back = smallest.committed if smallest else None
+    ratio = round(money_back / money_out, 4) if money_out and money_back else None
+    used = [f for step in steps for f in step]
+    return Loop.model_validate(
+        {
+            "members": path[:-1],
+            "investor": path[0],
+            "investee": path[1],
+            "flows": used,
+            "money_out": money_out,
+            "money_out_bound": out.committed_bound,
+            "money_out_announced": out.money.announced,
+            "money_out_contingent": out.money.contingent,
+            "money_out_upper_bound": out.money.upper_bound,
+            "money_back": money_back,
+            "money_back_bound": smallest.committed_bound if smallest else None,
+            "ratio": ratio,
+            "ratio_basis": _ratio_basis(legs, steps, ratio, include_announced),
+            "include_announced": include_announced,
+            "legs": legs,
+            "beneficiaries": sorted({b for leg in legs for b in leg.beneficiaries}),
+            "deal_ids": [f.id for f in used],
+            "out_deal_ids": [f.id for f in steps[0]],
+            "back_deal_ids": [f.id for step in steps[1:] for f in step],
+            "dates": sorted({f.effective_date for f in used if f.effective_date}),
+            "sources": sources_of_flows(used),
+        }
+    )
+
+
+def _bound_of(flows: list[Flow]) -> str | None:
+    """The bound of a sum: about if a part is about, at-least if a part is at least, else exact."""
+    bounds = {f.bound for f in flows}
+    if not flows:
+        return None
+    return "about" if "about" in bounds else "at-least" if "at-least" in bounds else "exact"
+
+
+def _leg(a: str, b: str, flows: list[Flow], include_announced: bool) -> LoopLeg:
+    """One leg from group ``a`` to ``b``: its money per bucket (totals; a rate is not one), its
+    committed money with its bound, its non-money figures and its deals in words."""
+    committed = [
+        f
+        for f in flows
+        if f.amount is not None and f.rate is None and bucket(f, include_announced) == "committed"
+    ]
+    return LoopLeg(
+        from_group=a,
+        to_group=b,
+        deal_ids=[f.id for f in flows],
+        money=MoneyTally.model_validate(tally(flows, include_announced)),
+        committed=sum(f.amount for f in committed if f.amount is not None) if committed else None,
+        committed_bound=_bound_of(committed),
+        quantities=[q for f in flows for q in f.quantities],
+        beneficiaries=sorted({f.beneficiary for f in flows if f.beneficiary}),
+        text="; ".join(f"{deal_text(f, PLAIN, status=True)} ({f.id})" for f in flows),
+    )
+
+
+def _ratio_basis(legs: list[LoopLeg], steps: list[list[Flow]], ratio: float | None, announced: bool) -> str:
+    """On what the ratio was computed, or why there is none (each leg without committed money)."""
+    out, back = legs[0], legs[1:]
+    if ratio is not None:
+        smallest = min(back, key=lambda leg: leg.committed or 0)
+        text = (
+            f"committed money back {format_money(smallest.committed, smallest.committed_bound, style=PLAIN)}"
+            f" over committed money out {format_money(out.committed, out.committed_bound, style=PLAIN)}"
         )
-    loops.sort(key=lambda lp: (len(lp["members"]), -lp["money_out"], lp["members"]))
-    return [Loop.model_validate(lp) for lp in loops]
+        if len(back) > 1:
+            text += f" (the smallest leg back, {smallest.from_group} -> {smallest.to_group})"
+        if announced and any(f.status == "announced" and f.amount for step in steps for f in step):
+            text += "; announced money counted as committed"
+        if smallest.committed_bound == "at-least":
+            text += "; the money back is a floor, so is the ratio"
+        return text
+    reasons = [] if out.committed else [_why_no_money(out, steps[0], "money out")]
+    for leg, step in zip(back, steps[1:], strict=True):
+        if not leg.committed:
+            label = "the way back" if len(back) == 1 else f"the way back ({leg.from_group} -> {leg.to_group})"
+            reasons.append(_why_no_money(leg, step, label))
+    return "no ratio: " + "; ".join(reasons)
+
+
+def _why_no_money(leg: LoopLeg, flows: list[Flow], label: str) -> str:
+    """Why a leg has no committed money: announced, up to or contingent, a rate, a warrant with
+    shares, capacity or chips without money, or no figure at all (each that holds)."""
+    why = []
+    if leg.money.announced:
+        announced = format_money(leg.money.announced, style=PLAIN)
+        why.append(f"{label} is announced, not committed ({announced}; --include-announced counts it)")
+    pending = [f for f in flows if f.amount is not None and f.rate is None and bucket(f) != "announced"]
+    if pending:
+        texts = " and ".join(deal_text(f, PLAIN, status=True) for f in pending)
+        why.append(f"{label} is {texts}, not committed")
+    rated = [format_money(f.amount, f.bound, f.rate, PLAIN) for f in flows if f.amount and f.rate]
+    if rated:
+        why.append(f"{label} is {', '.join(rated)}, a rate with no stated total")
+    warrants = [f for f in flows if f.kind == "warrant" and f.amount is None]
+    for f in warrants:
+        why.append(f"the investment is a warrant for {quantities_text(f.quantities, PLAIN)}, no money figure")
+    others = [q for f in flows if f.amount is None and f not in warrants for q in f.quantities]
+    if others:
+        why.append(f"{label} has {quantities_text(others, PLAIN)} but no money figure")
+    return "; ".join(why) or f"{label} has no stated figure"

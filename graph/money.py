@@ -3,7 +3,10 @@
 Every flow falls in one *bucket*:
 
 ``committed``
-    committed, completed or announced money whose figure is exact, about or at least;
+    committed or completed money whose figure is exact, about or at least;
+``announced``
+    money a party has announced but not (yet) committed (status ``announced``): kept apart
+    from committed money unless ``include_announced`` is asked, when it counts as committed;
 ``contingent``
     money that depends on milestones or conditions (status ``contingent``);
 ``upper_bound``
@@ -21,7 +24,12 @@ aggregates.
 
 >>> tally([{"amount": 5, "status": "committed", "bound": "exact", "kind": "equity-investment"},
 ...        {"amount": 20, "status": "contingent", "bound": "up-to", "kind": "equity-investment"}])
-{'committed': 5, 'contingent': 20, 'upper_bound': 0, 'forecast': 0, 'aggregate': 0, 'unknown_amounts': 0}
+{'committed': 5, 'announced': 0, 'contingent': 20, 'upper_bound': 0, 'forecast': 0, 'aggregate': 0,
+ 'unknown_amounts': 0}
+
+Figures that are not money (capacity, chips, shares, a stake) are never added to money;
+:func:`quantity_text` and :func:`deal_text` write them next to the money, so a deal without
+a money figure reads "money unknown, capacity 10 GW", never as nothing or as $0.
 """
 
 from __future__ import annotations
@@ -51,15 +59,26 @@ __all__ = [
     "MoneyStyle",
     "SHORT",
     "WORDS",
+    "PLAIN",
     "LABEL",
     "format_money",
+    "quantity_text",
+    "quantities_text",
+    "deal_text",
 ]
 
-BUCKETS = ("committed", "contingent", "upper_bound", "forecast", "aggregate")
+BUCKETS = ("committed", "announced", "contingent", "upper_bound", "forecast", "aggregate")
 
 
-def bucket(flow: Flow | dict[str, Any]) -> str:
-    """The bucket a flow's money belongs to (see the module docstring)."""
+def bucket(flow: Flow | dict[str, Any], include_announced: bool = False) -> str:
+    """The bucket a flow's money belongs to (see the module docstring).
+
+    ``include_announced`` counts announced money as committed (``--include-announced``).
+
+    >>> f = {"kind": "equity-investment", "status": "announced", "bound": "exact"}
+    >>> bucket(f), bucket(f, include_announced=True), bucket(f | {"bound": "up-to"})
+    ('announced', 'committed', 'upper_bound')
+    """
     if flow["kind"] == "aggregate" or flow.get("status") == "aggregate":
         return "aggregate"
     if flow.get("status") == "contingent":
@@ -68,18 +87,25 @@ def bucket(flow: Flow | dict[str, Any]) -> str:
         return "forecast"
     if flow.get("bound") == "up-to":
         return "upper_bound"
+    if flow.get("status") == "announced" and not include_announced:
+        return "announced"
     return "committed"
 
 
-def tally(flows: Iterable[Flow | dict[str, Any]]) -> dict[str, int | float]:
-    """Sum flows' headline amounts per bucket; flows without a figure are counted apart."""
+def tally(flows: Iterable[Flow | dict[str, Any]], include_announced: bool = False) -> dict[str, int | float]:
+    """Sum flows' headline amounts per bucket; flows without a total are counted apart.
+
+    A flow whose headline is a recurring rate ($1.25 billion a month) states no total, so it
+    is counted with those without a figure, never added to totals. ``include_announced``
+    adds announced money to ``committed`` (the ``announced`` bucket then stays 0).
+    """
     out: dict[str, int | float] = {b: 0 for b in BUCKETS}
     out["unknown_amounts"] = 0
     for f in flows:
-        if f.get("amount") is None:
+        if f.get("amount") is None or f.get("rate") is not None:
             out["unknown_amounts"] += 1
         else:
-            out[bucket(f)] += f["amount"]
+            out[bucket(f, include_announced)] += f["amount"]
     return out
 
 
@@ -154,6 +180,15 @@ WORDS = MoneyStyle(
 )
 """Prose (the briefing): ``$38 billion``, ``up to $20 billion``, ``$1.25 billion a month``."""
 
+PLAIN = MoneyStyle(
+    scales=SHORT.scales,
+    small=SHORT.small,
+    missing="money unknown",
+    bounds={"about": "about ", "at-least": "at least ", "up-to": "up to "},
+    rates=SHORT.rates,
+)
+"""Short figures with their bounds in words (loop legs, ratio bases): ``at least $100B``."""
+
 LABEL = MoneyStyle(scales=((1e12, "T"), (1e9, "B"), (1e6, "M")), small=",.0f", missing="undisclosed")
 """Edge labels of the graph exports: ``$38B``, ``$5,000``; no figure is ``undisclosed``."""
 
@@ -184,3 +219,79 @@ def format_money(
     else:
         text = format(v, style.small)
     return f"{style.bounds.get(bound or '', '')}${text}{style.rates.get(rate or '', '')}"
+
+
+def _count(v: float) -> str:
+    """A count or size in words: ``160 million``, ``3.5``, ``1,200``."""
+    for div, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if abs(v) >= div:
+            return f"{v / div:.2f}".rstrip("0").rstrip(".") + word
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def quantity_text(q: Any, style: MoneyStyle = SHORT) -> str:
+    """One non-money figure of a deal (a :class:`~dealgraph.graph.results.QuantityClaim` or its
+    dict) as text, with its bound, range and rate; never added to money.
+
+    >>> quantity_text({"measure": "capacity", "value": 10, "unit": "GW", "bound": "exact"})
+    'capacity 10 GW'
+    >>> quantity_text({"measure": "shares", "value": 160_000_000, "unit": "shares", "bound": "exact"})
+    '160 million shares'
+    >>> quantity_text({"measure": "chip-count", "value": 1e6, "unit": "chips", "bound": "up-to"}, WORDS)
+    'up to 1 million chips'
+    >>> quantity_text({"measure": "stake", "value": 7, "unit": "percent", "bound": "about"})
+    'stake ~7%'
+    >>> quantity_text({"measure": "stake-value", "value": 135e9, "unit": "USD", "bound": "exact"})
+    'stake worth $135B'
+    """
+    measure, value, upper = q["measure"], q["value"], q.get("upper")
+    if measure in ("exercise-price", "stake-value"):
+        figure = format_money(value, q.get("bound"), q.get("rate"), style)
+        figure += f"–{format_money(upper, style=style)}" if upper is not None else ""
+        return f"exercise price {figure} a share" if measure == "exercise-price" else f"stake worth {figure}"
+    figure = style.bounds.get(q.get("bound") or "", "") + _count(value)
+    figure += f"–{_count(upper)}" if upper is not None else ""
+    rate = style.rates.get(q.get("rate") or "", "")
+    if measure == "capacity":
+        return f"capacity {figure} {q['unit']}{rate}"
+    if measure == "stake":
+        return f"stake {figure}%{rate}"
+    return f"{figure} {q['unit']}{rate}"
+
+
+def quantities_text(quantities: Iterable[Any], style: MoneyStyle = SHORT) -> str:
+    """A deal's non-money figures, each distinct one once, joined by commas ('' when none)."""
+    seen: dict[tuple, str] = {}
+    for q in quantities:
+        key = (q["measure"], q["value"], q.get("upper"), q["unit"], q.get("bound"), q.get("rate"))
+        seen.setdefault(key, quantity_text(q, style))
+    return ", ".join(seen.values())
+
+
+#: statuses a deal's text names after its money (committed and completed money is the norm)
+_STATUS_NOTE = ("announced", "contingent", "forecast", "aggregate")
+
+
+def deal_text(flow: Flow | dict[str, Any], style: MoneyStyle = SHORT, status: bool = False) -> str:
+    """A deal's figures as every printer writes them: its money (with bound and rate), then its
+    capacity, chips, shares or stake; "money unknown" when it has no money figure, never $0.
+
+    ``status`` adds the status when the money is not committed (``up to $100B, contingent``).
+
+    >>> deal_text({"amount": None, "quantities": [
+    ...     {"measure": "capacity", "value": 10, "unit": "GW", "bound": "exact"}]})
+    'money unknown, capacity 10 GW'
+    >>> deal_text({"amount": 1e11, "bound": "up-to", "status": "contingent"}, WORDS, status=True)
+    'up to $100 billion, contingent'
+    >>> deal_text({"amount": None})
+    'money unknown'
+    """
+    parts = [
+        "money unknown"
+        if flow.get("amount") is None
+        else format_money(flow["amount"], flow.get("bound"), flow.get("rate"), style)
+    ]
+    if status and flow.get("status") in _STATUS_NOTE:
+        parts.append(str(flow.get("status")))
+    qty = quantities_text(flow.get("quantities") or [], style)
+    return ", ".join(parts + ([qty] if qty else []))

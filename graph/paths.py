@@ -23,7 +23,7 @@ import networkx as nx
 from .cards import observations
 from .flows import flows as all_flows
 from .groups import group_map
-from .money import countable, tally
+from .money import PLAIN, countable, deal_text, format_money, tally
 from .results import Path, Share
 from .timeline import Date, Timeline
 
@@ -117,16 +117,29 @@ def _path_key(p: dict[str, Any]) -> tuple:
     )
 
 
-def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: Date = None, known_at: Date = None) -> Share:
+def share(
+    kg: KnowledgeGraph,
+    payer: str,
+    payee: str,
+    as_of: Date = None,
+    known_at: Date = None,
+    include_announced: bool = False,
+) -> Share:
     """``payee``'s group's share of ``payer``'s total commitments, when a total is known.
 
     The total is the latest ``total-commitments`` observation of the payer (as of the date);
-    the numerator is the committed money from the payer to the payee's group.
+    the numerator is the committed money from the payer to the payee's group (announced
+    money too with ``include_announced``). Deals without a money figure are left out of the
+    share and listed in ``without_figure`` with what they do state (capacity, chips); with
+    no committed money at all there is no share (null, never 0%), and ``share_basis`` says why.
 
     >>> from dealgraph import open_graph
     >>> s = share(open_graph(), "openai", "aws", as_of="2025-11-30")
     >>> s.money.committed, s.total, s.share
     (38000000000, 1400000000000, 0.0271)
+    >>> share(open_graph(), "anthropic", "broadcom").share_basis
+    'no share: no total-commitments figure of anthropic is known; left out, no money total:
+    anthropic-broadcom-chips: money unknown, capacity 3.5 GW'
     """
     groups = group_map(kg)
     target = groups.get(payee, payee)
@@ -142,7 +155,11 @@ def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: Date = None, known_
         if o.metric == "total-commitments" and not o.forecast and cut.observation(o)
     ]
     total = max(totals, key=lambda o: (o.as_of or "", o.published or ""), default=None)
-    money = tally(fl)
+    money = tally(fl, include_announced)
+    without = {f.id: deal_text(f, PLAIN) for f in fl if f.amount is None or f.rate is not None}
+    value = (
+        round(money["committed"] / total.value, 4) if total and total.value and money["committed"] else None
+    )
     return Share.model_validate(
         {
             "payer": payer,
@@ -152,7 +169,31 @@ def share(kg: KnowledgeGraph, payer: str, payee: str, as_of: Date = None, known_
             "deal_ids": [f.id for f in fl],
             "total": total.value if total else None,
             "total_observation": total.id if total else None,
-            "share": round(money["committed"] / total.value, 4) if total and total.value else None,
+            "share": value,
+            "share_basis": _share_basis(money, without, total.value if total else None, payer),
+            "without_figure": without,
+            "include_announced": include_announced,
             "sources": [s for f in fl for s in f.sources] + (total.sources if total else []),
         }
     )
+
+
+def _share_basis(money: dict[str, Any], without: dict[str, str], total: float | None, payer: str) -> str:
+    """On what a share was computed, or why there is none; then what it leaves out and why."""
+    notes = []
+    if money["announced"]:
+        announced = format_money(money["announced"], style=PLAIN)
+        notes.append(f"{announced} is announced, not committed (--include-announced counts it)")
+    if money["contingent"] or money["upper_bound"]:
+        pending = format_money(money["contingent"] + money["upper_bound"], style=PLAIN)
+        notes.append(f"up to {pending} is contingent or 'up to', not committed")
+    if without:
+        notes.append("left out, no money total: " + "; ".join(f"{d}: {t}" for d, t in without.items()))
+    if not total:
+        head = f"no share: no total-commitments figure of {payer} is known"
+    elif money["committed"]:
+        committed, whole = format_money(money["committed"], style=PLAIN), format_money(total, style=PLAIN)
+        head = f"committed {committed} over {payer}'s total commitments {whole}"
+    else:
+        head = "no share: no committed money with a figure"
+    return "; ".join([head, *notes])

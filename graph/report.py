@@ -15,7 +15,7 @@ from .disagreement import disputed_note, figure_text
 from .exposure import two_sided_bets
 from .flows import flows
 from .loops import vendor_financed_loops
-from .money import WORDS, countable, format_money, parse_as_of
+from .money import WORDS, bucket, countable, deal_text, format_money, parse_as_of
 from .results import (
     AmountClaim,
     Conflict,
@@ -36,12 +36,22 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_report", "render_report"]
 
 
-def build_report(kg: KnowledgeGraph, as_of: Date = None, top: int = 10, known_at: Date = None) -> Report:
+def build_report(
+    kg: KnowledgeGraph,
+    as_of: Date = None,
+    top: int = 10,
+    known_at: Date = None,
+    include_announced: bool = False,
+) -> Report:
     """The report's content: each section a list of items with their sources.
+
+    ``include_announced`` counts announced money as committed in the loops and bets.
 
     >>> from dealgraph import open_graph
     >>> rep = build_report(open_graph())
     >>> [lp.ratio for lp in rep.loops][:3]
+    [7.6923, 19.2308, None]
+    >>> [lp.ratio for lp in build_report(open_graph(), include_announced=True).loops][:3]
     [0.76, 7.6923, 19.2308]
     >>> "Vendor-financed loops" in render_report(rep)
     True
@@ -50,10 +60,13 @@ def build_report(kg: KnowledgeGraph, as_of: Date = None, top: int = 10, known_at
     return Report(
         as_of=parse_as_of(as_of),
         known_at=parse_as_of(known_at, "known-at"),
+        include_announced=include_announced,
         names={n: d["name"] for n, d in sorted(kg.nx().nodes(data=True))},
         biggest_flows=biggest,
-        loops=vendor_financed_loops(kg, as_of=as_of, known_at=known_at),
-        two_sided_bets=two_sided_bets(kg, as_of=as_of, known_at=known_at),
+        loops=vendor_financed_loops(kg, as_of=as_of, known_at=known_at, include_announced=include_announced),
+        two_sided_bets=two_sided_bets(
+            kg, as_of=as_of, known_at=known_at, include_announced=include_announced
+        ),
         conflicts=conflicts(kg, as_of=as_of, known_at=known_at),
     )
 
@@ -84,6 +97,8 @@ _KIND = {
     "distribution-rights": "secures distribution rights from",
     "partnership": "partners with",
     "aggregate": "in total has put into",
+    "warrant": "grants a warrant to",
+    "lease": "leases from",
 }
 
 
@@ -139,57 +154,63 @@ def _biggest_flows(flows: list[Flow], nm: Callable[[str], str], width: int) -> l
         status = f" ({f.status})" if f.status and f.status != "committed" else ""
         note = disputed_note(f, WORDS)
         extra = f"{note[:-1]}; see section 4)" if note else ""
-        line = (
-            f"{i:>2}. {nm(f.payer)} {verb} {nm(f.payee)}: {_money(f.amount, f.bound, f.rate)}{status}{extra}"
-        )
+        line = f"{i:>2}. {nm(f.payer)} {verb} {nm(f.payee)}: {deal_text(f, WORDS)}{status}{extra}"
         out.append(textwrap.fill(line, width, subsequent_indent="    "))
         out.append(_cite(_headline_source(f), width))
     return out
 
 
 def _loops(loops: list[Loop], nm: Callable[[str], str], width: int) -> list[str]:
-    """Loops whose money back is known in full, each with its flows; then the others, briefly."""
-    known = [lp for lp in loops if lp.money_back is not None or len(lp.members) == 2]
-    unknown = [lp for lp in loops if lp not in known]
+    """Every loop with every leg, legs without a figure too (each deal with its source)."""
     out = []
-    for lp in known:
+    for lp in loops:
         out += _loop(lp, nm, width)
-    if unknown:
-        out.append(
-            textwrap.fill(
-                "Longer loops whose way back has a leg without a stated figure (the deals are "
-                "listed; see `dealgraph loops --json` for each flow and source):",
-                width,
-            )
-        )
-    for lp in unknown:
-        chain = " -> ".join(nm(m) for m in lp.members + [lp.members[0]])
-        text = f"  - {chain}: " + ", ".join(lp.deal_ids)
-        out.append(textwrap.fill(text, width, subsequent_indent="      ", break_on_hyphens=False))
     return out
 
 
 def _loop(lp: Loop, nm: Callable[[str], str], width: int) -> list[str]:
+    """A loop's headline (money out and back with their bounds, the ratio or why there is none),
+    the basis of its ratio, then each leg and its deals."""
     chain = " -> ".join(nm(m) for m in lp.members + [lp.members[0]])
-    if lp.ratio is not None:
-        ratio = f"round trip {lp.ratio:.2f}x"
-    elif not lp.money_out:
-        ratio = "no ratio: the investment has no stated figure"
-    else:
-        ratio = "no ratio: a leg of the way back has no stated figure"
+    by_id = {f.id: f for f in lp.flows}
+    out_flows = [by_id[d] for d in lp.legs[0].deal_ids]
+    if lp.money_out:
+        money_out = _money(lp.money_out, lp.money_out_bound)
+    else:  # never "an undisclosed amount" for money that is announced, up to or contingent
+        money_out = (
+            "no committed money (" + "; ".join(deal_text(f, WORDS, status=True) for f in out_flows) + ")"
+        )
     back = "".join(disputed_note(f, WORDS) for f in lp.flows if f.id in lp.back_deal_ids)
-    text = f"* {chain}: {_money(lp.money_out or None)} out, {_money(lp.money_back)} back{back} ({ratio})"
-    if lp.money_out_contingent:
-        text += f"; plus {_money(lp.money_out_contingent)} contingent on milestones"
+    money_back = (
+        "no committed figure" if lp.money_back is None else _money(lp.money_back, lp.money_back_bound)
+    )
+    if lp.ratio is not None:
+        floor = "at least " if lp.money_back_bound == "at-least" else ""
+        ratio = f"round trip {floor}{lp.ratio:.2f}x"
+    else:
+        ratio = "no ratio"
+    text = f"* {chain}: {money_out} out, {money_back} back{back} ({ratio})"
+    pending = [
+        f for f in out_flows if f.amount is not None and bucket(f, lp.include_announced) != "committed"
+    ]
+    if lp.money_out and pending:
+        text += "; plus " + " and ".join(deal_text(f, WORDS, status=True) for f in pending)
+    if lp.beneficiaries:
+        text += "; serves " + ", ".join(nm(b) for b in lp.beneficiaries)
     out = [textwrap.fill(text, width, subsequent_indent="  ")]
-    for f in lp.flows:
-        if f.amount is None and f.kind != "equity-investment":
-            continue
-        line = f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} {_money(f.amount, f.bound, f.rate)}"
-        note = disputed_note(f, WORDS)
-        out.append(textwrap.fill(line + note, width, subsequent_indent="      ") if note else line)
-        if f.sources:
-            out.append(_cite(_headline_source(f), width))
+    basis = lp.ratio_basis if lp.ratio is None else f"ratio: {lp.ratio_basis}"
+    out.append(textwrap.fill(basis, width, initial_indent="  ", subsequent_indent="    "))
+    for leg in lp.legs:
+        out.append(f"  {nm(leg.from_group)} -> {nm(leg.to_group)}:")
+        for deal in leg.deal_ids:
+            f = by_id[deal]
+            line = f"    {f.id}: {nm(f.payer)} -> {nm(f.payee)} {deal_text(f, WORDS, status=True)}"
+            if f.beneficiary:
+                line += f", for {nm(f.beneficiary)}"
+            line += disputed_note(f, WORDS)
+            out.append(textwrap.fill(line, width, subsequent_indent="      "))
+            if f.sources:
+                out.append(_cite(_headline_source(f), width))
     return out
 
 
@@ -212,14 +233,17 @@ def _side_text(side: ExposureSide, nm: Callable[[str], str]) -> str:
     to, back = side.money_to_lab, side.money_from_lab
     if to.committed:
         bits.append(f"puts in {_money(to.committed)}")
+    if to.announced:
+        bits.append(f"has announced {_money(to.announced)} (not committed)")
     if to.contingent or to.upper_bound:
         bits.append(f"up to {_money(to.contingent + to.upper_bound)} more contingent/upper-bound")
     if back.committed:
         bits.append(f"receives {_money(back.committed)}")
+    if back.announced:
+        bits.append(f"has been announced {_money(back.announced)} (not committed)")
+    bits += [f"{f.id}: {deal_text(f, WORDS)}" for f in side.flows if f.amount is None]
     if side.ties:
         bits.append(", ".join(f"{t.subject} {t.kind} {t.object}" for t in side.ties))
-    if not bits:
-        bits.append("deals without stated figures: " + ", ".join(side.deal_ids))
     return f"    {nm(side.lab)}: " + "; ".join(bits)
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "TraceHop",
     "Reached",
     "Trace",
+    "LoopLeg",
     "Loop",
     "Tie",
     "ExposureSide",
@@ -207,7 +208,14 @@ _QUANTITY_CLAIM: dict[str, Any] = {
     "quote": "In return, Anthropic secures **up to 5 gigawatts (GW)** of capacity for training and "
     "deploying Claude.",
 }
-_TOTALS0: dict[str, Any] = {"committed": 0, "contingent": 0, "upper_bound": 0, "forecast": 0, "aggregate": 0}
+_TOTALS0: dict[str, Any] = {
+    "committed": 0,
+    "announced": 0,
+    "contingent": 0,
+    "upper_bound": 0,
+    "forecast": 0,
+    "aggregate": 0,
+}
 _TALLY0: dict[str, Any] = _TOTALS0 | {"unknown_amounts": 0}
 _MONEY_TOTALS: dict[str, Any] = _TOTALS0 | {"committed": 50000000000}
 _MONEY_TALLY: dict[str, Any] = _TALLY0 | {"committed": 50000000000}
@@ -396,11 +404,42 @@ _LOOP: dict[str, Any] = {
     "investor": "amazon",
     "investee": "openai",
     "flows": [_INVESTMENT, _FLOW],
-    "money_out": 50000000000,
+    "money_out": 0,
+    "money_out_bound": None,
+    "money_out_announced": 50000000000,
     "money_out_contingent": 0,
     "money_out_upper_bound": 0,
     "money_back": 38000000000,
-    "ratio": 0.76,
+_LOOP_LEG: dict[str, Any] = {
+    "from_group": "openai",
+    "to_group": "amazon",
+    "deal_ids": ["openai-aws-compute-2025"],
+    "money": _TALLY0 | {"committed": 38000000000},
+    "committed": 38000000000,
+    "committed_bound": "exact",
+    "quantities": [],
+    "beneficiaries": [],
+    "text": "$38B (openai-aws-compute-2025)",
+}
+    "money_back_bound": "exact",
+    "ratio": None,
+    "ratio_basis": "no ratio: money out is announced, not committed ($50B; --include-announced counts it)",
+    "include_announced": False,
+    "legs": [
+        {
+            "from_group": "amazon",
+            "to_group": "openai",
+            "deal_ids": ["amazon-openai-investment-2026"],
+            "money": _TALLY0 | {"announced": 50000000000},
+            "committed": None,
+            "committed_bound": None,
+            "quantities": [],
+            "beneficiaries": [],
+            "text": "$50B, announced (amazon-openai-investment-2026)",
+        },
+        _LOOP_LEG,
+    ],
+    "beneficiaries": [],
     "deal_ids": ["amazon-openai-investment-2026", "openai-aws-compute-2025"],
     "out_deal_ids": ["amazon-openai-investment-2026"],
     "back_deal_ids": ["openai-aws-compute-2025"],
@@ -422,7 +461,7 @@ _TIE: dict[str, Any] = {
 _SIDE: dict[str, Any] = {
     "lab": "openai",
     "competes_with": ["anthropic", "google"],
-    "money_to_lab": _TALLY0 | {"committed": 50000000000, "unknown_amounts": 1},
+    "money_to_lab": _TALLY0 | {"announced": 50000000000, "unknown_amounts": 1},
     "money_from_lab": _TALLY0 | {"committed": 38000000000},
     "kinds": ["compute-commitment", "distributes", "distribution-rights", "equity-investment", "supplies"],
     "deal_ids": [
@@ -439,7 +478,8 @@ _SIDE: dict[str, Any] = {
     ],
 }
 _EXPOSURE_TOTALS: dict[str, Any] = {
-    "money_to_labs": _TOTALS0 | {"committed": 63000000000, "contingent": 20000000000},
+    "money_to_labs": _TOTALS0
+    | {"committed": 13000000000, "announced": 50000000000, "contingent": 20000000000},
     "money_from_labs": _TOTALS0 | {"committed": 138000000000},
 }
 _EXPOSURE: dict[str, Any] = {
@@ -486,6 +526,9 @@ _ORACLE_FIGURE: dict[str, Any] = {
     "term": None,
     "document": "001_930f0b1a03446070.txt",
     "published": "2025-11-01",
+    "share_basis": "committed $38B over openai's total commitments $1.4T",
+    "without_figure": {},
+    "include_announced": False,
     "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
     "tranches": [],
 }
@@ -560,6 +603,7 @@ _RELATED_RELATIONSHIP: dict[str, Any] = {
     "type": "relationship",
     "direction": "out",
     "counterparty": "amazon",
+    "include_announced": False,
     "id": "aws--subsidiary-of--amazon",
     "kind": "subsidiary-of",
     "subject": "aws",
@@ -663,7 +707,12 @@ class QuantityClaim(_Quoted, _FigureBase):
 class MoneyTotals(Result):
     """Money added up per bucket (never across buckets; see :mod:`dealgraph.graph.money`)."""
 
-    committed: Number = _f("Committed, completed or announced money (exact, about, at least).")
+    committed: Number = _f(
+        "Committed or completed money (exact, about, at least); with include_announced, announced too."
+    )
+    announced: Number = _f(
+        "Announced, not committed money (kept apart from committed unless include_announced is asked)."
+    )
     contingent: Number = _f("Money that depends on milestones or conditions.")
     upper_bound: Number = _f("'Up to' figures that are not contingent.")
     forecast: Number = _f("Projections.")
@@ -674,7 +723,9 @@ class MoneyTotals(Result):
 class MoneyTally(MoneyTotals):
     """Money per bucket, and how many deals had no figure at all."""
 
-    unknown_amounts: int = _f("Number of deals counted without a stated figure.")
+    unknown_amounts: int = _f(
+        "Number of deals counted without a stated total (no figure, or only a recurring rate)."
+    )
     model_config = _example(_MONEY_TALLY)
 
 
@@ -907,7 +958,11 @@ class Loop(Result):
     investor: str = _f("The investing group.")
     investee: str = _f("The group invested in.")
     flows: list[Flow] = _f("The investment flows, then the flows on the way back.")
-    money_out: Number = _f("Committed investment from investor to investee.")
+    money_out: Number = _f(
+        "Committed investment from investor to investee (announced too with include_announced)."
+    )
+    money_out_bound: str | None = _o("Bound of money_out (exact, about or at-least); null when it is 0.")
+    money_out_announced: Number = _f("Announced, not committed investment (not in money_out).")
     money_out_contingent: Number = _f("Contingent investment (not in money_out).")
     money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
     money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has no figure.")
@@ -918,6 +973,24 @@ class Loop(Result):
     dates: list[str] = _f("Effective dates of the deals, sorted.")
     sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
     model_config = _example(_LOOP)
+
+
+class LoopLeg(Result):
+    """One leg of a loop: the money from one group to the next, with every deal on it."""
+
+    from_group: str = _f("The group the money leaves.")
+    to_group: str = _f("The group the money reaches.")
+    deal_ids: list[str] = _f("The deals on the leg (those without a figure too).")
+    money: MoneyTally = _f("The leg's money per bucket (totals; a recurring rate is not one).")
+    committed: Number | None = _o("The leg's committed money (totals only); null when it has none.")
+    committed_bound: str | None = _o(
+        "Bound of that committed money: at-least when a part is 'at least', about when a part is "
+        "'about', else exact; null without committed money."
+    )
+    quantities: list[QuantityClaim] = _f("The leg's figures that are not money: capacity, chips, shares.")
+    beneficiaries: list[str] = _f("Third parties the leg's deals serve (a vehicle's or a lease's lab).")
+    text: str = _f("The leg's deals in words: money with its bound and status, then capacity, chips...")
+    model_config = _example(_LOOP_LEG)
 
 
 class Tie(Result):
@@ -931,7 +1004,14 @@ class Tie(Result):
     model_config = _example(_TIE)
 
 
+    money_back_bound: str | None = _o(
+        "Bound of money_back: at-least for 'more than $100B' (the ratio is then a floor too)."
+    )
 class ExposureSide(Result):
+    ratio_basis: str = _f("On what the ratio was computed, or why there is none, in one sentence.")
+    include_announced: bool = _f("True when announced money was counted as committed.")
+    legs: list[LoopLeg] = _f("Every leg in order, investment first, legs without a figure too.")
+    beneficiaries: list[str] = _f("Third parties the loop's deals serve (the lab a vehicle buys chips for).")
     """One side of a bet: an organization's group's ties to one lab."""
 
     lab: str = _f("The lab (its group).")
@@ -1014,7 +1094,15 @@ class Share(Result):
     deal_ids: list[str] = _f("Those deals.")
     total: Number | None = _o("The payer's latest total-commitments figure, if known.")
     total_observation: str | None = _o("Id of that observation.")
-    share: float | None = _o("committed / total, 4 decimals; null without a total.")
+    share: float | None = _o(
+        "committed / total, 4 decimals; null without a total or without committed money with a figure."
+    )
+    share_basis: str = _f("On what the share was computed, or why there is none, in one sentence.")
+    without_figure: dict[str, str] = _f(
+        "Deals with no money total (no figure, or only a rate), left out of the share: deal id -> "
+        "what they state ('money unknown, capacity 10 GW', '$1.25B/month')."
+    )
+    include_announced: bool = _f("True when announced money was counted as committed.")
     sources: list[Evidence] = _f("Evidence of the deals and of the total.")
     model_config = _example(_SHARE)
 
@@ -1092,6 +1180,7 @@ class RelatedDeal(CardDeal):
 
 class RelatedRelationship(CardRelationship):
     """A structural relationship in an entity's relationship listing (as on the entity card)."""
+    include_announced: bool = _f("True when announced money was counted as committed.", default=False)
 
     type: Literal["relationship"] = _f("Always 'relationship'.")
     model_config = _example(_RELATED_RELATIONSHIP)

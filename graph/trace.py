@@ -7,8 +7,8 @@ for every entity reached, the money arriving over traced flows, bucket by bucket
 
 >>> from dealgraph import open_graph
 >>> t = trace(open_graph(), "amazon", depth=1)
->>> t.reached["openai"].money.committed
-50000000000
+>>> t.reached["openai"].money.committed, t.reached["openai"].money.announced
+(0, 50000000000)
 """
 
 from __future__ import annotations
@@ -35,8 +35,12 @@ def trace(
     direction: Literal["down", "up"] = "down",
     as_of: Date = None,
     known_at: Date = None,
+    include_announced: bool = False,
 ) -> Trace:
-    """Follow money from ``entity``'s group ``depth`` hops ``down`` (to payees) or ``up``."""
+    """Follow money from ``entity``'s group ``depth`` hops ``down`` (to payees) or ``up``.
+
+    ``include_announced`` counts announced money as committed in ``reached``.
+    """
     if direction not in ("down", "up"):
         raise ValueError("direction must be 'down' or 'up'")
     if depth < 1:
@@ -54,7 +58,7 @@ def trace(
             "entity": n,
             "group": groups.get(n, n),
             "hop": first_hop.get(n, 0),
-            "money": tally(fs),
+            "money": tally(fs, include_announced),
             "deal_ids": [f.id for f in fs],
         }
         for n, fs in sorted(arriving.items())

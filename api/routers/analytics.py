@@ -23,6 +23,12 @@ from ..schemas import ERROR_RESPONSES
 
 router = APIRouter(tags=["analytics"], responses=ERROR_RESPONSES)
 
+#: the ``include_announced`` query parameter of the routes that total money
+IncludeAnnounced = Annotated[
+    bool,
+    Query(description="Count announced (not yet committed) money as committed; by default it is kept apart."),
+]
+
 
 @router.get("/flows", operation_id="list_flows", summary="Money flows, largest first")
 def list_flows(
@@ -51,24 +57,41 @@ def trace(
     direction: Literal["down", "up"] = "down",
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    include_announced: IncludeAnnounced = False,
 ) -> Trace:
     require_entity(kg, entity_id)
-    return trace_of(kg, entity_id, depth=depth, direction=direction, as_of=as_of, known_at=known_at)
+    return trace_of(
+        kg,
+        entity_id,
+        depth=depth,
+        direction=direction,
+        as_of=as_of,
+        known_at=known_at,
+        include_announced=include_announced,
+    )
 
 
 @router.get(
     "/exposure/{entity_id}", operation_id="get_exposure", summary="One organization's ties to competing labs"
 )
-def exposure(kg: GraphDep, entity_id: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Exposure:
+def exposure(
+    kg: GraphDep,
+    entity_id: Slug,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_announced: IncludeAnnounced = False,
+) -> Exposure:
     require_entity(kg, entity_id)
-    return exposure_of(kg, entity_id, as_of=as_of, known_at=known_at)
+    return exposure_of(kg, entity_id, as_of=as_of, known_at=known_at, include_announced=include_announced)
 
 
 @router.get(
     "/exposure", operation_id="list_two_sided_bets", summary="Every organization with bets on both sides"
 )
-def two_sided(kg: GraphDep, as_of: AsOf = None, known_at: KnownAt = None) -> list[Exposure]:
-    return two_sided_bets(kg, as_of=as_of, known_at=known_at)
+def two_sided(
+    kg: GraphDep, as_of: AsOf = None, known_at: KnownAt = None, include_announced: IncludeAnnounced = False
+) -> list[Exposure]:
+    return two_sided_bets(kg, as_of=as_of, known_at=known_at, include_announced=include_announced)
 
 
 @router.get("/loops", operation_id="list_loops", summary="Vendor-financed loops")
@@ -77,8 +100,11 @@ def loops(
     max_length: Annotated[int, Query(ge=2, le=6)] = 4,
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    include_announced: IncludeAnnounced = False,
 ) -> list[Loop]:
-    return vendor_financed_loops(kg, max_length=max_length, as_of=as_of, known_at=known_at)
+    return vendor_financed_loops(
+        kg, max_length=max_length, as_of=as_of, known_at=known_at, include_announced=include_announced
+    )
 
 
 @router.get("/paths/{a}/{b}", operation_id="list_paths", summary="Paths between two entities")
@@ -101,10 +127,17 @@ def paths(
     operation_id="get_share",
     summary="A payee's share of a payer's total commitments",
 )
-def share(kg: GraphDep, payer: Slug, payee: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Share:
+def share(
+    kg: GraphDep,
+    payer: Slug,
+    payee: Slug,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    include_announced: IncludeAnnounced = False,
+) -> Share:
     require_entity(kg, payer)
     require_entity(kg, payee)
-    return share_of(kg, payer, payee, as_of=as_of, known_at=known_at)
+    return share_of(kg, payer, payee, as_of=as_of, known_at=known_at, include_announced=include_announced)
 
 
 @router.get("/conflicts", operation_id="list_conflicts", summary="Figures on which sources disagree")

@@ -118,6 +118,7 @@ def test_money_buckets_never_mix():
     assert [f["id"] for f in countable(fl)] == ["t1", "t2", "u"]
     assert tally(countable(fl)) == {
         "committed": 5,
+        "announced": 0,  # u is announced, but "up to": its bound puts it in upper_bound
         "contingent": 20,
         "upper_bound": 7,
         "forecast": 0,
