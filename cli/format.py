@@ -232,10 +232,11 @@ def print_stats(console: Console, counts: dict[str, Any]) -> None:
 
 
 def print_sources(console: Console, docs: list[Source]) -> None:
-    table = Table("document", "published", "publisher", "title", "claims")
+    table = Table("document", "published", "publisher", "title", "claims", "text")
     for d in docs:
         pub = (d.published or "?") + (" (inferred)" if d.published_inferred else "")
-        table.add_row(d.document, pub, d.publisher or "", d.title, str(len(d.claims)))
+        text = "unverified (not kept)" if d.unverified else "kept"
+        table.add_row(d.document, pub, d.publisher or "", d.title, str(len(d.claims)), text)
     console.print(table)
 
 

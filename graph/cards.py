@@ -19,7 +19,18 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .flows import flag_tranche_sums, flow_of_edge
-from .projection import date_fields, dated, evidence_item, evidence_of, evidence_query, iso, num, optional
+from .projection import (
+    MEASURES,
+    date_fields,
+    dated,
+    evidence_item,
+    evidence_of,
+    evidence_query,
+    evidence_ref,
+    iso,
+    num,
+    optional,
+)
 from .results import Deal, EntityCard, Observation, Source
 from .timeline import Date, Timeline
 
@@ -134,11 +145,12 @@ class DealNotOnDatesError(LookupError):
         return self.args[0]
 
 
-_OBSERVATION_FIELDS = ("period", "basis", "forecast", "segment", "attributedTo", "note")
+_OBSERVATION_FIELDS = ("period", "basis", "forecast", "segment", "counterparty", "attributedTo", "note")
 
 OBSERVATION_QUERY = f"""
 SELECT ?o ?subject ?metric ?value ?upper ?unit ?bound ?rate ?asOf ?asOfPrecision ?asOfInferred
-       ?period ?basis ?forecast ?segment ?attributedTo ?note ?doc ?published ?quote WHERE {{
+       ?period ?basis ?forecast ?segment ?counterparty ?attributedTo ?note ?doc ?published ?quote ?unverified
+WHERE {{
   ?o a dg:Observation ; dg:subject ?subject ; dg:metric ?metric ; dg:value ?value ; dg:unit ?unit .
   {evidence_of("?o")}
   {optional("?o", "upperValue ?upper", "bound ?bound", "rate ?rate")}
@@ -164,16 +176,17 @@ def relationship_sources(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
 
 
 SOURCES_QUERY = f"""
-SELECT ?s ?doc ?title ?publisher ?published ?publishedPrecision ?publishedInferred ?url ?note WHERE {{
+SELECT ?s ?doc ?title ?publisher ?published ?publishedPrecision ?publishedInferred ?url ?note ?unverified
+WHERE {{
   ?s a dg:Source ; dg:document ?doc ; dg:title ?title .
   {dated("?s", "published")}
-  {optional("?s", "publisher ?publisher", "url ?url", "note ?note")}
+  {optional("?s", "publisher ?publisher", "url ?url", "note ?note", "unverified ?unverified")}
 }}"""
 
 CLAIMS_QUERY = f"""
 SELECT DISTINCT ?doc ?claim ?quote WHERE {{
   {evidence_of("?node")}
-  OPTIONAL {{ ?owner dg:amount|dg:capacity ?node }}
+  OPTIONAL {{ ?owner {"|".join("dg:" + p for p in ("amount", *MEASURES))} ?node }}
   BIND(COALESCE(?owner, ?node) AS ?claim)
 }}"""
 
@@ -210,6 +223,7 @@ def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
                 "basis": row["basis"],
                 "forecast": bool(row["forecast"]),
                 "segment": row["segment"],
+                "counterparty": row["counterparty"],
                 "attributed_to": row["attributedTo"],
                 "note": row["note"],
                 "published": None,
@@ -217,7 +231,7 @@ def _all_observations(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             },
         )
         o["published"] = min(filter(None, (o["published"], iso(row["published"]))), default=None)
-        src = {"document": str(row["doc"]), "quote": str(row["quote"])}
+        src = evidence_ref(evidence_item(row))
         if src not in o["sources"]:
             o["sources"].append(src)
     for o in by_id.values():  # a stable order whatever store answered
@@ -348,7 +362,7 @@ def card_relationship(
         "start": data["start"],
         "end": data["end"],
         "inferred": data["inferred"],
-        "sources": [{"document": s["document"], "quote": s["quote"]} for s in kept],
+        "sources": [evidence_ref(s) for s in kept],
     }
 
 
@@ -368,6 +382,7 @@ def sources(kg: KnowledgeGraph) -> list[Source]:
                 **date_fields(row, "published", "published"),
                 "url": row["url"],
                 "note": row["note"],
+                "unverified": bool(row["unverified"]),
                 "claims": sorted(claims.get(doc, []), key=lambda c: (c["id"], c["quote"])),
             }
         )

@@ -29,6 +29,7 @@ from .flows import flows as all_flows
 from .flows import sources_of_flows
 from .groups import group_map
 from .money import BUCKETS, countable, tally
+from .projection import evidence_ref
 from .results import Exposure, Flow
 from .timeline import Date, Timeline
 
@@ -187,4 +188,4 @@ def _relationship_sources(
 ) -> list[dict] | None:
     """A relationship's sources that count on ``cut``, or None (:meth:`Timeline.relationship`)."""
     kept = cut.relationship(relationship_sources(kg).get(rel, []), start)
-    return None if kept is None else [{"document": s["document"], "quote": s["quote"]} for s in kept]
+    return None if kept is None else [evidence_ref(s) for s in kept]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from .disagreement import flag_deal, tranches_by_deal
 from .money import parse_as_of
-from .projection import headline_amount
+from .projection import evidence_ref, headline_amount
 from .results import Flow, FlowEvidence
 from .timeline import Date, Timeline, deal_date
 
@@ -81,7 +81,7 @@ def flow_of_edge(
         "chips": edge.get("chips", []),
         "beneficiary": edge.get("beneficiary"),
         "conflict": len(totals) > 1,
-        "sources": [{"document": s["document"], "quote": s["quote"]} for s in sources],
+        "sources": [evidence_ref(s) for s in sources],
         **flag_deal(claims, head),
     }
 

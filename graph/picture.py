@@ -48,6 +48,7 @@ ROLE_COLORS = {
     "foundry": "#b15928",
     "compute-provider": "#e31a1c",
     "data-center-operator": "#fb9a99",
+    "vehicle": "#ffff99",
     "chip": "#b2df8a",
     "facility": "#fdbf6f",
     "platform": "#a6cee3",

@@ -31,6 +31,7 @@ __all__ = [
     "evidence_of",
     "evidence_query",
     "evidence_item",
+    "evidence_ref",
     "optional",
     "dated",
     "ENTITY_QUERY",
@@ -42,14 +43,15 @@ __all__ = [
 
 
 def evidence_of(node: str) -> str:
-    """The pattern for ``node``'s evidence: binds ``?doc``, ``?quote`` and ``?published``.
+    """The pattern for ``node``'s evidence: binds ``?doc``, ``?quote``, ``?published`` and ``?unverified``.
 
-    ``?published`` (the document's publication date) stays unbound when it is not known.
+    ``?published`` (the document's publication date) stays unbound when it is not known;
+    ``?unverified`` is true for a document whose text the data set does not keep.
     Every query that reads evidence uses this one pattern.
     """
     return (
         f"{node} dg:evidence ?ev . ?ev dg:source ?s ; dg:quote ?quote . ?s dg:document ?doc .\n"
-        "  OPTIONAL { ?s dg:published ?published }"
+        "  OPTIONAL { ?s dg:published ?published }\n  OPTIONAL { ?s dg:unverified ?unverified }"
     )
 
 
@@ -133,18 +135,38 @@ SELECT ?d ?prop ?q ?value ?upper ?unit ?currency ?bound ?rate ?term ?doc ?publis
   {optional("?q", "upperValue ?upper", "unit ?unit", "currency ?currency", "rate ?rate", "term ?term")}
 }}"""
 
+UNVERIFIED_QUERY = "SELECT ?doc WHERE { ?s a dg:Source ; dg:document ?doc ; dg:unverified true }"
 CHIP_QUERY = "SELECT ?d ?chip WHERE { ?d a dg:Deal ; dg:chip ?chip }"
 BENEFICIARY_QUERY = "SELECT ?d ?who WHERE { ?d a dg:Deal ; dg:beneficiary ?who }"
 
 
 def evidence_query(node: str, cls: str) -> str:
     """SELECT ``node``, ``?doc``, ``?published``, ``?quote``: the evidence of every ``dg:{cls}``."""
-    return f"SELECT {node} ?doc ?published ?quote WHERE {{\n  {node} a dg:{cls} .\n  {evidence_of(node)}\n}}"
+    return (
+        f"SELECT {node} ?doc ?published ?quote ?unverified WHERE {{\n  {node} a dg:{cls} .\n"
+        f"  {evidence_of(node)}\n}}"
+    )
+
+
+def evidence_ref(source: dict[str, Any]) -> dict[str, Any]:
+    """A source as a result's evidence: document, quote, and ``unverified`` for a document
+    whose text the data set does not keep (its quote could not be checked).
+
+    >>> evidence_ref({"document": "a.txt", "published": None, "quote": "q", "unverified": True})
+    {'document': 'a.txt', 'quote': 'q', 'unverified': True}
+    """
+    unverified = bool(source.get("unverified"))
+    return {"document": source["document"], "quote": source["quote"], "unverified": unverified}
 
 
 def evidence_item(row: dict[str, Any]) -> dict[str, Any]:
-    """A row of :func:`evidence_query` as ``{"document", "published", "quote"}``."""
-    return {"document": str(row["doc"]), "published": iso(row["published"]), "quote": str(row["quote"])}
+    """A row of :func:`evidence_query` as ``{"document", "published", "quote", "unverified"}``."""
+    return {
+        "document": str(row["doc"]),
+        "published": iso(row["published"]),
+        "quote": str(row["quote"]),
+        "unverified": bool(row.get("unverified")),
+    }
 
 
 EVIDENCE_QUERY = evidence_query("?d", "Deal")
@@ -316,6 +338,7 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
     evidence = _by_deal(kg, EVIDENCE_QUERY, evidence_item)
     includes = _by_deal(kg, INCLUDES_QUERY, lambda row: row["part"])
     figures = _figure_claims(kg)
+    unverified = {str(row["doc"]) for row in kg.rows(UNVERIFIED_QUERY)}
     chips = _by_deal(kg, CHIP_QUERY, lambda row: row["chip"])
     beneficiary = {d: who[0] for d, who in _by_deal(kg, BENEFICIARY_QUERY, lambda row: row["who"]).items()}
     for row in kg.rows(DEAL_QUERY):
@@ -326,7 +349,11 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
         head = headline_amount(claims) or {}
         sources = sorted(
             evidence.get(d, [])
-            + [{"document": a["document"], "published": a["published"], "quote": a["quote"]} for a in claims],
+            + [
+                {"document": a["document"], "published": a["published"], "quote": a["quote"]}
+                | {"unverified": a["document"] in unverified}
+                for a in claims
+            ],
             key=lambda s: (s["published"] or "", s["document"], s["quote"]),
         )
         g.add_edge(

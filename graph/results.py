@@ -176,10 +176,12 @@ def _example(value: Any) -> ConfigDict:
 _EVIDENCE: dict[str, Any] = {
     "document": "001_930f0b1a03446070.txt",
     "quote": "OpenAI cut a $38 billion compute deal with AWS on Monday",
+    "unverified": False,
 }
 _RELATIONSHIP_EVIDENCE: dict[str, Any] = {
     "document": "001_930f0b1a03446070.txt",
     "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+    "unverified": False,
     "relationship": "aws--supplies--openai",
 }
 _AMOUNT: dict[str, Any] = {
@@ -248,6 +250,7 @@ _FLOW: dict[str, Any] = {
 _INVESTMENT_EVIDENCE: dict[str, Any] = {
     "document": "000_f58ffbe10c493a29.txt",
     "quote": "in February of this year, Amazon announced a $50 billion investment in OpenAI",
+    "unverified": False,
 }
 _INVESTMENT: dict[str, Any] = {
     "id": "amazon-openai-investment-2026",
@@ -275,7 +278,8 @@ _INVESTMENT: dict[str, Any] = {
             "rate": None,
             "term": None,
             "published": "2026-04-14",
-            **_INVESTMENT_EVIDENCE,
+            "document": _INVESTMENT_EVIDENCE["document"],
+            "quote": _INVESTMENT_EVIDENCE["quote"],
         }
     ],
     "quantities": [],
@@ -303,6 +307,7 @@ _OBSERVATION: dict[str, Any] = {
     "basis": None,
     "forecast": False,
     "segment": "infrastructure (compute) commitments",
+    "counterparty": None,
     "attributed_to": None,
     "note": None,
     "published": "2025-11-01",
@@ -310,6 +315,7 @@ _OBSERVATION: dict[str, Any] = {
         {
             "document": "001_930f0b1a03446070.txt",
             "quote": "OpenAI's infrastructure commitments now total $1.4 trillion",
+            "unverified": False,
         }
     ],
 }
@@ -328,6 +334,7 @@ _SUBSIDIARY: dict[str, Any] = {
         {
             "document": "002_fce6943532eb5e8c.txt",
             "quote": "Anthropic has committed to spend on Amazon Web Services (AWS) over the next decade.",
+            "unverified": False,
         }
     ],
 }
@@ -348,6 +355,7 @@ _RIGHT_ENDED: dict[str, Any] = {
             "quote": "From 2019 to January 2025, OpenAI needed Microsoft's approval to buy compute from "
             "anyone else. Microsoft had right-of-first-refusal on all infrastructure deals. That ended "
             "Friday, January 24.",
+            "unverified": False,
         }
     ],
 }
@@ -380,6 +388,7 @@ _SOURCE: dict[str, Any] = {
     "published_inferred": True,
     "url": None,
     "note": None,
+    "unverified": False,
     "claims": [{"id": "openai-aws-compute-2025", "quote": _EVIDENCE["quote"]}],
 }
 _REACHED: dict[str, Any] = {
@@ -399,17 +408,6 @@ _TRACE: dict[str, Any] = {
     "hops": [{"hop": 1, "flows": [_FLOW]}],
     "reached": {"aws": _REACHED},
 }
-_LOOP: dict[str, Any] = {
-    "members": ["amazon", "openai"],
-    "investor": "amazon",
-    "investee": "openai",
-    "flows": [_INVESTMENT, _FLOW],
-    "money_out": 0,
-    "money_out_bound": None,
-    "money_out_announced": 50000000000,
-    "money_out_contingent": 0,
-    "money_out_upper_bound": 0,
-    "money_back": 38000000000,
 _LOOP_LEG: dict[str, Any] = {
     "from_group": "openai",
     "to_group": "amazon",
@@ -421,6 +419,17 @@ _LOOP_LEG: dict[str, Any] = {
     "beneficiaries": [],
     "text": "$38B (openai-aws-compute-2025)",
 }
+_LOOP: dict[str, Any] = {
+    "members": ["amazon", "openai"],
+    "investor": "amazon",
+    "investee": "openai",
+    "flows": [_INVESTMENT, _FLOW],
+    "money_out": 0,
+    "money_out_bound": None,
+    "money_out_announced": 50000000000,
+    "money_out_contingent": 0,
+    "money_out_upper_bound": 0,
+    "money_back": 38000000000,
     "money_back_bound": "exact",
     "ratio": None,
     "ratio_basis": "no ratio: money out is announced, not committed ($50B; --include-announced counts it)",
@@ -455,6 +464,7 @@ _TIE: dict[str, Any] = {
         {
             "document": "001_930f0b1a03446070.txt",
             "quote": "The seven-year AWS agreement delivers hundreds of thousands of Nvidia GPUs immediately",
+            "unverified": False,
         }
     ],
 }
@@ -516,6 +526,9 @@ _SHARE: dict[str, Any] = {
     "total": 1400000000000,
     "total_observation": "openai-total-commitments-2025-11-s001",
     "share": 0.0271,
+    "share_basis": "committed $38B over openai's total commitments $1.4T",
+    "without_figure": {},
+    "include_announced": False,
     "sources": [_EVIDENCE, _OBSERVATION["sources"][0]],
 }
 _ORACLE_FIGURE: dict[str, Any] = {
@@ -526,9 +539,6 @@ _ORACLE_FIGURE: dict[str, Any] = {
     "term": None,
     "document": "001_930f0b1a03446070.txt",
     "published": "2025-11-01",
-    "share_basis": "committed $38B over openai's total commitments $1.4T",
-    "without_figure": {},
-    "include_announced": False,
     "quote": "Oracle put in cash; OpenAI pledged $300 billion back.",
     "tranches": [],
 }
@@ -593,6 +603,7 @@ _OBSERVATION_CONFLICT: dict[str, Any] = {
 _REPORT: dict[str, Any] = {
     "as_of": "2025-11-30",
     "known_at": None,
+    "include_announced": False,
     "names": {"openai": "OpenAI", "aws": "Amazon Web Services"},
     "biggest_flows": [_FLOW],
     "loops": [],
@@ -603,7 +614,6 @@ _RELATED_RELATIONSHIP: dict[str, Any] = {
     "type": "relationship",
     "direction": "out",
     "counterparty": "amazon",
-    "include_announced": False,
     "id": "aws--subsidiary-of--amazon",
     "kind": "subsidiary-of",
     "subject": "aws",
@@ -629,6 +639,11 @@ class Evidence(Result):
 
     document: Document
     quote: Quote
+    unverified: bool = _f(
+        "True when the data set does not keep the document's text (a paywalled article), so the "
+        "quote could not be checked against it.",
+        default=False,
+    )
     model_config = _example(_EVIDENCE)
 
 
@@ -862,6 +877,7 @@ class Observation(Result):
     basis: str | None = _o("Accounting basis: gross or net.")
     forecast: bool = _f("True for a forecast or target.")
     segment: str | None = _o("Business segment the figure covers.")
+    counterparty: str | None = _o("The other entity the figure is about (the company a stake is held in).")
     attributed_to: str | None = _o("Who the source attributes the figure to.")
     note: str | None = _o("Curator's note.")
     published: Published = None
@@ -911,6 +927,10 @@ class Source(Result):
     published_inferred: Inferred
     url: str | None = _o("Where the document was retrieved.")
     note: str | None = _o("Curator's note.")
+    unverified: bool = _f(
+        "True when the data set does not keep the document's text (a paywalled article): its quotes "
+        "could not be checked, and every output marks its evidence unverified."
+    )
     claims: list[SourceClaim] = _f("Claims (ids and quotes) resting on the document.")
     model_config = _example(_SOURCE)
 
@@ -951,30 +971,6 @@ class Trace(Result):
     model_config = _example(_TRACE)
 
 
-class Loop(Result):
-    """A vendor-financed loop: an investment that comes back to the investor's group."""
-
-    members: list[str] = _f("Corporate groups around the loop, investor first.")
-    investor: str = _f("The investing group.")
-    investee: str = _f("The group invested in.")
-    flows: list[Flow] = _f("The investment flows, then the flows on the way back.")
-    money_out: Number = _f(
-        "Committed investment from investor to investee (announced too with include_announced)."
-    )
-    money_out_bound: str | None = _o("Bound of money_out (exact, about or at-least); null when it is 0.")
-    money_out_announced: Number = _f("Announced, not committed investment (not in money_out).")
-    money_out_contingent: Number = _f("Contingent investment (not in money_out).")
-    money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
-    money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has no figure.")
-    ratio: float | None = _o("money_back / money_out, 4 decimals; null when either is unknown.")
-    deal_ids: list[str] = _f("Every deal in the loop.")
-    out_deal_ids: list[str] = _f("The investment deals.")
-    back_deal_ids: list[str] = _f("The deals on the way back.")
-    dates: list[str] = _f("Effective dates of the deals, sorted.")
-    sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
-    model_config = _example(_LOOP)
-
-
 class LoopLeg(Result):
     """One leg of a loop: the money from one group to the next, with every deal on it."""
 
@@ -993,6 +989,37 @@ class LoopLeg(Result):
     model_config = _example(_LOOP_LEG)
 
 
+class Loop(Result):
+    """A vendor-financed loop: an investment that comes back to the investor's group."""
+
+    members: list[str] = _f("Corporate groups around the loop, investor first.")
+    investor: str = _f("The investing group.")
+    investee: str = _f("The group invested in.")
+    flows: list[Flow] = _f("The investment flows, then the flows on the way back.")
+    money_out: Number = _f(
+        "Committed investment from investor to investee (announced too with include_announced)."
+    )
+    money_out_bound: str | None = _o("Bound of money_out (exact, about or at-least); null when it is 0.")
+    money_out_announced: Number = _f("Announced, not committed investment (not in money_out).")
+    money_out_contingent: Number = _f("Contingent investment (not in money_out).")
+    money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
+    money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has no figure.")
+    money_back_bound: str | None = _o(
+        "Bound of money_back: at-least for 'more than $100B' (the ratio is then a floor too)."
+    )
+    ratio: float | None = _o("money_back / money_out, 4 decimals; null when either is unknown.")
+    ratio_basis: str = _f("On what the ratio was computed, or why there is none, in one sentence.")
+    include_announced: bool = _f("True when announced money was counted as committed.")
+    legs: list[LoopLeg] = _f("Every leg in order, investment first, legs without a figure too.")
+    beneficiaries: list[str] = _f("Third parties the loop's deals serve (the lab a vehicle buys chips for).")
+    deal_ids: list[str] = _f("Every deal in the loop.")
+    out_deal_ids: list[str] = _f("The investment deals.")
+    back_deal_ids: list[str] = _f("The deals on the way back.")
+    dates: list[str] = _f("Effective dates of the deals, sorted.")
+    sources: list[FlowEvidence] = _f("Distinct evidence of the deals, each with its deal id.")
+    model_config = _example(_LOOP)
+
+
 class Tie(Result):
     """A structural tie between an organization's group and a lab."""
 
@@ -1004,14 +1031,7 @@ class Tie(Result):
     model_config = _example(_TIE)
 
 
-    money_back_bound: str | None = _o(
-        "Bound of money_back: at-least for 'more than $100B' (the ratio is then a floor too)."
-    )
 class ExposureSide(Result):
-    ratio_basis: str = _f("On what the ratio was computed, or why there is none, in one sentence.")
-    include_announced: bool = _f("True when announced money was counted as committed.")
-    legs: list[LoopLeg] = _f("Every leg in order, investment first, legs without a figure too.")
-    beneficiaries: list[str] = _f("Third parties the loop's deals serve (the lab a vehicle buys chips for).")
     """One side of a bet: an organization's group's ties to one lab."""
 
     lab: str = _f("The lab (its group).")
@@ -1160,6 +1180,7 @@ class Report(Result):
 
     as_of: str | None = _o("As-of date asked (valid time), else null.")
     known_at: str | None = _o("Known-at date asked (knowledge time), else null.")
+    include_announced: bool = _f("True when announced money was counted as committed.", default=False)
     names: dict[str, str] = _f("Entity id -> display name.")
     biggest_flows: list[Flow] = _f("The largest countable flows with a figure.")
     loops: list[Loop] = _f("Vendor-financed loops.")
@@ -1180,7 +1201,6 @@ class RelatedDeal(CardDeal):
 
 class RelatedRelationship(CardRelationship):
     """A structural relationship in an entity's relationship listing (as on the entity card)."""
-    include_announced: bool = _f("True when announced money was counted as committed.", default=False)
 
     type: Literal["relationship"] = _f("Always 'relationship'.")
     model_config = _example(_RELATED_RELATIONSHIP)

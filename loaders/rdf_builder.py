@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
@@ -30,6 +31,7 @@ from ..ontology.vocab import property_iri, term_iri
 from .dataset import Dataset, Located
 from .dates import DateValue
 from .models import Amount, Evidence, Quantity
+from .verify import document_text
 
 __all__ = ["LoadedData", "build_graph", "add_date", "evidence_iri", "DEAL_FIGURES"]
 
@@ -184,6 +186,10 @@ class _Builder:
                 g.add((node, DG[prop], Literal(val)))
         add_date(g, node, "published", s.published)
         add_date(g, node, "retrieved", s.retrieved)
+        # the text sits beside a source file, or in sources/ beside a data set's CSV files
+        folder = Path(item.file).parent
+        if not any(document_text(f, s.document) for f in (folder, folder / "sources")):
+            g.add((node, DG.unverified, Literal(True)))
 
     def entity(self, item: Located) -> None:
         e = item.record

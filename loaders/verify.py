@@ -59,6 +59,7 @@ __all__ = [
     "VerifyReport",
     "verify_file",
     "verify_dataset",
+    "document_text",
 ]
 
 # -- normalising text ---------------------------------------------------------------------
@@ -546,6 +547,22 @@ def _document_of(doc: Any, loc: tuple) -> str | None:
     return None
 
 
+def document_text(folder: Path, name: str) -> Path | None:
+    """The file that keeps the text of document ``name`` in ``folder`` (the file itself, or
+    its ``.txt`` beside a source file), or None: then its quotes cannot be checked and every
+    output marks the source unverified.
+
+    >>> document_text(Path("/nowhere"), "../etc/passwd") is None
+    True
+    """
+    if not name or Path(name).name != name:  # a file name, never a path elsewhere
+        return None
+    for candidate in (name, Path(name).stem + ".txt"):
+        if (folder / candidate).is_file():
+            return folder / candidate
+    return None
+
+
 class _Documents:
     """Document texts under a ``sources`` folder, read once; None for a missing one."""
 
@@ -554,12 +571,7 @@ class _Documents:
         self.texts: dict[str, tuple[str, str] | None] = {}
 
     def path(self, name: str) -> Path | None:
-        if not name or Path(name).name != name:  # a file name, never a path elsewhere
-            return None
-        for candidate in (name, Path(name).stem + ".txt"):
-            if (self.folder / candidate).is_file():
-                return self.folder / candidate
-        return None
+        return document_text(self.folder, name)
 
     def text(self, name: str) -> tuple[str, str] | None:
         """The document's text and its normalised form."""
