@@ -229,6 +229,34 @@ def _quantity(flow: dict, measure: str) -> dict:
     return found
 
 
+def test_the_loop_goes_out_as_the_warrant_and_back_as_capacity_and_a_rate(replay: Replay) -> None:
+    (loop,) = replay.json("dealgraph loops --data helios --json")
+    assert loop["members"] == ["helios", "nimbus-labs"]
+    assert loop["out_deal_ids"] == ["helios-nimbus-warrant"]
+    assert sorted(loop["back_deal_ids"]) == ["nimbus-helios-cloud", "nimbus-helios-deployment"]
+    flows = {f["id"]: f for f in loop["flows"]}
+    warrant = flows["helios-nimbus-warrant"]
+    assert warrant["kind"] == "warrant" and warrant["amount"] is None
+    assert _quantity(warrant, "shares")["value"] == 160_000_000
+    assert _quantity(warrant, "shares")["quote"] == "a warrant for 160 million shares"
+    assert (_quantity(warrant, "stake")["value"], _quantity(warrant, "stake")["bound"]) == (7, "about")
+    capacity = _quantity(flows["nimbus-helios-deployment"], "capacity")
+    assert (capacity["value"], capacity["unit"]) == (10, "GW")
+    assert flows["nimbus-helios-deployment"]["amount"] is None
+    cloud = flows["nimbus-helios-cloud"]
+    assert (cloud["amount"], cloud["rate"]) == (1_250_000_000, "per-month")
+    # no money figure went out (the warrant pays in shares) and the money back is a rate
+    assert loop["money_out"] == 0 and loop["ratio"] is None
+    assert "warrant for 160 million shares" in loop["ratio_basis"] and "rate" in loop["ratio_basis"]
+    # every leg is listed, the legs without a money figure with what they do state
+    out, back = loop["legs"]
+    assert (out["from_group"], out["to_group"], out["deal_ids"]) == ("helios", "nimbus-labs", [warrant["id"]])
+    assert [(q["measure"], q["value"]) for q in out["quantities"]] == [("shares", 160_000_000), ("stake", 7)]
+    assert (back["from_group"], back["to_group"]) == ("nimbus-labs", "helios")
+    assert sorted(back["deal_ids"]) == ["nimbus-helios-cloud", "nimbus-helios-deployment"]
+    assert [(q["measure"], q["value"], q["unit"]) for q in back["quantities"]] == [("capacity", 10, "GW")]
+
+
 def test_the_deal_card_shows_the_warrant_shares_and_stake(replay: Replay) -> None:
     deal = replay.json("dealgraph deal helios-nimbus-warrant --data helios --json")
     who = (deal["kind"], deal["payer"], deal["payee"], deal["status"])
@@ -261,6 +289,7 @@ def test_diff_shows_what_the_second_document_changed(replay: Replay) -> None:
     assert "+ helios cirrus-ai vs nimbus-labs" in changes
 
 
-def test_the_report_names_the_bet(replay: Replay) -> None:
+def test_the_report_names_the_loop_and_the_bet(replay: Replay) -> None:
     report = _flat(replay.output("dealgraph report --data helios"))
+    assert "Helios Compute -> Nimbus Labs -> Helios Compute" in report
     assert "Helios Compute (rivals: Cirrus AI vs Nimbus Labs)" in report
