@@ -16,8 +16,8 @@ What counts:
   tranches counts through its tranches;
 * a supplier is a corporate group (AWS counts for Amazon), so one company's cloud and chips
   are one dependency;
-* deals with no stated figure are listed (``unquantified``), never guessed; "at least"
-  figures count at their floor;
+* deals with no stated figure, or only a rate ($1.25 billion a month: no total), are
+  listed (``unquantified``), never guessed; "at least" figures count at their floor;
 * a deal whose documents state different figures counts at its headline figure (the one
   the flows show) and is listed in ``disputed``: its index may be far off.
 
@@ -144,7 +144,7 @@ def concentration(kg: KnowledgeGraph, params: ConcentrationParams) -> Concentrat
     deals: dict[str, list[str]] = {}
     unquantified, disputed = [], []
     for f in countable(bought):
-        if f["amount"] is None or bucket(f, params.include_announced) != "committed":
+        if f["amount"] is None or f["rate"] is not None or bucket(f, params.include_announced) != "committed":
             unquantified.append(f["id"])
             continue
         supplier = groups.get(f["payee"], f["payee"])

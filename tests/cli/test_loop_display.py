@@ -96,3 +96,40 @@ def test_report_option_and_every_leg(data):
     assert "no ratio: money out is up to $2B, not committed" in text
     seed = run("report", "--include-announced")
     assert "round trip 0.76x" in seed
+
+
+# --- the API: include_announced on every route that totals money ------------------------------
+
+
+@pytest.fixture(scope="module")
+def api():
+    from fastapi.testclient import TestClient
+
+    from dealgraph import open_graph
+    from dealgraph.api.main import create_app
+    from dealgraph.api.settings import Settings
+
+    return TestClient(create_app(open_graph(), Settings()))
+
+
+def test_api_include_announced(api):
+    # 000: "Amazon announced a $50 billion investment in OpenAI"
+    def amazon_openai(**params):
+        loops = api.get("/loops", params={"max_length": 2, **params}).json()
+        return next(lp for lp in loops if lp["members"] == ["amazon", "openai"])
+
+    assert (amazon_openai()["ratio"], amazon_openai()["money_out_announced"]) == (None, 50_000_000_000)
+    assert amazon_openai(include_announced="true")["ratio"] == 0.76
+    money = api.get("/trace/amazon", params={"depth": 1}).json()["reached"]["openai"]["money"]
+    assert (money["committed"], money["announced"]) == (0, 50_000_000_000)
+    counted = api.get("/trace/amazon", params={"depth": 1, "include_announced": "true"}).json()
+    assert counted["reached"]["openai"]["money"]["committed"] == 50_000_000_000
+    e = api.get("/exposure/amazon", params={"include_announced": "true"}).json()
+    assert e["total"]["money_to_labs"]["committed"] == 63_000_000_000
+    bets = api.get("/exposure", params={"include_announced": "true"}).json()
+    assert [b["total"]["money_to_labs"]["committed"] for b in bets if b["group"] == "amazon"] == [
+        63_000_000_000
+    ]
+    s = api.get("/share/amazon/openai", params={"include_announced": "true"}).json()
+    assert (s["money"]["committed"], s["include_announced"]) == (50_000_000_000, True)
+    assert api.get("/concentration/anthropic", params={"include_announced": "true"}).status_code == 200

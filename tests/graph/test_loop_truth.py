@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dealgraph import open_graph
+from dealgraph.graph.concentration import ConcentrationParams, concentration
 from dealgraph.graph.exposure import exposure
 from dealgraph.graph.loops import vendor_financed_loops
 from dealgraph.graph.money import bucket, deal_text, tally
@@ -144,6 +145,16 @@ deals:
     chip_count: {value: 100_000, quote: "Lab X leases the 100,000 chips from SPV One"}
     evidence:
       - quote: "Lab X leases the 100,000 chips from SPV One"
+  # announced compute money: not committed unless asked
+  - id: lab-x-fundco-compute
+    kind: compute-commitment
+    payer: lab-x
+    payee: fundco
+    status: announced
+    amounts:
+      - {value: 5_000_000_000, currency: USD, quote: "Lab X announced it will spend $5 billion with FundCo"}
+    evidence:
+      - quote: "Lab X announced it will spend $5 billion with FundCo"
 observations:
   - id: lab-x-total-commitments
     subject: lab-x
@@ -355,3 +366,24 @@ def test_seed_report_amazon_openai(seeds):
     assert "round trip at least 7.69x" in text  # Amazon <-> Anthropic: "more than $100 billion" back
     counted = " ".join(render_report(build_report(seeds, include_announced=True)).split())
     assert "Amazon -> OpenAI -> Amazon: $50 billion out, $38 billion back (round trip 0.76x)" in counted
+
+
+def test_concentration_counts_announced_money_only_when_asked(fixture_kg):
+    # lab-x's compute deals: 10 GW without money, $1.25 billion a month (a rate, no total),
+    # and "Lab X announced it will spend $5 billion with FundCo"
+    c = concentration(fixture_kg, ConcentrationParams(lab="lab-x"))
+    assert c.hhi is None and c.committed_total == 0
+    assert c.unquantified == ["lab-x-chipco-deployment", "lab-x-chipco-payments", "lab-x-fundco-compute"]
+    counted = concentration(fixture_kg, ConcentrationParams(lab="lab-x", include_announced=True))
+    assert (counted.hhi, counted.committed_total) == (10_000, 5 * B)
+    assert [s.supplier for s in counted.suppliers] == ["fundco"]
+
+
+def test_share_with_announced_money(fixture_kg):
+    s = share(fixture_kg, "lab-x", "fundco")
+    assert (s.share, s.money.announced) == (None, 5 * B)
+    assert "$5B is announced, not committed (--include-announced counts it)" in s.share_basis
+    counted = share(fixture_kg, "lab-x", "fundco", include_announced=True)
+    # $5 billion of "Lab X's commitments total $100 billion"
+    assert counted.share == 0.05
+    assert counted.share_basis == "committed $5B over lab-x's total commitments $100B"
