@@ -257,11 +257,14 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
 
 
 def print_deal(console: Console, deal: Deal) -> None:
-    """One deal: what it is, its headline (and any disagreement), every claim side by side."""
-    head = format_money(deal.amount, deal.bound, deal.rate) + disputed_note(deal)
+    """One deal: what it is, its headline (and any disagreement), the party it serves and its
+    chips, every amount claim and every other figure (capacity, chips, shares, stake, exercise
+    price, stake value) with its quote."""
+    head = deal_text(deal) + disputed_note(deal)
     console.print(f"{deal.id}: {deal.kind} {deal.payer} → {deal.payee}", markup=False, highlight=False)
     facts = [("headline", head), ("status", deal.status), ("date", deal.date), ("term", deal.term)]
     facts += [("part of", deal.part_of), ("tranches", ", ".join(deal.tranches))]
+    facts += [("serves", deal.beneficiary), ("chips", ", ".join(deal.chips))]
     for name, value in facts:
         if value:
             console.print(f"  {name}: {value}", markup=False, highlight=False)
@@ -271,6 +274,12 @@ def print_deal(console: Console, deal: Deal) -> None:
         claims.add_row(figure + (f" over {a.term}" if a.term else ""), a.document, a.published or "", a.quote)
     if deal.amounts:
         console.print(claims)
+    figures = Table("claim", "document", "published", "quote", title="other figures (never money moved)")
+    for q in deal.quantities:
+        figure = quantity_text(q) + (f" over {q.term}" if q.term else "")
+        figures.add_row(figure, q.document, q.published or "", q.quote)
+    if deal.quantities:
+        console.print(figures)
     evidence = Table("document", "published", "quote", title="evidence")
     for e in deal.all_sources:
         evidence.add_row(e.document, e.published or "", e.quote)
