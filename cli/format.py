@@ -108,6 +108,7 @@ def print_card(console: Console, card: EntityCard) -> None:
 
 
 def _tally_text(t: MoneyTotals) -> str:
+    """Money per bucket (``at least $100B committed`` keeps its bound), then the deals without one."""
     parts = []
     for key, label in (
         ("committed", "committed"),
@@ -118,9 +119,10 @@ def _tally_text(t: MoneyTotals) -> str:
         ("aggregate", "reported total"),
     ):
         if getattr(t, key):
-            parts.append(f"{format_money(getattr(t, key))} {label}")
+            bound = t.committed_bound if key == "committed" and isinstance(t, MoneyTally) else None
+            parts.append(f"{format_money(getattr(t, key), bound, style=PLAIN)} {label}")
     if isinstance(t, MoneyTally) and t.unknown_amounts:
-        parts.append(f"{t.unknown_amounts} deal(s) without a figure")
+        parts.append(f"{t.unknown_amounts} deal(s) without a total")
     return ", ".join(parts) or "—"
 
 

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from .flows import flows as all_flows
 from .flows import sources_of_flows
 from .groups import group_map
-from .money import PLAIN, bucket, countable, deal_text, format_money, quantities_text, tally
+from .money import PLAIN, bucket, countable, deal_text, format_money, quantities_text, sum_bound, tally
 from .results import Flow, Loop, LoopLeg, MoneyTally
 from .timeline import Date
 
@@ -188,14 +188,6 @@ def _loop(path: list[str], steps: list[list[Flow]], include_announced: bool) -> 
     )
 
 
-def _bound_of(flows: list[Flow]) -> str | None:
-    """The bound of a sum: about if a part is about, at-least if a part is at least, else exact."""
-    bounds = {f.bound for f in flows}
-    if not flows:
-        return None
-    return "about" if "about" in bounds else "at-least" if "at-least" in bounds else "exact"
-
-
 def _leg(a: str, b: str, flows: list[Flow], include_announced: bool) -> LoopLeg:
     """One leg from group ``a`` to ``b``: its money per bucket (totals; a rate is not one), its
     committed money with its bound, its non-money figures and its deals in words."""
@@ -210,7 +202,7 @@ def _leg(a: str, b: str, flows: list[Flow], include_announced: bool) -> LoopLeg:
         deal_ids=[f.id for f in flows],
         money=MoneyTally.model_validate(tally(flows, include_announced)),
         committed=sum(f.amount for f in committed if f.amount is not None) if committed else None,
-        committed_bound=_bound_of(committed),
+        committed_bound=sum_bound(committed),
         quantities=[q for f in flows for q in f.quantities],
         beneficiaries=sorted({f.beneficiary for f in flows if f.beneficiary}),
         text="; ".join(f"{deal_text(f, PLAIN, status=True)} ({f.id})" for f in flows),

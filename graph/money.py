@@ -25,7 +25,7 @@ aggregates.
 >>> tally([{"amount": 5, "status": "committed", "bound": "exact", "kind": "equity-investment"},
 ...        {"amount": 20, "status": "contingent", "bound": "up-to", "kind": "equity-investment"}])
 {'committed': 5, 'announced': 0, 'contingent': 20, 'upper_bound': 0, 'forecast': 0, 'aggregate': 0,
- 'unknown_amounts': 0}
+ 'unknown_amounts': 0, 'committed_bound': 'exact'}
 
 Figures that are not money (capacity, chips, shares, a stake) are never added to money;
 :func:`quantity_text` and :func:`deal_text` write them next to the money, so a deal without
@@ -53,6 +53,7 @@ __all__ = [
     "BUCKETS",
     "bucket",
     "tally",
+    "sum_bound",
     "countable",
     "parents_with_tranches",
     "parse_as_of",
@@ -92,21 +93,40 @@ def bucket(flow: Flow | dict[str, Any], include_announced: bool = False) -> str:
     return "committed"
 
 
-def tally(flows: Iterable[Flow | dict[str, Any]], include_announced: bool = False) -> dict[str, int | float]:
+def tally(flows: Iterable[Flow | dict[str, Any]], include_announced: bool = False) -> dict[str, Any]:
     """Sum flows' headline amounts per bucket; flows without a total are counted apart.
 
     A flow whose headline is a recurring rate ($1.25 billion a month) states no total, so it
     is counted with those without a figure, never added to totals. ``include_announced``
     adds announced money to ``committed`` (the ``announced`` bucket then stays 0).
+    ``committed_bound`` is the bound of the committed sum (:func:`sum_bound`): "more than
+    $100 billion" committed stays at least $100 billion.
     """
-    out: dict[str, int | float] = {b: 0 for b in BUCKETS}
+    out: dict[str, Any] = {b: 0 for b in BUCKETS}
     out["unknown_amounts"] = 0
+    committed = []
     for f in flows:
         if f.get("amount") is None or f.get("rate") is not None:
             out["unknown_amounts"] += 1
         else:
             out[bucket(f, include_announced)] += f["amount"]
+            if bucket(f, include_announced) == "committed":
+                committed.append(f)
+    out["committed_bound"] = sum_bound(committed)
     return out
+
+
+def sum_bound(flows: Iterable[Flow | dict[str, Any]]) -> str | None:
+    """The bound of a sum of flows' figures: ``about`` if a part is about, ``at-least`` if a
+    part is at least (the sum is then a floor), else ``exact``; None for no flows.
+
+    >>> sum_bound([{"bound": "exact"}, {"bound": "at-least"}]), sum_bound([])
+    ('at-least', None)
+    """
+    bounds = {f.get("bound") for f in flows}
+    if not bounds:
+        return None
+    return "about" if "about" in bounds else "at-least" if "at-least" in bounds else "exact"
 
 
 def parents_with_tranches(flows: Iterable[Flow | dict[str, Any]]) -> set[str]:

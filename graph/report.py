@@ -232,13 +232,13 @@ def _side_text(side: ExposureSide, nm: Callable[[str], str]) -> str:
     bits = []
     to, back = side.money_to_lab, side.money_from_lab
     if to.committed:
-        bits.append(f"puts in {_money(to.committed)}")
+        bits.append(f"puts in {_money(to.committed, to.committed_bound)}")
     if to.announced:
         bits.append(f"has announced {_money(to.announced)} (not committed)")
     if to.contingent or to.upper_bound:
         bits.append(f"up to {_money(to.contingent + to.upper_bound)} more contingent/upper-bound")
-    if back.committed:
-        bits.append(f"receives {_money(back.committed)}")
+    if back.committed:  # "more than $100 billion" back stays at least $100 billion
+        bits.append(f"receives {_money(back.committed, back.committed_bound)}")
     if back.announced:
         bits.append(f"has been announced {_money(back.announced)} (not committed)")
     bits += [f"{f.id}: {deal_text(f, WORDS)}" for f in side.flows if f.amount is None]

@@ -218,9 +218,9 @@ _TOTALS0: dict[str, Any] = {
     "forecast": 0,
     "aggregate": 0,
 }
-_TALLY0: dict[str, Any] = _TOTALS0 | {"unknown_amounts": 0}
+_TALLY0: dict[str, Any] = _TOTALS0 | {"unknown_amounts": 0, "committed_bound": None}
 _MONEY_TOTALS: dict[str, Any] = _TOTALS0 | {"committed": 50000000000}
-_MONEY_TALLY: dict[str, Any] = _TALLY0 | {"committed": 50000000000}
+_MONEY_TALLY: dict[str, Any] = _TALLY0 | {"committed": 50000000000, "committed_bound": "exact"}
 _FLOW: dict[str, Any] = {
     "id": "openai-aws-compute-2025",
     "kind": "compute-commitment",
@@ -395,7 +395,7 @@ _REACHED: dict[str, Any] = {
     "entity": "aws",
     "group": "amazon",
     "hop": 1,
-    "money": _TALLY0 | {"committed": 38000000000},
+    "money": _TALLY0 | {"committed": 38000000000, "committed_bound": "exact"},
     "deal_ids": ["openai-aws-compute-2025"],
 }
 _TRACE: dict[str, Any] = {
@@ -412,7 +412,7 @@ _LOOP_LEG: dict[str, Any] = {
     "from_group": "openai",
     "to_group": "amazon",
     "deal_ids": ["openai-aws-compute-2025"],
-    "money": _TALLY0 | {"committed": 38000000000},
+    "money": _TALLY0 | {"committed": 38000000000, "committed_bound": "exact"},
     "committed": 38000000000,
     "committed_bound": "exact",
     "quantities": [],
@@ -472,7 +472,7 @@ _SIDE: dict[str, Any] = {
     "lab": "openai",
     "competes_with": ["anthropic", "google"],
     "money_to_lab": _TALLY0 | {"announced": 50000000000, "unknown_amounts": 1},
-    "money_from_lab": _TALLY0 | {"committed": 38000000000},
+    "money_from_lab": _TALLY0 | {"committed": 38000000000, "committed_bound": "exact"},
     "kinds": ["compute-commitment", "distributes", "distribution-rights", "equity-investment", "supplies"],
     "deal_ids": [
         "amazon-openai-frontier-distribution",
@@ -521,7 +521,7 @@ _SHARE: dict[str, Any] = {
     "payer": "openai",
     "payee": "aws",
     "payee_group": "amazon",
-    "money": _TALLY0 | {"committed": 38000000000},
+    "money": _TALLY0 | {"committed": 38000000000, "committed_bound": "exact"},
     "deal_ids": ["openai-aws-compute-2025"],
     "total": 1400000000000,
     "total_observation": "openai-total-commitments-2025-11-s001",
@@ -740,6 +740,10 @@ class MoneyTally(MoneyTotals):
 
     unknown_amounts: int = _f(
         "Number of deals counted without a stated total (no figure, or only a recurring rate)."
+    )
+    committed_bound: str | None = _o(
+        "Bound of the committed sum: at-least when a part is 'at least' (a floor), about when a "
+        "part is 'about', else exact; null when nothing is committed."
     )
     model_config = _example(_MONEY_TALLY)
 

@@ -124,6 +124,7 @@ def test_money_buckets_never_mix():
         "forecast": 0,
         "aggregate": 0,
         "unknown_amounts": 0,
+        "committed_bound": "exact",  # t1's $5B is exact
     }
     assert bucket(fl[3]) == "aggregate"
 
