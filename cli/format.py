@@ -250,7 +250,9 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
             f.id,
             f"{f.payer} → {f.payee}" + (f"\nfor {f.beneficiary}" if f.beneficiary else ""),
             f.kind,
-            deal_text(f) + (disputed_note(f, label=_doc) or (" ⚠ conflict" if f.conflict else "")),
+            deal_text(f)
+            + (disputed_note(f, label=_doc) or (" ⚠ conflict" if f.conflict else ""))
+            + (f"\nchips: {', '.join(f.chips)}" if f.chips else ""),
             f.status or "",
             f.date or "",
             ", ".join(sorted({s.document[:3] for s in f.sources})),

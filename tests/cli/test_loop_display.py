@@ -80,6 +80,8 @@ def test_flows_show_capacity_chips_and_beneficiary(data):
     assert "money unknown, 160 million shares" in text
     assert "money unknown, 100,000 chips" in text
     assert "for lab-x" in text  # the vehicle's chip purchase serves Lab X
+    # 001: "GB200 and GB300 accelerators in EC2 UltraServer configurations" (the AWS deal's chips)
+    assert "chips: nvidia-gb200, nvidia-gb300" in run("flows", "--payer", "openai", "--payee", "aws")
 
 
 def test_trace_and_exposure_announced_bucket():

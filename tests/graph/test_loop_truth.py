@@ -226,6 +226,9 @@ def test_seed_announced_kept_apart_in_trace_exposure_and_share(seeds):
     # 002: "$8 billion already committed" + "$5 billion in Anthropic today" (committed)
     assert (e.total.money_to_labs.committed, e.total.money_to_labs.announced) == (13 * B, 50 * B)
     assert exposure(seeds, "amazon", include_announced=True).total.money_to_labs.committed == 63 * B
+    # 002: "more than $100 billion" on AWS: Amazon receives at least $100B from Anthropic
+    back = e.sides["anthropic"].money_from_lab
+    assert (back.committed, back.committed_bound) == (100 * B, "at-least")
     s = share(seeds, "amazon", "openai")
     assert s.share is None and s.money.announced == 50 * B
 
