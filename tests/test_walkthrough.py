@@ -282,6 +282,12 @@ def test_helios_bets_on_both_rivals(replay: Replay) -> None:
     assert "warrant" in nimbus["kinds"]
 
 
+def test_the_deal_card_prints_the_shares_and_stake(replay: Replay) -> None:
+    """The deal card as a person reads it (no --json)."""
+    card = _flat(replay.output("dealgraph deal helios-nimbus-warrant --data helios"))
+    assert "160 million shares" in card and "stake ~7%" in card
+
+
 def test_diff_shows_what_the_second_document_changed(replay: Replay) -> None:
     changes = _flat(replay.output("dealgraph diff helios-before helios"))
     assert "+ helios-cirrus-investment equity-investment helios -> cirrus-ai $2B committed" in changes
