@@ -269,6 +269,7 @@ def print_deal(console: Console, deal: Deal) -> None:
     facts = [("headline", head), ("status", deal.status), ("date", deal.date), ("term", deal.term)]
     facts += [("part of", deal.part_of), ("tranches", ", ".join(deal.tranches))]
     facts += [("serves", deal.beneficiary), ("chips", ", ".join(deal.chips))]
+    facts += [("depends on", "; ".join(deal.conditions))]
     for name, value in facts:
         if value:
             console.print(f"  {name}: {value}", markup=False, highlight=False)
@@ -286,7 +287,7 @@ def print_deal(console: Console, deal: Deal) -> None:
         console.print(figures)
     evidence = Table("document", "published", "quote", title="evidence")
     for e in deal.all_sources:
-        evidence.add_row(e.document, e.published or "", e.quote)
+        evidence.add_row(e.document + (" (unverified)" if e.unverified else ""), e.published or "", e.quote)
     console.print(evidence)
 
 

@@ -79,6 +79,7 @@ def flow_of_edge(
         "amounts": claims,
         "quantities": [q for q in edge.get("quantities", []) if (cut or Timeline()).known(q["published"])],
         "chips": edge.get("chips", []),
+        "conditions": edge.get("conditions", []),
         "beneficiary": edge.get("beneficiary"),
         "conflict": len(totals) > 1,
         "sources": [evidence_ref(s) for s in sources],

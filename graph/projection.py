@@ -6,7 +6,8 @@ Nodes are entities (attributes: ``name``, ``type``, ``roles``, ``group``). Edges
   ``status``, ``date``, ``amount`` (the headline figure, see :func:`headline_amount`),
   ``amounts`` (every claim with its source), ``quantities`` (capacity, chip count, shares,
   stake, exercise price, stake value: every claim with its source, never money moved),
-  ``chips``, ``beneficiary``, ``part_of``, ``includes`` and ``sources``;
+  ``chips``, ``conditions`` (what contingent money or a warrant's vesting depends on),
+  ``beneficiary``, ``part_of``, ``includes`` and ``sources``;
 * structural edges keyed by relationship kind, ``edge="structure"`` (``subsidiary-of``,
   ``distributes``, ``competes-with``, ``operates``, ``supplies`` ...), with ``status``,
   ``start``, ``end`` and ``inferred`` (the reasoning of a relationship no quote states).
@@ -137,6 +138,7 @@ SELECT ?d ?prop ?q ?value ?upper ?unit ?currency ?bound ?rate ?term ?doc ?publis
 
 UNVERIFIED_QUERY = "SELECT ?doc WHERE { ?s a dg:Source ; dg:document ?doc ; dg:unverified true }"
 CHIP_QUERY = "SELECT ?d ?chip WHERE { ?d a dg:Deal ; dg:chip ?chip }"
+CONDITION_QUERY = "SELECT ?d ?condition WHERE { ?d a dg:Deal ; dg:condition ?condition }"
 BENEFICIARY_QUERY = "SELECT ?d ?who WHERE { ?d a dg:Deal ; dg:beneficiary ?who }"
 
 
@@ -340,6 +342,7 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
     figures = _figure_claims(kg)
     unverified = {str(row["doc"]) for row in kg.rows(UNVERIFIED_QUERY)}
     chips = _by_deal(kg, CHIP_QUERY, lambda row: row["chip"])
+    conditions = _by_deal(kg, CONDITION_QUERY, lambda row: str(row["condition"]))
     beneficiary = {d: who[0] for d, who in _by_deal(kg, BENEFICIARY_QUERY, lambda row: row["who"]).items()}
     for row in kg.rows(DEAL_QUERY):
         d = row["d"]
@@ -376,6 +379,7 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
             amounts=claims,
             quantities=figures.get(d, []),
             chips=sorted(chips.get(d, [])),
+            conditions=sorted(conditions.get(d, [])),
             beneficiary=beneficiary.get(d),
             sources=_dedupe(sources),
         )

@@ -241,6 +241,7 @@ _FLOW: dict[str, Any] = {
     "amounts": [_CLAIM],
     "quantities": [],
     "chips": ["nvidia-gb200", "nvidia-gb300"],
+    "conditions": [],
     "beneficiary": None,
     "conflict": False,
     "sources": [_EVIDENCE],
@@ -284,6 +285,7 @@ _INVESTMENT: dict[str, Any] = {
     ],
     "quantities": [],
     "chips": [],
+    "conditions": [],
     "beneficiary": None,
     "conflict": False,
     "sources": [_INVESTMENT_EVIDENCE],
@@ -805,6 +807,10 @@ class Flow(Result):
         default=[],
     )
     chips: list[str] = _f("Entity ids of the chips the deal involves.", default=[])
+    conditions: list[str] = _f(
+        "What the money or a warrant's vesting depends on (milestones, deployments), as the sources say.",
+        default=[],
+    )
     beneficiary: str | None = _o(
         "The party a deal through a vehicle or a lease serves (the lab an SPV buys chips for)."
     )

@@ -299,3 +299,12 @@ def test_the_report_names_the_loop_and_the_bet(replay: Replay) -> None:
     report = _flat(replay.output("dealgraph report --data helios"))
     assert "Helios Compute -> Nimbus Labs -> Helios Compute" in report
     assert "Helios Compute (rivals: Cirrus AI vs Nimbus Labs)" in report
+
+
+def test_the_deal_card_gives_the_vesting_condition(replay: Replay) -> None:
+    """The warrant vests as Nimbus deploys Helios systems (the brief): the card says so."""
+    deal = replay.json("dealgraph deal helios-nimbus-warrant --data helios --json")
+    assert deal["conditions"] == ["vesting as Nimbus deploys Helios systems"]
+    assert "depends on: vesting as Nimbus deploys Helios systems" in _flat(
+        replay.output("dealgraph deal helios-nimbus-warrant --data helios")
+    )
