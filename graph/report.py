@@ -130,13 +130,18 @@ def _title(rep: Report, width: int) -> list[str]:
         title += f" (as of {rep.as_of})"
     if rep.known_at:
         title += f" (as reported by {rep.known_at})"
+    announced = (
+        "announced money is counted as committed (--include-announced)"
+        if rep.include_announced
+        else "announced money is kept apart from committed money (--include-announced counts it)"
+    )
     intro = (
         "Who pays whom among AI labs, clouds and chip makers, from the documents in the data "
         "set. Amounts are as the sources state them; 'up to' and milestone-dependent money is "
-        "never added to committed money. Each line is followed by its source: [document] "
-        "“quote”."
+        f"never added to committed money; {announced}. Each line is followed by its source: "
+        "[document] “quote”."
     )
-    return [title, "=" * len(title), textwrap.fill(intro, width)]
+    return [title, "=" * len(title), textwrap.fill(intro, width, break_on_hyphens=False)]
 
 
 def _heading(title: str, rule: int, items: Sequence[object] | None = None) -> list[str]:
@@ -197,9 +202,11 @@ def _loop(lp: Loop, nm: Callable[[str], str], width: int) -> list[str]:
         text += "; plus " + " and ".join(deal_text(f, WORDS, status=True) for f in pending)
     if lp.beneficiaries:
         text += "; serves " + ", ".join(nm(b) for b in lp.beneficiaries)
-    out = [textwrap.fill(text, width, subsequent_indent="  ")]
+    out = [textwrap.fill(text, width, subsequent_indent="  ", break_on_hyphens=False)]
     basis = lp.ratio_basis if lp.ratio is None else f"ratio: {lp.ratio_basis}"
-    out.append(textwrap.fill(basis, width, initial_indent="  ", subsequent_indent="    "))
+    out.append(
+        textwrap.fill(basis, width, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False)
+    )
     for leg in lp.legs:
         out.append(f"  {nm(leg.from_group)} -> {nm(leg.to_group)}:")
         for deal in leg.deal_ids:
@@ -208,7 +215,7 @@ def _loop(lp: Loop, nm: Callable[[str], str], width: int) -> list[str]:
             if f.beneficiary:
                 line += f", for {nm(f.beneficiary)}"
             line += disputed_note(f, WORDS)
-            out.append(textwrap.fill(line, width, subsequent_indent="      "))
+            out.append(textwrap.fill(line, width, subsequent_indent="      ", break_on_hyphens=False))
             if f.sources:
                 out.append(_cite(_headline_source(f), width))
     return out

@@ -367,7 +367,9 @@ def test_seed_report_amazon_openai(seeds):
     text = " ".join(render_report(build_report(seeds)).split())
     assert "Amazon -> OpenAI -> Amazon: no committed money ($50 billion, announced) out" in text
     assert "round trip at least 7.69x" in text  # Amazon <-> Anthropic: "more than $100 billion" back
+    assert "announced money is kept apart from committed money (--include-announced counts it)" in text
     counted = " ".join(render_report(build_report(seeds, include_announced=True)).split())
+    assert "announced money is counted as committed (--include-announced)" in counted
     assert "Amazon -> OpenAI -> Amazon: $50 billion out, $38 billion back (round trip 0.76x)" in counted
 
 
