@@ -49,7 +49,7 @@ from ..graph.money import format_money
 from ..graph.results import AmountClaim, Flow, Observation, QuantityClaim
 from ..ontology.errors import DataError
 from .format import _tally_text, _value
-from .main import app
+from .main import IncludeAnnouncedOpt, app
 from .options import AsOfOpt, KnownAtOpt, Shared, command
 from .output import fail, fail_with_problems
 
@@ -85,6 +85,7 @@ def diff_cmd(
     max_length: Annotated[int, typer.Option(min=2, max=8, help="Most edges in a loop.")] = 4,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """What a change to the data did to the answers: deals and figures, relationships, loops,
     two-sided bets and conflicts, each added (+), removed (-) or changed (~)."""
@@ -102,7 +103,9 @@ def diff_cmd(
             current = after or opts.data or bundled_data_dir()
             old = data_at_revision(current, str(against), Path(tmp))
             kg_before = _open(old, f"{current} at {against}", shown_as=(Path(tmp), f"{against}:"))
-    result = diff_graphs(kg_before, kg_after, as_of=as_of, known_at=known_at, max_length=max_length)
+    result = diff_graphs(
+        kg_before, kg_after, as_of, known_at, max_length=max_length, include_announced=include_announced
+    )
     opts.emit(result, print_diff)
 
 
@@ -215,6 +218,8 @@ def print_diff(console: Console, d: DataDiff) -> None:
     dates = ", ".join(f"{n} {v}" for n, v in (("as of", d.as_of), ("known at", d.known_at)) if v)
     if dates:
         console.print(f"(both cut {dates})", highlight=False)
+    if d.include_announced:
+        console.print("(announced money counted as committed)")
     for title, lines in sections:
         if lines:
             console.print(f"[bold]{title}[/]")
@@ -332,28 +337,43 @@ def _ratio(r: float | None) -> str:
     return "no ratio" if r is None else f"{r:.2f}x"
 
 
-def _back(v: float | None) -> str:
-    return "unknown" if v is None else format_money(v)
+def _out(lp: LoopFigures) -> str:
+    return format_money(lp.money_out, lp.money_out_bound)
+
+
+def _back(lp: LoopFigures) -> str:
+    return "unknown" if lp.money_back is None else format_money(lp.money_back, lp.money_back_bound)
 
 
 def _loop_summary(lp: LoopFigures) -> str:
-    return f"{format_money(lp.money_out)} out, {_back(lp.money_back)} back, {_ratio(lp.ratio)}"
+    return f"{_out(lp)} out, {_back(lp)} back, {_ratio(lp.ratio)}"
 
 
-_LOOP_FIGURES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("money_out", "money out", format_money),
-    ("money_out_contingent", "contingent out", format_money),
-    ("money_out_upper_bound", "up to out", format_money),
-    ("money_back", "money back", _back),
-    ("ratio", "ratio", _ratio),
-)
+# figure -> its label and how it reads (a figure with a bound reads with it)
+_LOOP_FIGURES: dict[str, tuple[str, Callable[[LoopFigures], str]]] = {
+    "money_out": ("money out", _out),
+    "money_out_announced": ("announced out", lambda lp: format_money(lp.money_out_announced)),
+    "money_out_contingent": ("contingent out", lambda lp: format_money(lp.money_out_contingent)),
+    "money_out_upper_bound": ("up to out", lambda lp: format_money(lp.money_out_upper_bound)),
+    "money_back": ("money back", _back),
+    "ratio": ("ratio", lambda lp: _ratio(lp.ratio)),
+}
+# a bound that changed alone shows in its figure
+_BOUND_OF = {"money_out_bound": "money_out", "money_back_bound": "money_back"}
 
 
 def _loop_details(c: LoopChange, b: LoopFigures, changed: set[str]) -> list[str]:
     a = c.after
     assert a is not None
-    parts = [f"{label} {fmt(b[n])} -> {fmt(a[n])}" for n, label, fmt in _LOOP_FIGURES if n in changed]
-    for name, label in (("out_deal_ids", "deals out"), ("back_deal_ids", "deals back")):
+    shown = {_BOUND_OF.get(n, n) for n in changed}
+    parts = [f"{label} {fmt(b)} -> {fmt(a)}" for n, (label, fmt) in _LOOP_FIGURES.items() if n in shown]
+    if "ratio_basis" in changed and not {"money_out", "money_back", "ratio"} & shown:
+        parts.append(f"ratio basis now: {a.ratio_basis}")  # the figures say it otherwise
+    for name, label in (
+        ("out_deal_ids", "deals out"),
+        ("back_deal_ids", "deals back"),
+        ("beneficiaries", "serves"),
+    ):
         if name in changed:
             parts.append(f"{label} {_ids(b[name], a[name])}")
     return parts

@@ -140,13 +140,18 @@ class RelationshipChange(_Change):
 
 
 class LoopFigures(Result):
-    """The figures of a vendor-financed loop that a diff compares."""
+    """The figures of a vendor-financed loop that a diff compares (as in a :class:`Loop`)."""
 
     money_out: Number = _f("Committed investment from investor to investee (base units).")
+    money_out_bound: str | None = _o("Bound of money_out (exact, about or at-least); null when it is 0.")
+    money_out_announced: Number = _f("Announced, not committed investment (not in money_out).")
     money_out_contingent: Number = _f("Contingent investment (not in money_out).")
     money_out_upper_bound: Number = _f("'Up to' investment (not in money_out).")
     money_back: Number | None = _o("Committed money back (smallest leg); null when a leg has no figure.")
+    money_back_bound: str | None = _o("Bound of money_back (at-least: the ratio is a floor too).")
     ratio: float | None = _o("money_back / money_out; null when either is unknown.")
+    ratio_basis: str = _f("On what the ratio was computed, or why there is none.")
+    beneficiaries: list[str] = _f("Third parties the loop's deals serve, sorted.")
     out_deal_ids: list[str] = _f("The investment deals, sorted.")
     back_deal_ids: list[str] = _f("The deals on the way back, sorted.")
 
@@ -190,6 +195,7 @@ class DataDiff(Result):
 
     as_of: str | None = _o("As-of date both graphs were cut on (valid time), else null.")
     known_at: str | None = _o("Known-at date both graphs were cut on (knowledge time), else null.")
+    include_announced: bool = _f("True when loops and bets counted announced money as committed.")
     deals: list[DealChange] = _f("Deals added, removed or changed, by id.")
     observations: list[ObservationChange] = _f("Observations added, removed or changed, by id.")
     relationships: list[RelationshipChange] = _f("Relationships added, removed or changed.")
@@ -242,21 +248,29 @@ def diff_graphs(
     as_of: Date = None,
     known_at: Date = None,
     max_length: int = 4,
+    include_announced: bool = False,
 ) -> DataDiff:
     """What the answers of ``after`` say that those of ``before`` did not (see the module doc).
 
     ``as_of`` and ``known_at`` cut both graphs on the two timelines; ``max_length`` bounds the
-    loops as in :func:`~dealgraph.graph.loops.vendor_financed_loops`.
+    loops as in :func:`~dealgraph.graph.loops.vendor_financed_loops`; ``include_announced``
+    counts announced money as committed in the loops and bets (:mod:`~dealgraph.graph.money`).
     """
     cut = Timeline.of(as_of, known_at)
     return DataDiff(
         as_of=cut.as_of,
         known_at=cut.known_at,
+        include_announced=include_announced,
         deals=_deal_changes(_flows(before, cut), _flows(after, cut)),
         observations=_observation_changes(_observations(before, cut), _observations(after, cut)),
         relationships=_relationship_changes(_relationships(before, cut), _relationships(after, cut)),
-        loops=_loop_changes(_loops(before, cut, max_length), _loops(after, cut, max_length)),
-        two_sided_bets=_bet_changes(_bets(before, cut), _bets(after, cut)),
+        loops=_loop_changes(
+            _loops(before, cut, max_length, include_announced),
+            _loops(after, cut, max_length, include_announced),
+        ),
+        two_sided_bets=_bet_changes(
+            _bets(before, cut, include_announced), _bets(after, cut, include_announced)
+        ),
         conflicts=_conflict_changes(_conflicts(before, cut), _conflicts(after, cut)),
     )
 
@@ -397,9 +411,11 @@ def _relationships(kg: KnowledgeGraph, cut: Timeline) -> dict[_RelKey, Relations
         if d.get("edge") == "money":
             continue
         rel = d.get("relationship")
-        kept = [] if rel is None else cut.relationship(sources.get(rel, []))
+        kept = [] if rel is None else cut.relationship(sources.get(rel, []), d.get("start"))
         if kept is not None:
             facts = {name: d.get(name) for name in ("status", "start", "end", "inferred")}
+            if facts["status"] is not None:  # ended only from its end on (valid time)
+                facts["status"] = cut.relationship_status(facts["status"], facts["end"])
             evidence = sorted({(s["document"], s["quote"]) for s in kept})
             out[(d["kind"], u, v, rel)] = RelationshipFacts.model_validate(
                 facts | {"sources": [{"document": doc, "quote": q} for doc, q in evidence]}
@@ -428,11 +444,16 @@ def _relationship_changes(
 # --- loops, two-sided bets, conflicts ------------------------------------------------------
 
 
-def _loops(kg: KnowledgeGraph, cut: Timeline, max_length: int) -> dict[tuple[str, ...], LoopFigures]:
+def _loops(
+    kg: KnowledgeGraph, cut: Timeline, max_length: int, include_announced: bool
+) -> dict[tuple[str, ...], LoopFigures]:
     out = {}
-    for lp in vendor_financed_loops(kg, max_length=max_length, as_of=cut.as_of, known_at=cut.known_at):
+    for lp in vendor_financed_loops(
+        kg, max_length, as_of=cut.as_of, known_at=cut.known_at, include_announced=include_announced
+    ):
         figures = lp.model_dump(include=set(LoopFigures.model_fields))
-        figures |= {"out_deal_ids": sorted(lp.out_deal_ids), "back_deal_ids": sorted(lp.back_deal_ids)}
+        for ids in ("beneficiaries", "out_deal_ids", "back_deal_ids"):
+            figures[ids] = sorted(figures[ids])
         out[tuple(lp.members)] = LoopFigures.model_validate(figures)
     return out
 
@@ -446,7 +467,7 @@ def _loop_changes(
     ]
 
 
-def _bets(kg: KnowledgeGraph, cut: Timeline) -> dict[str, BetFigures]:
+def _bets(kg: KnowledgeGraph, cut: Timeline, include_announced: bool) -> dict[str, BetFigures]:
     return {
         e.organization: BetFigures(
             group=e.group,
@@ -455,7 +476,9 @@ def _bets(kg: KnowledgeGraph, cut: Timeline) -> dict[str, BetFigures]:
             money_to_labs=e.total.money_to_labs,
             money_from_labs=e.total.money_from_labs,
         )
-        for e in two_sided_bets(kg, as_of=cut.as_of, known_at=cut.known_at)
+        for e in two_sided_bets(
+            kg, as_of=cut.as_of, known_at=cut.known_at, include_announced=include_announced
+        )
     }
 
 

@@ -163,3 +163,24 @@ def test_relationships(tmp_path):
         "Relationships",
         "~ aws distributes anthropic: status active -> ended; end none -> 2026-01-01",
     ]
+
+
+def test_announced_money_and_include_announced(tmp_path):
+    """000's "Amazon announced a $50 billion investment in OpenAI" recorded as committed instead:
+    the loop's money out comes out of the announced bucket (back: 001's $38 billion AWS deal)."""
+    after = edited_copy(
+        tmp_path, DOC_000, lambda doc: deal(doc, "amazon-openai-investment-2026").update(status="committed")
+    )
+    result = runner.invoke(app, ["diff", BUNDLED, str(after)])
+    assert result.exit_code == 0, result.output
+    assert "status announced -> committed" in result.output
+    assert (
+        "~ amazon -> openai -> amazon: money out $0 -> $50B; announced out $50B -> $0; "
+        "ratio no ratio -> 0.76x"
+    ) in result.output
+    counted = runner.invoke(app, ["diff", BUNDLED, str(after), "--include-announced", "--json"])
+    d = json.loads(counted.output)
+    assert d["include_announced"] is True
+    [loop] = d["loops"]
+    assert loop["before"]["money_out"] == loop["after"]["money_out"] == 50_000_000_000
+    assert "money_out" not in loop["changed"] and "ratio" not in loop["changed"]

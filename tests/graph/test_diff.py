@@ -75,7 +75,7 @@ def _diff(before, after_dir: Path, **kw: Any) -> DataDiff:
 def test_an_unchanged_copy_gives_an_empty_diff(before, tmp_path):
     d = _diff(before, edited_copy(tmp_path, DOC_001, lambda doc: None), as_of="2026-03-01")
     assert d.empty and d.as_of == "2026-03-01" and d.known_at is None
-    assert d.model_dump(exclude={"as_of", "known_at"}) == {
+    assert d.model_dump(exclude={"as_of", "known_at", "include_announced"}) == {
         k: [] for k in ("deals", "observations", "relationships", "loops", "two_sided_bets", "conflicts")
     }
 
@@ -91,7 +91,8 @@ def test_a_duplicate_deal_shows_as_added_and_doubles_the_microsoft_loop(before, 
     assert (loop.before.money_out, loop.after.money_out) == (13_000_000_000, 13_000_000_000)
     assert (loop.before.money_back, loop.after.money_back) == (250_000_000_000, 500_000_000_000)
     assert (loop.before.ratio, loop.after.ratio) == (19.2308, 38.4615)  # 250/13, 500/13
-    assert loop.changed == ["money_back", "ratio", "back_deal_ids"]
+    assert loop.changed == ["money_back", "ratio", "ratio_basis", "back_deal_ids"]
+    assert loop.after.ratio_basis == "committed money back $500B over committed money out $13B"
     assert "openai-microsoft-compute-again" in loop.after.back_deal_ids
     [bet] = d.two_sided_bets
     assert (bet.organization, bet.change, bet.changed) == ("microsoft", "changed", ["money_from_labs"])
@@ -111,7 +112,8 @@ def test_a_removed_deal_removes_its_loops(before, tmp_path):
     assert gone == [["microsoft", "openai"], ["microsoft", "openai", "amazon", "anthropic"]]
     # the loop that passes the investment on its way back loses that leg's deal
     [(members, changed)] = [(lp.members, lp.changed) for lp in d.loops if lp.change == "changed"]
-    assert (members, changed) == (["amazon", "anthropic", "microsoft", "openai"], ["back_deal_ids"])
+    assert members == ["amazon", "anthropic", "microsoft", "openai"]
+    assert changed == ["ratio_basis", "back_deal_ids"]
     [bet] = d.two_sided_bets
     assert bet.organization == "microsoft" and "money_to_labs" in bet.changed
     assert bet.before is not None and bet.after is not None
