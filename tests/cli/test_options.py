@@ -24,6 +24,7 @@ COMMANDS = get_command(app).commands  # type: ignore[attr-defined]
 # {tmp}: a scratch folder); a new command that needs arguments is added here
 ARGS = {
     "entity": ["lab-a"],
+    "diff": ["{mini}"],
     "query": ["SELECT * WHERE { ?s ?p ?o } LIMIT 1"],
     "export": ["turtle", "-o", "{tmp}/out.ttl"],
     "trace": ["lab-a"],

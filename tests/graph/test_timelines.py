@@ -15,7 +15,7 @@ import typer.main
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from dealgraph import open_graph
+from dealgraph import bundled_data_dir, open_graph
 from dealgraph.api.main import create_app
 from dealgraph.cli.main import app
 from dealgraph.graph import entity_card, flows
@@ -100,6 +100,7 @@ def test_dates_are_checked():
 # arguments for each command, from the bundled data set
 CLI_ARGS = {
     "entity": ["openai"],
+    "diff": [str(bundled_data_dir())],
     "flows": [],
     "export": ["dot"],
     "trace": ["amazon"],
