@@ -7,6 +7,14 @@ function money(v) {
   for (const [div, suf] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M']]) if (v >= div) return '$' + (+(v / div).toFixed(2)) + suf;
   return '$' + v;
 }
+// a loop's money out: committed, else what there is with what it is (never "$0" for unknown money)
+function moneyOut(l) {
+  if (l.money_out) return money(l.money_out);
+  if (l.money_out_announced) return money(l.money_out_announced) + ' announced';
+  if (l.money_out_upper_bound) return 'up to ' + money(l.money_out_upper_bound);
+  if (l.money_out_contingent) return money(l.money_out_contingent) + ' contingent';
+  return 'no figure';
+}
 function quotes(sources) {
   return (sources || []).map(s => '<div class="q">&ldquo;' + esc(s.quote) + '&rdquo; <span class="doc">' + esc(s.document) + '</span></div>').join('');
 }
@@ -26,6 +34,15 @@ const cy = cytoscape({
 });
 cy.on('tap', 'node', ev => openEntity(ev.target.id()));
 
+// the two timelines (valid time: as of; knowledge time: known at) cut every answer the page asks for
+function dated(url) {
+  const params = [['as_of', 'as-of'], ['known_at', 'known-at']]
+    .filter(([, id]) => document.getElementById(id).value)
+    .map(([name, id]) => name + '=' + encodeURIComponent(document.getElementById(id).value));
+  return params.length ? url + (url.includes('?') ? '&' : '?') + params.join('&') : url;
+}
+let current = null;
+
 async function getJSON(url) {
   const r = await fetch(url);
   if (!r.ok) throw new Error((await r.json()).error.message);
@@ -33,19 +50,20 @@ async function getJSON(url) {
 }
 
 async function openEntity(id) {
-  const c = await getJSON('/entities/' + encodeURIComponent(id));
+  current = id;
+  const c = await getJSON(dated('/entities/' + encodeURIComponent(id)));
   let h = '<h2>' + esc(c.name) + '</h2><div>' + esc(c.type) + (c.roles.length ? ': ' + esc(c.roles.join(', ')) : '') + '</div>';
   if (c.aliases.length) h += '<div>also: ' + esc(c.aliases.join(', ')) + '</div>';
   if (c.group !== c.id) h += '<div>group: ' + esc(c.group) + '</div>';
   h += '<h3>Deals</h3>';
   for (const d of c.deals) h += '<div><b>' + esc(d.id) + '</b>: ' + esc(d.payer) + ' &rarr; ' + esc(d.payee) + ', ' + esc(d.kind) + ', ' + esc(money(d.amount)) + (d.status ? ' (' + esc(d.status) + ')' : '') + '</div>' + quotes(d.sources);
   h += '<h3>Relationships</h3>';
-  for (const r of c.relationships) h += '<div><b>' + esc(r.subject) + ' ' + esc(r.kind) + ' ' + esc(r.object) + '</b></div>' + quotes(r.sources);
+  for (const r of c.relationships) h += '<div><b>' + esc(r.subject) + ' ' + esc(r.kind) + ' ' + esc(r.object) + '</b>' + (r.status === 'active' ? '' : ' (' + esc(r.status) + (r.end ? ' ' + esc(r.end) : '') + ')') + (r.inferred ? ' <i>inferred: ' + esc(r.inferred) + '</i>' : '') + '</div>' + quotes(r.sources);
   h += '<h3>Figures</h3>';
   for (const o of c.observations) h += '<div>' + esc(o.metric) + ': ' + esc(o.unit === 'USD' ? money(o.value) : o.value + ' ' + o.unit) + ' (' + esc(o.as_of || o.period) + ')</div>' + quotes(o.sources);
   document.getElementById('card').innerHTML = h;
   show('card');
-  const net = await getJSON('/export/cytoscape?depth=1&focus=' + encodeURIComponent(id));
+  const net = await getJSON(dated('/export/cytoscape?depth=1&focus=' + encodeURIComponent(id)));
   cy.elements().remove();
   cy.add(net.elements.nodes.concat(net.elements.edges.map(e => ({data: Object.assign({}, e.data, {id: e.data.source + '|' + e.data.target + '|' + e.data.key})}))));
   cy.layout({name: 'cose', animate: false, nodeRepulsion: 200000, idealEdgeLength: 140}).run();
@@ -65,13 +83,16 @@ suggest.addEventListener('click', ev => {
 });
 
 async function loadLists() {
-  const loops = await getJSON('/loops');
+  const loops = await getJSON(dated('/loops'));
   document.getElementById('loops').innerHTML = '<h2>Vendor-financed loops</h2>' + loops.map(l =>
-    '<div><b>' + esc(l.members.concat([l.members[0]]).join(' → ')) + '</b>: ' + esc(money(l.money_out)) + ' out, ' + esc(money(l.money_back)) + ' back' + (l.ratio == null ? '' : ' (ratio ' + l.ratio.toFixed(2) + ')') + '</div>' + quotes(l.sources.slice(0, 2))).join('');
-  const bets = await getJSON('/exposure');
+    '<div><b>' + esc(l.members.concat([l.members[0]]).join(' → ')) + '</b>: ' + esc(moneyOut(l)) + ' out, ' + esc(l.money_back == null ? 'no figure' : (l.money_back_bound === 'at-least' ? 'at least ' : '') + money(l.money_back)) + ' back' + (l.ratio == null ? '' : ' (ratio ' + l.ratio.toFixed(2) + ')') + '<div class="doc">' + esc(l.ratio_basis) + '</div></div>' + quotes(l.sources.slice(0, 2))).join('');
+  const bets = await getJSON(dated('/exposure'));
   document.getElementById('bets').innerHTML = '<h2>Two-sided bets</h2>' + bets.map(e =>
     '<div><b>' + esc(e.group) + '</b>: ' + esc(e.rival_pairs.map(p => p.join(' vs ')).join('; ')) + '</div>' +
     Object.values(e.sides).map(s => '<div>&nbsp;&nbsp;' + esc(s.lab) + ': ' + esc(money(s.money_to_lab.committed)) + ' in, ' + esc(money(s.money_from_lab.committed)) + ' back</div>').join('')).join('');
+}
+
+async function loadQueries() {
   const named = await getJSON('/queries');
   const sel = document.getElementById('named');
   sel.innerHTML = Object.keys(named).map(n => '<option>' + esc(n) + '</option>').join('');
@@ -91,5 +112,12 @@ document.getElementById('run').addEventListener('click', async () => {
     (body.truncated ? '<p>Truncated at the row limit.</p>' : '');
 });
 fetch('/assets/legend.html').then(r => r.text()).then(t => { document.getElementById('legend').innerHTML = t; });
+for (const id of ['as-of', 'known-at']) {
+  document.getElementById(id).addEventListener('change', () => {
+    loadLists();
+    if (current) openEntity(current);
+  });
+}
 loadLists();
+loadQueries();
 window.dealgraph = {cy, openEntity};

@@ -81,6 +81,30 @@ def test_explorer_search_card_graph_and_sparql(page, server):
     assert _only_local(page.urls) == []
 
 
+def test_explorer_cuts_on_both_timelines(page, server):
+    """The page's 'known at' and 'as of' inputs cut the loops, bets and cards it shows (issue 12)."""
+    page.goto(server + "/")
+    page.click("nav button[data-tab=loops]")
+    page.wait_for_function("() => document.getElementById('loops').innerText.includes('amazon → openai')")
+    assert "$50B announced out" in page.inner_text("#loops")  # 000: Amazon "announced" $50B
+    # known at 2025-12-01 only 001 and 004 were out: Amazon's $50B (000, 2026-04-14) and
+    # Anthropic's AWS spending (002, 2026-04-27) were not yet reported
+    page.fill("#known-at", "2025-12-01")
+    page.dispatch_event("#known-at", "change")
+    page.wait_for_function("() => !document.getElementById('loops').innerText.includes('amazon → openai →')")
+    assert "microsoft → openai → microsoft" in page.inner_text("#loops")
+    page.fill("#known-at", "")
+    page.fill("#as-of", "2024-06-01")  # valid time: Microsoft's right of first refusal held then
+    page.dispatch_event("#as-of", "change")
+    page.evaluate("window.dealgraph.openEntity('microsoft')")
+    page.wait_for_function("() => document.getElementById('card').innerText.includes('first-refusal')")
+    card = page.inner_text("#card")
+    assert "microsoft right-of-first-refusal openai" in card and "(ended" not in card
+    _shot(page, "explorer-timelines.png")
+    assert page.errors == []
+    assert _only_local(page.urls) == []
+
+
 def _export(tmp_path, fmt: str) -> Path:
     from typer.testing import CliRunner
 
