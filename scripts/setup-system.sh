@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system packages dealgraph's pictures and browser tests use:
+# Installs the system packages dealgraph's pictures, browser tests and second store engine use:
 #   graphviz  (svg/png exports)      chromium  (headless browser tests of the HTML pages)
-# Safe to run again; does nothing when both are present. Needs root and apt-get (Debian).
+#   virtuoso-opensource  (virtuoso-t: the Virtuoso suite, tests/graph/test_virtuoso.py, starts
+#                         its own server on loopback ports; no system service is needed)
+# Safe to run again; does nothing when all are present. Needs root and apt-get (Debian).
 # Without them it says what is missing and exits 0: the tests that need them are skipped.
 set -u
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
