@@ -248,7 +248,8 @@ def _side_text(side: ExposureSide, nm: Callable[[str], str]) -> str:
         bits.append(f"receives {_money(back.committed, back.committed_bound)}")
     if back.announced:
         bits.append(f"has been announced {_money(back.announced)} (not committed)")
-    bits += [f"{f.id}: {deal_text(f, WORDS)}" for f in side.flows if f.amount is None]
+    # deals with no total (no figure, or only a rate such as $1.25 billion a month) in words
+    bits += [f"{f.id}: {deal_text(f, WORDS)}" for f in side.flows if f.amount is None or f.rate is not None]
     if side.ties:
         bits.append(", ".join(f"{t.subject} {t.kind} {t.object}" for t in side.ties))
     return f"    {nm(side.lab)}: " + "; ".join(bits)

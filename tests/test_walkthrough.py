@@ -308,3 +308,11 @@ def test_the_deal_card_gives_the_vesting_condition(replay: Replay) -> None:
     assert "depends on: vesting as Nimbus deploys Helios systems" in _flat(
         replay.output("dealgraph deal helios-nimbus-warrant --data helios")
     )
+
+
+def test_the_bet_shows_the_monthly_payment(replay: Replay) -> None:
+    """Nimbus pays Helios "$1.25 billion monthly" (the brief): a rate is no total, but the bet
+    in the report still says it, in words."""
+    report = _flat(replay.output("dealgraph report --data helios"))
+    bet = report.split("Two-sided bets", 1)[1]
+    assert "$1.25 billion a month" in bet
