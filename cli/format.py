@@ -6,6 +6,7 @@ Amounts are written by :func:`dealgraph.graph.money.format_money` (``$38B``, ``~
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -18,6 +19,7 @@ from ..graph.results import (
     Conflict,
     Deal,
     EntityCard,
+    Evidence,
     Exposure,
     Flow,
     Loop,
@@ -82,14 +84,14 @@ def print_card(console: Console, card: EntityCard) -> None:
                 d.kind,
                 format_money(d.amount, d.bound, d.rate) + disputed_note(d, label=_doc),
                 d.status or "",
-                ", ".join(sorted({s.document for s in d.sources})),
+                _sources(d.sources),
             )
         console.print(t)
     if card.relationships:
         t = Table("kind", "subject", "object", "status", "sources", title="relationships")
         for r in card.relationships:
             when = " – ".join(x or "" for x in (r.start, r.end)) if r.start or r.end else ""
-            basis = ", ".join(sorted({s.document for s in r.sources}))
+            basis = _sources(r.sources)
             if r.inferred:
                 basis = f"inferred: {r.inferred}" + (f" ({basis})" if basis else "")
             t.add_row(r.kind, r.subject, r.object, f"{r.status} {when}".strip(), basis)
@@ -101,9 +103,7 @@ def print_card(console: Console, card: EntityCard) -> None:
             extra = ", ".join(
                 x for x in (o.segment, o.basis, "forecast" if o.forecast else None, o.attributed_to) if x
             )
-            t.add_row(
-                o.metric, _value(o), str(when), extra, ", ".join(sorted({s.document for s in o.sources}))
-            )
+            t.add_row(o.metric, _value(o), str(when), extra, _sources(o.sources))
         console.print(t)
 
 
@@ -255,7 +255,7 @@ def print_flows(console: Console, flows: list[Flow]) -> None:
             + (f"\nchips: {', '.join(f.chips)}" if f.chips else ""),
             f.status or "",
             f.date or "",
-            ", ".join(sorted({s.document[:3] for s in f.sources})),
+            _sources(f.sources, _doc),
         )
     console.print(table)
 
@@ -356,6 +356,17 @@ def print_conflicts(console: Console, result: list[Conflict]) -> None:
                 markup=False,
                 highlight=False,
             )
+
+
+def _sources(sources: list[Evidence], name: Callable[[str], str] = str) -> str:
+    """The documents of ``sources``, each once; one whose text the data set does not keep
+    is marked ``(unverified)``: its quotes could not be checked.
+
+    >>> _sources([Evidence(document="001_x.txt", quote="q"), Evidence(document="002_y.txt", quote="r",
+    ...     unverified=True)], _doc)
+    '001, 002 (unverified)'
+    """
+    return ", ".join(sorted({name(s.document) + (" (unverified)" if s.unverified else "") for s in sources}))
 
 
 def _doc(document: str) -> str:

@@ -43,3 +43,6 @@ def test_a_source_without_its_text_is_marked_in_every_output(tmp_path):
     listing = CliRunner().invoke(app, ["sources", "--data", str(data)], env={"COLUMNS": "250"}).stdout
     [line] = [line for line in listing.splitlines() if DOC in line]
     assert "unverified" in line
+    table = CliRunner().invoke(app, args[:-1], env={"COLUMNS": "250"}).stdout
+    [row] = [line for line in table.splitlines() if "openai-aws-compute-2025" in line]
+    assert row.rstrip(" │").endswith("001 (unverified)")
