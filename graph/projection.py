@@ -18,16 +18,25 @@ Because the projection is built by SPARQL only, the same code works on any store
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from rdflib import Literal, URIRef
+
+from ..ontology.namespace import deal_iri, entity_iri
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "project",
+    "project_deals",
+    "select_in",
+    "term",
+    "entity_rows",
+    "add_structure",
+    "BATCH",
     "headline_amount",
     "evidence_of",
     "evidence_query",
@@ -41,6 +50,10 @@ __all__ = [
     "FIGURE_QUERY",
     "MEASURES",
 ]
+
+
+#: Runs a SELECT and returns its rows (``KnowledgeGraph.rows`` or a restriction of it).
+Rows = Callable[[str], list[dict[str, Any]]]
 
 
 def evidence_of(node: str) -> str:
@@ -236,9 +249,73 @@ def num(v: Any) -> int | float | None:
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Build the MultiDiGraph view of ``kg`` (see module docstring)."""
     g = nx.MultiDiGraph()
-    _add_entities(g, kg)
-    _add_deals(g, kg)
-    for row in kg.rows(STRUCTURE_QUERY):
+    _add_entities(g, kg, None)
+    _add_deals(g, kg, None)
+    add_structure(g, kg.rows(STRUCTURE_QUERY))
+    return g
+
+
+def project_deals(kg: KnowledgeGraph, deal_ids: Iterable[str]) -> nx.MultiDiGraph:
+    """The projection of some deals only: their money edges (the same attributes as
+    :func:`project`) and their endpoints (name, type, roles, corporate group).
+
+    The queries are :func:`project`'s, restricted with ``VALUES ?d`` (batches of
+    :data:`BATCH` ids), so the cost follows the deals asked for, not the store.
+
+    >>> from dealgraph import open_graph
+    >>> kg = open_graph()
+    >>> deal = next(k for _u, v, k in kg.nx().out_edges("openai", keys=True) if v == "aws")
+    >>> g = project_deals(kg, [deal])
+    >>> sorted(g.nodes), g.nodes["aws"]["group"]
+    (['aws', 'openai'], 'amazon')
+    >>> g.edges["openai", "aws", deal] == kg.nx().edges["openai", "aws", deal]
+    True
+    """
+    g = nx.MultiDiGraph()
+    ends = _add_deals(g, kg, [term(str(deal_iri(d))) for d in sorted(set(deal_ids))])
+    _add_entities(g, kg, ends)
+    return g
+
+
+#: The most values one ``VALUES`` clause carries (longer lists run as several queries).
+BATCH = 500
+
+
+def term(value: str) -> str:
+    """A SPARQL term: an IRI (``http...``) in angle brackets, anything else a string literal.
+
+    >>> term("https://w3id.org/dealgraph/id/entity/aws"), term("synthetic.txt")
+    ('<https://w3id.org/dealgraph/id/entity/aws>', '"synthetic.txt"')
+    """
+    value = str(value)
+    node = URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
+    return node.n3()
+
+
+def select_in(kg: KnowledgeGraph, query: str, var: str, values: Iterable[str] | None) -> list[dict[str, Any]]:
+    """The rows of ``query`` with ``var`` bound to one of ``values`` (SPARQL terms, see :func:`term`).
+
+    ``values=None`` runs ``query`` as it is (every row). Otherwise a ``VALUES`` clause goes
+    right after the query's first ``WHERE {``, :data:`BATCH` values a query.
+
+    >>> from dealgraph import open_graph
+    >>> rows = select_in(open_graph(), ENTITY_QUERY, "?e", [term(str(entity_iri("aws")))])
+    >>> [(r["e"], r["parent"]) for r in rows]
+    [('aws', 'amazon')]
+    """
+    if values is None:
+        return kg.rows(query)
+    items = sorted(set(values))
+    head, sep, tail = query.partition("WHERE {")
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(items), BATCH):
+        out.extend(kg.rows(f"{head}{sep}\n  VALUES {var} {{ {' '.join(items[i : i + BATCH])} }}{tail}"))
+    return out
+
+
+def add_structure(g: nx.MultiDiGraph, rows: Iterable[dict[str, Any]]) -> None:
+    """Structural edges (rows of :data:`STRUCTURE_QUERY`), keyed by relationship kind."""
+    for row in rows:
         kind = row["p"]
         g.add_edge(
             row["s"],
@@ -252,21 +329,37 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             end=iso(row["end"]),
             inferred=str(row["inferred"]) if row["inferred"] is not None else None,
         )
-    return g
 
 
-def _add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
-    """Entity nodes with their name, type, sorted roles and corporate group."""
+def entity_rows(kg: KnowledgeGraph, ids: Iterable[str] | None) -> list[dict[str, Any]]:
+    """Rows of :data:`ENTITY_QUERY` for ``ids`` and every organization above them (``None``: all)."""
+    if ids is None:
+        return kg.rows(ENTITY_QUERY)
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    todo = set(ids)
+    while todo:
+        seen |= todo
+        found = select_in(kg, ENTITY_QUERY, "?e", [term(str(entity_iri(e))) for e in todo])
+        rows.extend(found)
+        todo = {row["parent"] for row in found if row["parent"]} - seen
+    return rows
+
+
+def _add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph, ids: set[str] | None) -> None:
+    """Entity nodes (all, or ``ids``) with their name, type, sorted roles and corporate group."""
     parents: dict[str, str] = {}
-    for row in kg.rows(ENTITY_QUERY):
+    for row in entity_rows(kg, ids):
         e = row["e"]
-        g.add_node(e, name=str(row["name"]), type=row["type"], roles=[])
+        if ids is None or e in ids:
+            g.add_node(e, name=str(row["name"]), type=row["type"], roles=[])
         if row["parent"]:
             parents[e] = row["parent"]
-    for row in kg.rows(ROLE_QUERY):
+    keep = None if ids is None else [term(str(entity_iri(e))) for e in ids]
+    for row in select_in(kg, ROLE_QUERY, "?e", keep):
         if row["e"] in g:
             g.nodes[row["e"]]["roles"].append(row["role"])
-    for n in g.nodes:
+    for n in [n for n, d in g.nodes(data=True) if "roles" in d]:
         g.nodes[n]["roles"].sort()
         top, seen = n, {n}
         while top in parents and parents[top] not in seen:
@@ -275,10 +368,10 @@ def _add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
         g.nodes[n]["group"] = top
 
 
-def _amount_claims(kg: KnowledgeGraph) -> dict[str, dict[str, dict[str, Any]]]:
+def _amount_claims(rows: Rows) -> dict[str, dict[str, dict[str, Any]]]:
     """Deal id -> amount id -> the claim (figure, document, publication date, quote)."""
     amounts: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in kg.rows(AMOUNT_QUERY):
+    for row in rows(AMOUNT_QUERY):
         claim = amounts.setdefault(row["d"], {}).setdefault(
             row["a"],
             {
@@ -301,10 +394,10 @@ def _amount_claims(kg: KnowledgeGraph) -> dict[str, dict[str, dict[str, Any]]]:
     return amounts
 
 
-def _figure_claims(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
+def _figure_claims(rows: Rows) -> dict[str, list[dict[str, Any]]]:
     """Deal id -> its non-money figures (:data:`MEASURES`), each claim with its source."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in kg.rows(FIGURE_QUERY):
+    for row in rows(FIGURE_QUERY):
         claim = {
             "measure": MEASURES[str(row["prop"]).rpartition("#")[2]],
             "value": num(row["value"]),
@@ -326,25 +419,32 @@ def _figure_claims(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _by_deal(kg: KnowledgeGraph, query: str, item: Callable[[dict[str, Any]], Any]) -> dict[str, list[Any]]:
+def _by_deal(rows: Rows, query: str, item: Callable[[dict[str, Any]], Any]) -> dict[str, list[Any]]:
     """Deal id (``?d``) -> ``item(row)`` for every row of ``query``."""
     out: dict[str, list[Any]] = {}
-    for row in kg.rows(query):
+    for row in rows(query):
         out.setdefault(row["d"], []).append(item(row))
     return out
 
 
-def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
-    """One money edge per deal, payer -> payee, keyed by the deal id (see module docstring)."""
-    amounts = _amount_claims(kg)
-    evidence = _by_deal(kg, EVIDENCE_QUERY, evidence_item)
-    includes = _by_deal(kg, INCLUDES_QUERY, lambda row: row["part"])
-    figures = _figure_claims(kg)
-    unverified = {str(row["doc"]) for row in kg.rows(UNVERIFIED_QUERY)}
-    chips = _by_deal(kg, CHIP_QUERY, lambda row: row["chip"])
-    conditions = _by_deal(kg, CONDITION_QUERY, lambda row: str(row["condition"]))
-    beneficiary = {d: who[0] for d, who in _by_deal(kg, BENEFICIARY_QUERY, lambda row: row["who"]).items()}
-    for row in kg.rows(DEAL_QUERY):
+def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph, deals: list[str] | None) -> set[str]:
+    """One money edge per deal (all, or ``deals``: SPARQL terms), payer -> payee, keyed by the
+    deal id (see module docstring); returns the payers and payees."""
+
+    def rows(query: str) -> list[dict[str, Any]]:
+        return select_in(kg, query, "?d", deals)
+
+    deal_rows = rows(DEAL_QUERY)
+    amounts = _amount_claims(rows)
+    docs = None if deals is None else [term(a["document"]) for c in amounts.values() for a in c.values()]
+    unverified = {str(row["doc"]) for row in select_in(kg, UNVERIFIED_QUERY, "?doc", docs)}
+    evidence = _by_deal(rows, EVIDENCE_QUERY, evidence_item)
+    includes = _by_deal(rows, INCLUDES_QUERY, lambda row: row["part"])
+    figures = _figure_claims(rows)
+    chips = _by_deal(rows, CHIP_QUERY, lambda row: row["chip"])
+    conditions = _by_deal(rows, CONDITION_QUERY, lambda row: str(row["condition"]))
+    beneficiary = {d: who[0] for d, who in _by_deal(rows, BENEFICIARY_QUERY, lambda row: row["who"]).items()}
+    for row in deal_rows:
         d = row["d"]
         claims = sorted(
             amounts.get(d, {}).values(), key=lambda a: (a["published"] or "", a["document"], a["value"])
@@ -383,6 +483,7 @@ def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph) -> None:
             beneficiary=beneficiary.get(d),
             sources=_dedupe(sources),
         )
+    return {end for row in deal_rows for end in (row["payer"], row["payee"])}
 
 
 def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
