@@ -26,6 +26,7 @@ import networkx as nx
 
 from ..ontology.text import XML_ILLEGAL
 from ..ontology.vocab import ROLES
+from .cards import relationship_sources
 from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .loops import vendor_financed_loops
@@ -110,7 +111,7 @@ def export_graph(
     g = nx.MultiDiGraph()
     notes = _add_money_edges(g, kg, kind, Timeline.of(as_of, known_at), loops_only)
     if not loops_only:
-        _add_structure_edges(g, base, kind)
+        _add_structure_edges(g, kg, kind, Timeline.of(as_of, known_at))
     if focus is not None:
         g = _around(g, kg, focus, depth)
     _style(g, base)
@@ -159,24 +160,33 @@ def _add_money_edges(
     return notes
 
 
-def _add_structure_edges(g: nx.MultiDiGraph, base: nx.MultiDiGraph, kind: str | None) -> None:
-    """Add the structural relationships (subsidiary of, supplies, ...) of that kind, if any."""
-    for u, v, k, d in base.edges(keys=True, data=True):
-        if d["edge"] == "structure" and (kind is None or d["kind"] == kind):
-            g.add_edge(
-                u,
-                v,
-                key=k,
-                edge="structure",
-                kind=d["kind"],
-                amount=None,
-                status="",
-                bucket="",
-                dashed=False,
-                in_loop=False,
-                label=d["kind"],
-                sources=0,
-            )
+def _add_structure_edges(g: nx.MultiDiGraph, kg: KnowledgeGraph, kind: str | None, cut: Timeline) -> None:
+    """Add the structural relationships (subsidiary of, supplies, ...) of that kind, if any,
+    that count on the timelines ``cut``; one that has ended by then is labelled so."""
+    sources = relationship_sources(kg)
+    for u, v, k, d in kg.nx().edges(keys=True, data=True):
+        if d["edge"] != "structure" or (kind is not None and d["kind"] != kind):
+            continue
+        if (
+            d["relationship"] is not None
+            and cut.relationship(sources.get(d["relationship"], []), d["start"]) is None
+        ):
+            continue
+        ended = cut.relationship_status(d["status"], d["end"]) == "ended"
+        g.add_edge(
+            u,
+            v,
+            key=k,
+            edge="structure",
+            kind=d["kind"],
+            amount=None,
+            status="ended" if ended else "",
+            bucket="",
+            dashed=False,
+            in_loop=False,
+            label=d["kind"] + (" (ended)" if ended else ""),
+            sources=0,
+        )
 
 
 def _around(g: nx.MultiDiGraph, kg: KnowledgeGraph, focus: str, depth: int) -> nx.MultiDiGraph:
