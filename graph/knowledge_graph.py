@@ -28,7 +28,7 @@ from .cards import UnknownEntityError, entity_card
 from .export_rdf import serialize
 from .parsing import prepare_query
 from .projection import project
-from .stores import open_store
+from .stores import iso_duration, open_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import EntityCard
@@ -248,7 +248,9 @@ def _py(v: Any) -> Any:
             return token_of(s)
         return s
     if getattr(v, "datatype", None) == XSD.duration:
-        return str(v)  # keep ISO 8601 (P7Y), not a timedelta approximation
+        return iso_duration(str(v))  # keep ISO 8601 (P7Y), not a timedelta approximation
+    if getattr(v, "ill_typed", False):  # a lexical form its datatype does not allow: as written
+        return str(v)
     return v.toPython()
 
 
@@ -262,11 +264,12 @@ def _py_ox(v: Any) -> Any:
     if kind != "Literal":
         return str(v.value)
     datatype = v.datatype.value
-    if datatype == _XSD_STRING or v.language:
+    if datatype in _AS_WRITTEN or v.language:
         return v.value
     return _py(Literal(v.value, datatype=datatype))
 
 
-_XSD_STRING = str(XSD.string)
+# datatypes whose value is the lexical form itself (a duration: ISO 8601, as _py keeps it)
+_AS_WRITTEN = {str(XSD.string), str(XSD.duration)}
 _INIT_NS = {p: ns for p, ns in bind_prefixes(Graph()).namespaces()}
 _PREFIXES = {p: str(ns) for p, ns in _INIT_NS.items()}

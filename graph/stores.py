@@ -82,6 +82,7 @@ __all__ = [
     "RemoteStore",
     "Store",
     "BULK_SUFFIXES",
+    "iso_duration",
 ]
 
 

@@ -1,6 +1,8 @@
-"""A remote store: a real ``oxigraph serve`` on a loopback port (PyPI package oxigraph).
+"""A remote store: a real ``oxigraph serve`` on a loopback port (PyPI package oxigraph), and a
+real Virtuoso (Debian's virtuoso-opensource, tests/graph/virtuoso.py; skipped with the reason
+where it is not installed).
 
-The analytics answer the same over the server as over the in-memory store.
+The analytics answer the same over each server as over the in-memory store.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from dealgraph.loaders import load_directory, load_files
 from dealgraph.ontology.errors import DataError
 
 
-@pytest.fixture(scope="module")
-def server(oxigraph_servers):
-    """An emptied ``oxigraph serve`` of this module's own (see tests/conftest.py)."""
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def server(request, oxigraph_servers):
+    """An emptied ``oxigraph serve`` of this module's own (see tests/conftest.py), or the
+    session's Virtuoso emptied (tests/graph/conftest.py)."""
+    if request.param == "virtuoso":
+        return request.getfixturevalue("virtuoso_server").clear()
     return oxigraph_servers.clear("remote-store-module")
 
 
