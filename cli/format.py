@@ -82,7 +82,7 @@ def print_card(console: Console, card: EntityCard) -> None:
                 "pays" if d.direction == "out" else "receives",
                 d.counterparty,
                 d.kind,
-                format_money(d.amount, d.bound, d.rate) + disputed_note(d, label=_doc),
+                deal_text(d) + disputed_note(d, label=_doc),
                 d.status or "",
                 _sources(d.sources),
             )

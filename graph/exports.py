@@ -178,7 +178,7 @@ def _dot(g: nx.MultiDiGraph, legend: bool = False) -> str:
             for r in roles
         )
         rows += (
-            '<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to</TD></TR>'
+            '<TR><TD>- - -</TD><TD ALIGN="LEFT">contingent / up to / announced</TD></TR>'
             f'<TR><TD BGCOLOR="{LOOP_COLOR}"> </TD><TD ALIGN="LEFT">vendor-financed loop'
             '</TD></TR><TR><TD>width</TD><TD ALIGN="LEFT">amount</TD></TR>'
         )

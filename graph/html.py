@@ -64,7 +64,7 @@ def legend_html() -> str:
         if r not in ("organization",)
     ]
     items.append('<span class="ln"></span>money (width by amount)')
-    items.append('<span class="ln dashed"></span>contingent / up to')
+    items.append('<span class="ln dashed"></span>contingent / up to / announced')
     items.append(f'<span class="ln" style="border-color:{LOOP_COLOR}"></span>vendor-financed loop')
     return '<div class="legend">' + " ".join(f"<span>{i}</span>" for i in items) + "</div>"
 

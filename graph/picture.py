@@ -151,7 +151,7 @@ def _add_money_edges(
             amount=f["amount"],
             status=f["status"] or "",
             bucket=b,
-            dashed=b in ("contingent", "upper_bound"),
+            dashed=b in ("contingent", "upper_bound", "announced"),  # not committed money
             in_loop=f["id"] in loop_deals,
             label=f"{f['id']}: {amount_label(f)}",
             amount_label=amount_label(f),
