@@ -585,6 +585,11 @@ class RemoteStore(StoreBackend):
         if resp.status_code >= 300:
             why = " ".join(resp.text.split())[:300]
             raise ValueError(f"the store answered {resp.status_code}: {why}")
+        if "x-sparql-maxrows" in resp.headers:  # Virtuoso: the answer reached its row limit
+            raise ValueError(
+                f"the store cut the answer at {resp.headers['x-sparql-maxrows']} rows: raise the "
+                "server's limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+            )
         media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
         return Result.parse(io.BytesIO(_iso_durations(resp.content, media)), content_type=media)
 

@@ -9,8 +9,10 @@ in-memory store does, and reads back the terms Virtuoso stores as numbers.
 
 from __future__ import annotations
 
+import http.server
 import json
 import logging
+import threading
 import urllib.parse
 import urllib.request
 
@@ -126,3 +128,37 @@ def test_an_export_equals_the_memory_export(loaded, memory):
     assert {(s, p, o.toPython() if hasattr(o, "toPython") else o) for s, p, o in ours} == {
         (s, p, o.toPython() if hasattr(o, "toPython") else o) for s, p, o in theirs
     }
+
+
+class _CutAnswer(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint answering as Virtuoso 7.2 does when a SELECT reaches its
+    ``ResultSetMaxRows`` (seen with the limit set to 5: five rows and ``X-SPARQL-MaxRows: 5``)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        rows = ", ".join('{"s": {"type": "uri", "value": "urn:x"}}' for _ in range(5))
+        body = ('{"head": {"vars": ["s"]}, "results": {"bindings": [' + rows + "]}}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("X-SPARQL-MaxRows", "5")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_answer_cut_at_the_servers_row_limit_is_an_error_not_a_short_answer():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CutAnswer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cut = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}#virtuoso")
+    try:
+        with pytest.raises(ValueError, match="cut the answer at 5 rows.*ResultSetMaxRows"):
+            cut.query("SELECT ?s WHERE { ?s ?p ?o }", {})
+    finally:
+        cut.close()
+        server.shutdown()
+        server.server_close()
