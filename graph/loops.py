@@ -40,12 +40,11 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 
-from .flows import flows as all_flows
+from .edge_table import deal_flows, edge_table, flow_key, lean_groups
 from .flows import sources_of_flows
-from .groups import group_map
-from .money import PLAIN, bucket, countable, deal_text, format_money, quantities_text, sum_bound, tally
+from .money import PLAIN, bucket, deal_text, format_money, quantities_text, sum_bound, tally
 from .results import Flow, Loop, LoopLeg, MoneyTally
-from .timeline import Date
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -131,22 +130,29 @@ def vendor_financed_loops(
     ``sources``. ``include_announced`` counts announced money as committed. Sorted shortest
     first, then by money out, largest first.
     """
-    groups = group_map(kg)
-    fl = countable(all_flows(kg, as_of=as_of, known_at=known_at))
-    edges: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    investments: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    for f in fl:
-        ga, gb = groups.get(f.payer, f.payer), groups.get(f.payee, f.payee)
-        if ga == gb:
-            continue
-        edges[(ga, gb)].append(f)
-        if f.kind in INVESTMENT_KINDS:
-            investments[(ga, gb)].append(f)
-    loops = []
-    for path in find_loops(edges, investments, max_length):
-        steps = [investments[(path[0], path[1])]]
-        steps += [edges[(path[i], path[i + 1])] for i in range(1, len(path) - 1)]
-        loops.append(_loop(path, steps, include_announced))
+    cut = Timeline.of(as_of, known_at)
+    table = edge_table(kg)
+    groups = lean_groups(kg)
+    edges: dict[tuple[str, str], list[int]] = defaultdict(list)
+    investments: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in table.countable(cut):
+        ga, gb = groups.get(table.payer[i], table.payer[i]), groups.get(table.payee[i], table.payee[i])
+        if ga != gb:
+            edges[(ga, gb)].append(i)
+            if table.kind[i] in INVESTMENT_KINDS:
+                investments[(ga, gb)].append(i)
+    paths = find_loops(edges, investments, max_length)
+    steps = [
+        [investments[(p[0], p[1])]] + [edges[(p[k], p[k + 1])] for k in range(1, len(p) - 1)] for p in paths
+    ]
+    # full flows (claims, quotes, figures) only for the deals of the loops found
+    full = deal_flows(kg, {table.ids[i] for legs in steps for leg in legs for i in leg}, cut)
+    loops = [
+        _loop(
+            path, [sorted((full[table.ids[i]] for i in leg), key=flow_key) for leg in legs], include_announced
+        )
+        for path, legs in zip(paths, steps, strict=True)
+    ]
     loops.sort(key=lambda lp: (len(lp.members), -lp.money_out, lp.members))
     return loops
 

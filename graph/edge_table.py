@@ -1,0 +1,346 @@
+"""The lean edge table: one row per deal, enough to find loops and rank flows over the whole graph.
+
+The NetworkX projection (:mod:`~dealgraph.graph.projection`) carries every claim, quote and
+figure of every deal; analytics over the whole graph (loops, the report's biggest flows) need
+far less: per deal its payer, payee, kind, status, ``part_of``, date and the publication
+dates of its sources (for the two timelines, :mod:`~dealgraph.graph.timeline`), and for
+ranking, its headline amount. :func:`edge_table` reads just that, one property at a time
+(each a single scan of the store's index, joined here by deal: cheaper than the store
+joining them), and keeps it until the next load (``kg.memo``). Full
+:class:`~dealgraph.graph.results.Flow` objects, with claims and quotes, are then built only
+for the deals an answer returns (:func:`deal_flows`, through
+:func:`~dealgraph.graph.projection.project_deals`).
+
+The table answers exactly as the projection does, with the data the shapes guarantee (a
+deal has one payer, payee and kind and at least one piece of evidence; evidence has one
+source with one document and one quote). The timeline rules are
+:meth:`~dealgraph.graph.timeline.Timeline.deal`'s: a deal counts on valid time from its date,
+else from its sources' earliest publication; on knowledge time once one of its sources (its
+own evidence, or the earliest-published evidence of each amount claim) is known.
+
+>>> from dealgraph import open_graph
+>>> kg = open_graph()
+>>> t = edge_table(kg)
+>>> i = t.index["openai-aws-compute-2025"]
+>>> t.payer[i], t.payee[i], t.kind[i], t.status[i]
+('openai', 'aws', 'compute-commitment', 'committed')
+>>> lean_groups(kg)["aws"]
+'amazon'
+>>> sorted(deal_flows(kg, ["openai-aws-compute-2025"]))
+['openai-aws-compute-2025']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from ..ontology.namespace import DG, ID
+from ..ontology.vocab import token_of
+from .flows import flag_tranche_sums, flow_of_edge
+from .groups import group_map
+from .money import bucket
+from .projection import headline_amount, iso, num, project_deals
+from .results import Flow
+from .timeline import Timeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .knowledge_graph import KnowledgeGraph
+
+__all__ = ["EdgeTable", "edge_table", "lean_groups", "deal_flows", "flow_key"]
+
+_DG = str(DG)
+_ID = str(ID)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class EdgeTable:
+    """Columns of the deals (row ``i`` of each list is deal ``ids[i]``).
+
+    ``first_pub`` is the earliest publication date among a deal's sources (its date on valid
+    time when it has no date of its own); ``known_from`` the earliest date on which one of
+    its sources is known ("" when one has no publication date, so always known; None for no
+    sources). ``claims`` holds, per row with amount claims, each claim as (value, rate,
+    earliest publication of its evidence); it is read only when asked (:meth:`claims_of`).
+    """
+
+    ids: list[str]
+    payer: list[str]
+    payee: list[str]
+    kind: list[str]
+    status: list[str | None]
+    part_of: list[str | None]
+    date: list[str | None]
+    first_pub: list[str | None]
+    known_from: list[str | None]
+    index: dict[str, int] = field(default_factory=dict)
+    claims: dict[int, list[tuple[Any, Any, str | None]]] | None = None
+
+    def counts(self, i: int, cut: Timeline) -> bool:
+        """Whether deal ``i`` counts on ``cut`` (as :meth:`Timeline.deal` decides on its edge)."""
+        known = self.known_from[i]
+        if cut.known_at is not None and known is not None and known > cut.known_at:
+            return False
+        return cut.valid(self.date[i] or self.first_pub[i])
+
+    def headline(self, i: int, cut: Timeline) -> Any:
+        """Deal ``i``'s headline amount on ``cut`` (None without a known claim); needs claims."""
+        assert self.claims is not None, "claims not read (see edge_table(kg, claims=True))"
+        known = [
+            {"value": v, "rate": r, "published": p} for v, r, p in self.claims.get(i, []) if cut.known(p)
+        ]
+        head = headline_amount(known)
+        return head["value"] if head else None
+
+    def countable(self, cut: Timeline, amounts: bool = False) -> list[int]:
+        """Rows that count on ``cut`` and may be added up (as :func:`~dealgraph.graph.money.countable`
+        keeps them: no aggregates, no parent counted through tranches with a figure)."""
+        rows = [i for i in range(len(self.ids)) if self.counts(i, cut)]
+        parents = {self.part_of[i] for i in rows if self.part_of[i] and self.headline(i, cut) is not None}
+        return [
+            i
+            for i in rows
+            if self.ids[i] not in parents
+            and bucket({"kind": self.kind[i], "status": self.status[i]}) != "aggregate"
+        ]
+
+
+def edge_table(kg: KnowledgeGraph, claims: bool = False) -> EdgeTable:
+    """The lean edge table of ``kg`` (see the module docstring), kept until the next load.
+
+    ``claims`` also reads every amount claim's figure (for headlines); the table is read
+    without them unless a deal is part of another (a tranche) or they are asked for.
+    """
+    table: EdgeTable = kg.memo("edge-table", lambda: _build(kg))
+    if table.claims is None and (claims or any(table.part_of)):
+        table.claims = _claims(kg, table)
+    return table
+
+
+def _build(kg: KnowledgeGraph) -> EdgeTable:
+    """Read the columns, one property at a time, and join them by deal."""
+    payer = dict(_scan(kg, "payer"))
+    payee = dict(_scan(kg, "payee"))
+    kind = dict(_scan(kg, "kind"))
+    ids = sorted(d for d in payer if d in payee and d in kind)
+    index = {d: i for i, d in enumerate(ids)}
+    status = dict(_scan(kg, "status"))
+    part_of = dict(_scan(kg, "partOf"))
+    dated = f"SELECT ?s ?o WHERE {{ ?s <{_DG}date> ?o ; <{_DG}datePrecision> ?p }}"
+    date = dict(_select(kg, dated))
+    table = EdgeTable(
+        ids=ids,
+        payer=[payer[d] for d in ids],
+        payee=[payee[d] for d in ids],
+        kind=[kind[d] for d in ids],
+        status=[status.get(d) for d in ids],
+        part_of=[part_of.get(d) for d in ids],
+        date=[date.get(d) for d in ids],
+        first_pub=[None] * len(ids),
+        known_from=[""] * len(ids),
+        index=index,
+    )
+    _publication(kg, table)
+    return table
+
+
+#: every (thing's IRI, publication date) of evidence whose source has one
+_PUBLISHED = (
+    f"SELECT (STR(?s) AS ?x) ?o WHERE {{ ?s <{_DG}evidence> ?ev . ?ev <{_DG}source> ?src .\n"
+    f"  ?src <{_DG}published> ?o }}"
+)
+#: every thing with a piece of evidence whose source has no publication date
+_UNPUBLISHED = (
+    f"SELECT DISTINCT (STR(?s) AS ?x) WHERE {{ ?s <{_DG}evidence> ?ev . ?ev <{_DG}source> ?src .\n"
+    f"  FILTER NOT EXISTS {{ ?src <{_DG}published> ?p }} }}"
+)
+#: every (deal, amount claim): the claim as its IRI (claims have no id of their own)
+_AMOUNTS = f"SELECT ?s (STR(?o) AS ?x) WHERE {{ ?s <{_DG}amount> ?o }}"
+#: every (IRI, value) of a property (``prop``)
+_BY_IRI = "SELECT (STR(?s) AS ?x) ?o WHERE {{ ?s <" + _DG + "{prop}> ?o }}"
+
+
+def _publication(kg: KnowledgeGraph, table: EdgeTable) -> None:
+    """Fill ``first_pub`` and ``known_from`` (every source undated: nothing to do).
+
+    A deal's sources are its own evidence and, per amount claim, the claim's earliest
+    published evidence (the projection keeps one source per claim); a claim none of whose
+    evidence is dated is a source without a date.
+    """
+    if not _select(kg, f"SELECT ?o WHERE {{ ?s <{_DG}published> ?o }} LIMIT 1"):
+        return  # no source has a date: every deal counts on every cut (as it is read, from "")
+    published: dict[str, list[str]] = {}
+    for thing, when in _select(kg, _PUBLISHED):
+        published.setdefault(thing, []).append(when)
+    if not published:
+        return
+    undated = {row[0] for row in _select(kg, _UNPUBLISHED)}
+    sources: dict[int, list[str]] = {}
+    for d, claim in _select(kg, _AMOUNTS):
+        i = table.index.get(d)
+        if i is not None:
+            sources.setdefault(i, []).append(min(published[claim]) if claim in published else "")
+    for d, i in table.index.items():
+        iri = f"{_ID}deal/{d}"
+        dates = sources.get(i, []) + published.get(iri, []) + ([""] if iri in undated else [])
+        if not dates:
+            table.known_from[i] = None
+            continue
+        table.known_from[i] = min(dates)
+        table.first_pub[i] = min((x for x in dates if x), default=None)
+
+
+def _claims(kg: KnowledgeGraph, table: EdgeTable) -> dict[int, list[tuple[Any, Any, str | None]]]:
+    """Row -> its amount claims as (value, rate, earliest publication of their evidence)."""
+    value = dict(_select(kg, _BY_IRI.format(prop="value")))
+    rate = dict(_select(kg, _BY_IRI.format(prop="rate")))
+    published: dict[str, str] = {}
+    for thing, when in _select(kg, _PUBLISHED):
+        published[thing] = min(when, published.get(thing, when))
+    out: dict[int, list[tuple[Any, Any, str | None]]] = {}
+    for d, claim in _select(kg, _AMOUNTS):
+        i = table.index.get(d)
+        if i is not None and claim in value:
+            out.setdefault(i, []).append((value[claim], rate.get(claim), published.get(claim)))
+    return out
+
+
+def lean_groups(kg: KnowledgeGraph) -> dict[str, str]:
+    """Entity id -> its corporate group, as :func:`~dealgraph.graph.groups.group_map` gives it,
+    read from ``subsidiaryOf`` and ``offers`` alone (no projection).
+
+    Where the data leaves it open (an entity with several parents, a platform offered by
+    two groups), the projection's own answer is taken.
+    """
+    return kg.memo("edge-groups", lambda: _lean_groups(kg))
+
+
+def _lean_groups(kg: KnowledgeGraph) -> dict[str, str]:
+    parents: dict[str, str] = {}
+    for child, parent in _scan(kg, "subsidiaryOf"):
+        if parents.setdefault(child, parent) != parent:
+            return group_map(kg)
+    groups = {}
+    for e in parents:
+        top, seen = e, {e}
+        while top in parents and parents[top] not in seen:
+            top = parents[top]
+            seen.add(top)
+        groups[e] = top
+    offers = (
+        f"SELECT ?s ?o WHERE {{ ?r <{_DG}relPredicate> <{_DG}offers> ; <{_DG}relSubject> ?s ; "
+        f"<{_DG}relObject> ?o . ?o a ?t . FILTER(?t IN (<{_DG}Platform>, <{_DG}Product>)) }}"
+    )
+    offered: dict[str, str] = {}
+    for owner, thing in _select(kg, offers):
+        if offered.setdefault(thing, groups.get(owner, owner)) != groups.get(owner, owner):
+            return group_map(kg)
+    return groups | offered
+
+
+def flow_key(f: Flow) -> tuple[Any, str]:
+    """The order :func:`~dealgraph.graph.flows.flows` lists flows in: largest first, then by id."""
+    return (-(f.amount or 0), f.id)
+
+
+def deal_flows(kg: KnowledgeGraph, deal_ids: Iterable[str], cut: Timeline | None = None) -> dict[str, Flow]:
+    """Deal id -> its full :class:`~dealgraph.graph.results.Flow` on ``cut``, for ``deal_ids`` only
+    (those that count on it), equal to what :func:`~dealgraph.graph.flows.flows` gives.
+
+    The deals' tranches are read too, so a deal whose tranches disagree with its total is
+    flagged as it is among all flows.
+    """
+    want = set(deal_ids)
+    table = edge_table(kg)
+    children = (
+        {table.ids[i] for i, p in enumerate(table.part_of) if p in want} if any(table.part_of) else set()
+    )
+    g = project_deals(kg, want | children)
+    included = {x for _u, _v, data in g.edges(data=True) for x in data.get("includes", [])}
+    if included - want - children:
+        g = nx.compose(g, project_deals(kg, included - want - children))
+    every = []
+    for u, v, key, data in g.edges(keys=True, data=True):
+        f = flow_of_edge(u, v, key, data, cut or Timeline())
+        if f is not None:
+            every.append(f)
+    flag_tranche_sums(every)
+    return {f["id"]: Flow.model_validate(f) for f in every if f["id"] in want}
+
+
+# -- reading the store -------------------------------------------------------------------------
+
+
+def _scan(kg: KnowledgeGraph, prop: str) -> list[tuple[Any, ...]]:
+    """Every (subject, object) of ``dg:{prop}``: one index scan."""
+    return _select(kg, f"SELECT ?s ?o WHERE {{ ?s <{_DG}{prop}> ?o }}")
+
+
+def _select(kg: KnowledgeGraph, query: str) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as tuples of plain values: dealgraph ids, vocabulary tokens, ISO
+    dates, numbers and text, as :meth:`KnowledgeGraph.rows` gives them.
+
+    On Oxigraph the engine writes the results as TSV and they are parsed here (no term
+    object per value); other stores answer through ``kg.rows``.
+    """
+    native = getattr(getattr(kg, "_store", None), "native_select", None)
+    if native is None:
+        return [tuple(_plain(v) for v in row.values()) for row in kg.rows(query)]
+    import pyoxigraph as ox  # only stores that have native_select have it
+
+    _names, solutions = native(query, {})
+    text = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+    return list(_tsv_rows(text))
+
+
+def _tsv_rows(text: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SPARQL TSV result (its header line skipped).
+
+    >>> list(_tsv_rows('?s\\t?o\\n<https://w3id.org/dealgraph/id/deal/x>\\t"2025-01-02"^^<http://www.w3.org/2001/XMLSchema#date>\\n'))
+    [('x', '2025-01-02')]
+    """
+    cache: dict[str, Any] = {}
+    for line in text.split("\n")[1:]:
+        if line:
+            yield tuple(cache[c] if c in cache else cache.setdefault(c, _cell(c)) for c in line.split("\t"))
+
+
+def _cell(cell: str) -> Any:
+    """One TSV cell as a plain value (None when unbound).
+
+    >>> _cell("<https://w3id.org/dealgraph/ontology#EquityInvestment>"), _cell(""), _cell("38000000000.0")
+    ('equity-investment', None, 38000000000)
+    >>> _cell('"3210000000"^^<http://www.w3.org/2001/XMLSchema#decimal>'), _cell('"x"')
+    (3210000000, 'x')
+    """
+    if not cell:
+        return None
+    if cell[0] == "<":
+        iri = cell[1:-1]
+        if iri.startswith(_ID):
+            return iri.rsplit("/", 1)[-1]
+        return token_of(iri) if iri.startswith(_DG) else iri
+    if cell[0] == '"':
+        lexical, _, datatype = cell[1:].rpartition('"')
+        if datatype.startswith("^^<") and datatype[3:-1] in _NUMBERS:
+            return num(lexical)
+        return lexical.replace('\\"', '"').replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\")
+    if cell in ("true", "false"):
+        return cell == "true"
+    return num(cell)
+
+
+_NUMBERS = {f"{_XSD}{t}" for t in ("decimal", "integer", "double", "float", "int", "long")}
+
+
+def _plain(v: Any) -> Any:
+    """A :meth:`KnowledgeGraph.rows` value as :func:`_cell` gives it (dates as ISO text, numbers)."""
+    if v is None or isinstance(v, bool | str):
+        return v
+    if isinstance(v, int | float) or type(v).__name__ == "Decimal":
+        return num(v)
+    return iso(v)
