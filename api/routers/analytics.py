@@ -16,6 +16,7 @@ from ...graph.paths import paths as paths_of
 from ...graph.paths import share as share_of
 from ...graph.results import Conflict, Exposure, FlowPage, Loop, Share, Source, Trace
 from ...graph.results import Path as MoneyPath
+from ...graph.timeline import Timeline
 from ...graph.trace import trace as trace_of
 from ...loaders.models import DealKind
 from ..deps import AsOf, GraphDep, KnownAt, Limit, Offset, OptSlug, SettingsDep, Slug, page, require_entity
@@ -102,8 +103,14 @@ def loops(
     known_at: KnownAt = None,
     include_announced: IncludeAnnounced = False,
 ) -> list[Loop]:
-    return vendor_financed_loops(
-        kg, max_length=max_length, as_of=as_of, known_at=known_at, include_announced=include_announced
+    # computed once per question, then served from memory until the next load clears kg.memo
+    cut = Timeline.of(as_of, known_at)
+    key = f"api-loops {max_length} {cut.as_of} {cut.known_at} {include_announced}"
+    return kg.memo(
+        key,
+        lambda: vendor_financed_loops(
+            kg, max_length=max_length, as_of=as_of, known_at=known_at, include_announced=include_announced
+        ),
     )
 
 

@@ -189,3 +189,47 @@ def test_generated_loops_found(generated):
     answers = {repr(vendor_financed_loops(generated, as_of=a, known_at=k)) for a, k in CUTS}
     assert len(answers) >= 3  # the cuts change the loops or their money (the comparison has teeth)
     assert _same(generated, max_length=3) <= _same(generated)
+
+
+def _new_loop() -> Graph:
+    """A made-up investment from OpenAI in Microsoft: with Microsoft's in OpenAI, a new loop."""
+    g = Graph()
+    d, ev, src = (
+        URIRef(f"{ID}deal/test-openai-microsoft"),
+        URIRef(f"{ID}evidence/t"),
+        URIRef(f"{ID}source/t.txt"),
+    )
+    g.add((src, RDF.type, DG.Source))
+    g.add((src, DG.document, Literal("t.txt")))
+    g.add((src, DG.title, Literal("A made-up note for the cache test")))
+    g.add((ev, RDF.type, DG.Evidence))
+    g.add((ev, DG.source, src))
+    g.add((ev, DG.quote, Literal("OpenAI invests in Microsoft")))
+    for p, o in [
+        (RDF.type, DG.Deal),
+        (DG.kind, DG.EquityInvestment),
+        (DG.status, DG.Committed),
+        (DG.payer, URIRef(f"{ID}entity/openai")),
+        (DG.payee, URIRef(f"{ID}entity/microsoft")),
+        (DG.evidence, ev),
+    ]:
+        g.add((d, p, o))
+    return g
+
+
+def test_api_loops_cached_until_a_load():
+    from fastapi.testclient import TestClient
+
+    from dealgraph.api.main import create_app
+
+    kg = open_graph()
+    client = TestClient(create_app(kg))
+    first = client.get("/loops", params={"max_length": 2}).json()
+    assert [lp["members"] for lp in first] == [lp.members for lp in reference_loops(kg, max_length=2)]
+    assert kg.memo_peek("api-loops 2 None None False") is not None  # kept for the next request
+    assert client.get("/loops", params={"max_length": 2}).json() == first
+    kg.load(_new_loop())  # a load forgets it: the new loop is served at once
+    assert kg.memo_peek("api-loops 2 None None False") is None
+    after = client.get("/loops", params={"max_length": 2}).json()
+    assert ["openai", "microsoft"] in [lp["members"] for lp in after]
+    assert len(after) == len(first) + 1
