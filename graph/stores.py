@@ -937,7 +937,7 @@ def _parsed(triples: Graph, files: list[Path]) -> list[Any]:
     ``[]`` gets a new blank node at each parse)."""
     import pyoxigraph as ox
 
-    out = []
+    out: list[Any] = []
     if len(triples):
         out += ox.parse(triples.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     for f in files:

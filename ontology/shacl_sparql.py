@@ -76,13 +76,22 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True)
 class Check:
-    """One constraint of one property shape, as a SPARQL query selecting ?focus ?value."""
+    """One constraint of one property shape, as a SPARQL query selecting ?focus ?value.
+
+    ``probes`` are queries that each must select a row for ``sparql`` to find anything (some
+    target of the shape exists; some triple has the path); ``candidates``, when given, must
+    too (the offending values before they are joined to the targets; for sh:maxCount, a
+    subject with two values). They cost a scan of the path's triples at most, where
+    ``sparql`` joins them to every target.
+    """
 
     shape: str
     path: str
     component: str
     message: str
     sparql: str
+    probes: tuple[str, ...] = ()
+    candidates: str | None = None
 
 
 def _triple(s: str, p: str, o: str) -> str:
@@ -160,14 +169,25 @@ class _PropertyShape:
         return self.tp("?focus", self.path.n3(), "?value")
 
     def bad_values(self, condition: str) -> str:
-        """The offending (focus, value) pairs first, then only those joined to a focus."""
-        return f"{{ SELECT ?focus ?value WHERE {{ {self.values} {condition} }} }} {self.focus}"
+        """The offending (focus, value) pairs, before they are joined to a focus."""
+        return f"SELECT ?focus ?value WHERE {{ {self.values} {condition} }}"
 
-    def check(self, component: str, default: str, where: str, *, select: str = "?focus ?value") -> Check:
+    def check(
+        self, component: str, default: str, where: str, *, select: str = "?focus ?value", screen: str = ""
+    ) -> Check:
+        """The check selecting ``select`` from ``where`` (see :class:`Check` for ``screen``)."""
         own = self.value(SH.message)
-        sparql = f"SELECT DISTINCT {select} WHERE {{ {where} }}"
+        probes = [f"SELECT ?focus WHERE {{ {self.focus} }} LIMIT 1"]
+        if component != "minCount":
+            probes.append(f"SELECT ?focus WHERE {{ {self.values} }} LIMIT 1")
         return Check(
-            str(self.node), str(self.path), component, str(own) if own is not None else default, sparql
+            str(self.node),
+            str(self.path),
+            component,
+            str(own) if own is not None else default,
+            f"SELECT DISTINCT {select} WHERE {{ {where} }}",
+            tuple(probes),
+            screen or None,
         )
 
 
@@ -183,7 +203,12 @@ def _compile(shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str]) -> l
             shape = _property_shape(shapes, ont, tp, node, prop, focus)
             checks += _count_checks(shape)
             checks += [
-                shape.check(component, default, shape.bad_values(condition))
+                shape.check(
+                    component,
+                    default,
+                    f"{{ {shape.bad_values(condition)} }} {focus}",
+                    screen=f"{shape.bad_values(condition)} LIMIT 1",
+                )
                 for component, default, condition in _value_conditions(shape)
             ]
     return checks
@@ -231,11 +256,17 @@ def _count_checks(shape: _PropertyShape) -> list[Check]:
         )
         out.append(shape.check("minCount", f"needs at least {lo} values for {path}", where, select="?focus"))
     if hi is not None:
-        where = (
-            f"{{ SELECT ?focus WHERE {{ {shape.values} }} GROUP BY ?focus "
-            f"HAVING (COUNT(DISTINCT ?value) > {hi}) }} {focus}"
+        many = (
+            f"SELECT ?focus WHERE {{ {shape.values} }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {hi})"
         )
-        out.append(shape.check("maxCount", f"has more than {hi} values for {path}", where, select="?focus"))
+        default = f"has more than {hi} values for {path}"
+        # the screen: some subject has two values (the triples outnumber their subjects)
+        screen = (
+            f"SELECT ?n WHERE {{ {{ SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?focus) AS ?m) "
+            f"WHERE {{ {shape.values} }} }} FILTER (?n > ?m) }}"
+        )
+        where = f"{{ {many} }} {focus}"
+        out.append(shape.check("maxCount", default, where, select="?focus", screen=screen))
     return out
 
 
@@ -311,8 +342,18 @@ def validate_with_sparql(
     answer them in parallel; rdflib's in-memory store would not gain from it).
     """
     checks = compile_checks(staging_graph)
+    found_any: dict[str, bool] = {}  # probe -> whether it selects a row (shared by the checks)
+
+    def selects(sparql: str) -> bool:
+        if sparql not in found_any:
+            found_any[sparql] = any(True for _ in run(sparql))
+        return found_any[sparql]
 
     def answer(check: Check) -> list[Violation]:
+        if not all(selects(p) for p in check.probes):
+            return []  # no target, or no triple with the path: the check cannot find anything
+        if check.candidates is not None and not any(True for _ in run(check.candidates)):
+            return []
         with_value = check.sparql.startswith("SELECT DISTINCT ?focus ?value")
         return [
             Violation(
@@ -364,7 +405,7 @@ def validate_focus(store: Any, focus: Iterable[Any], *, workers: int = 1) -> Val
     import pyoxigraph as ox  # an optional dependency (the oxigraph extra)
 
     nodes = set(focus)
-    local = ox.Store()  # in memory
+    local: Any = ox.Store()  # in memory
     graph, rdf_type = ox.DefaultGraph(), ox.NamedNode(_RDF_TYPE)
     quads, values = [], set()
     for node in nodes:
