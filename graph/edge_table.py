@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..ontology.namespace import DG, ID
-from ..ontology.vocab import token_of
+from ..ontology.vocab import term_iri, token_of
 from .flows import flag_tranche_sums, flow_of_edge
 from .groups import group_map
 from .money import bucket
@@ -50,7 +50,11 @@ from .timeline import Timeline
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
-__all__ = ["EdgeTable", "edge_table", "lean_groups", "deal_flows", "flow_key"]
+__all__ = ["EdgeTable", "edge_table", "lean_groups", "deal_flows", "flow_key", "INVESTMENT_KINDS"]
+
+#: the deal kinds that invest: an equity investment, and a vendor's warrant (shares it grants
+#: its customer, a classic form of vendor financing)
+INVESTMENT_KINDS = ("equity-investment", "warrant")
 
 _DG = str(DG)
 _ID = str(ID)
@@ -64,14 +68,18 @@ class EdgeTable:
     ``first_pub`` is the earliest publication date among a deal's sources (its date on valid
     time when it has no date of its own); ``known_from`` the earliest date on which one of
     its sources is known ("" when one has no publication date, so always known; None for no
-    sources). ``claims`` holds, per row with amount claims, each claim as (value, rate,
-    earliest publication of its evidence); it is read only when asked (:meth:`claims_of`).
+    sources). ``kind`` is read only where it invests or aggregates (:data:`INVESTMENT_KINDS`,
+    ``aggregate``; else None), ``status`` only where it sets the money's bucket (announced,
+    contingent, forecast, aggregate; else None, as committed): reading every deal's kind and
+    status would cost as much as the rest of the table. ``claims`` holds, per row with amount
+    claims, each claim as (value, rate, earliest publication of its evidence); it is read only
+    when needed (tranches) or asked for (:func:`edge_table` with ``claims``).
     """
 
     ids: list[str]
     payer: list[str]
     payee: list[str]
-    kind: list[str]
+    kind: list[str | None]
     status: list[str | None]
     part_of: list[str | None]
     date: list[str | None]
@@ -125,10 +133,10 @@ def _build(kg: KnowledgeGraph) -> EdgeTable:
     """Read the columns, one property at a time, and join them by deal."""
     payer = dict(_scan(kg, "payer"))
     payee = dict(_scan(kg, "payee"))
-    kind = dict(_scan(kg, "kind"))
-    ids = sorted(d for d in payer if d in payee and d in kind)
+    ids = sorted(d for d in payer if d in payee)  # a deal has one payer, payee and kind (shapes)
     index = {d: i for i, d in enumerate(ids)}
-    status = dict(_scan(kg, "status"))
+    kind = dict(_scan(kg, "kind", _one_of(INVESTMENT_KINDS + ("aggregate",))))
+    status = dict(_scan(kg, "status", _one_of(("announced", "contingent", "forecast", "aggregate"))))
     part_of = dict(_scan(kg, "partOf"))
     dated = f"SELECT ?s ?o WHERE {{ ?s <{_DG}date> ?o ; <{_DG}datePrecision> ?p }}"
     date = dict(_select(kg, dated))
@@ -136,7 +144,7 @@ def _build(kg: KnowledgeGraph) -> EdgeTable:
         ids=ids,
         payer=[payer[d] for d in ids],
         payee=[payee[d] for d in ids],
-        kind=[kind[d] for d in ids],
+        kind=[kind.get(d) for d in ids],
         status=[status.get(d) for d in ids],
         part_of=[part_of.get(d) for d in ids],
         date=[date.get(d) for d in ids],
@@ -275,9 +283,28 @@ def deal_flows(kg: KnowledgeGraph, deal_ids: Iterable[str], cut: Timeline | None
 # -- reading the store -------------------------------------------------------------------------
 
 
-def _scan(kg: KnowledgeGraph, prop: str) -> list[tuple[Any, ...]]:
-    """Every (subject, object) of ``dg:{prop}``: one index scan."""
-    return _select(kg, f"SELECT ?s ?o WHERE {{ ?s <{_DG}{prop}> ?o }}")
+def _one_of(tokens: Iterable[str]) -> str:
+    """A filter keeping ``?o`` among the vocabulary ``tokens`` (the others are never written out)."""
+    return f"FILTER(?o IN ({', '.join(f'<{term_iri(t)}>' for t in tokens)}))"
+
+
+def _scan(kg: KnowledgeGraph, prop: str, where: str = "") -> list[tuple[str, Any]]:
+    """Every (subject id, object) of ``dg:{prop}`` (and ``where``): one index scan.
+
+    The subjects are dealgraph resources (deals, entities): their id is the IRI's last part.
+    """
+    query = f"SELECT ?s ?o WHERE {{ ?s <{_DG}{prop}> ?o {where} }}"
+    text = _tsv(kg, query)
+    if text is None:
+        return [(row[0], row[1]) for row in _select(kg, query)]
+    cache: dict[str, Any] = {}
+    out = []
+    for line in text.split("\n")[1:]:
+        if line:
+            subject, _, cell = line.partition("\t")
+            value = cache[cell] if cell in cache else cache.setdefault(cell, _cell(cell))
+            out.append((subject[subject.rfind("/") + 1 : -1], value))
+    return out
 
 
 def _select(kg: KnowledgeGraph, query: str) -> list[tuple[Any, ...]]:
@@ -287,14 +314,21 @@ def _select(kg: KnowledgeGraph, query: str) -> list[tuple[Any, ...]]:
     On Oxigraph the engine writes the results as TSV and they are parsed here (no term
     object per value); other stores answer through ``kg.rows``.
     """
+    text = _tsv(kg, query)
+    if text is None:
+        return [tuple(_plain(v) for v in row.values()) for row in kg.rows(query)]
+    return list(_tsv_rows(text))
+
+
+def _tsv(kg: KnowledgeGraph, query: str) -> str | None:
+    """The results of ``query`` as the engine writes them in TSV, on a store that can (Oxigraph)."""
     native = getattr(getattr(kg, "_store", None), "native_select", None)
     if native is None:
-        return [tuple(_plain(v) for v in row.values()) for row in kg.rows(query)]
+        return None
     import pyoxigraph as ox  # only stores that have native_select have it
 
     _names, solutions = native(query, {})
-    text = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
-    return list(_tsv_rows(text))
+    return str(solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8"))
 
 
 def _tsv_rows(text: str) -> Iterator[tuple[Any, ...]]:

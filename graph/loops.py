@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 
-from .edge_table import deal_flows, edge_table, flow_key, lean_groups
+from .edge_table import INVESTMENT_KINDS, deal_flows, edge_table, flow_key, lean_groups
 from .flows import sources_of_flows
 from .money import PLAIN, bucket, deal_text, format_money, quantities_text, sum_bound, tally
 from .results import Flow, Loop, LoopLeg, MoneyTally
@@ -50,10 +50,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["vendor_financed_loops", "find_loops", "INVESTMENT_KINDS"]
-
-#: the deal kinds that invest: an equity investment, and a vendor's warrant (shares it grants
-#: its customer, a classic form of vendor financing)
-INVESTMENT_KINDS = ("equity-investment", "warrant")
 
 
 def find_loops(
