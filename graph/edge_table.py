@@ -32,8 +32,11 @@ own evidence, or the earliest-published evidence of each amount claim) is known.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -123,10 +126,86 @@ def edge_table(kg: KnowledgeGraph, claims: bool = False) -> EdgeTable:
     ``claims`` also reads every amount claim's figure (for headlines); the table is read
     without them unless a deal is part of another (a tranche) or they are asked for.
     """
-    table: EdgeTable = kg.memo("edge-table", lambda: _build(kg))
+    table: EdgeTable = _lean(kg)[0]
     if table.claims is None and (claims or any(table.part_of)):
         table.claims = _claims(kg, table)
     return table
+
+
+def _lean(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
+    """The table and the groups, kept until the next load (and on disk beside an Oxigraph store)."""
+    return kg.memo("edge-table", lambda: _saved_or_built(kg))
+
+
+#: the layout of a saved table (a file of another layout is read again from the store)
+_LAYOUT = 1
+#: the columns a saved table keeps whole, and those it keeps as (row, value) pairs
+_DENSE = ("ids", "payer", "payee")
+_SPARSE = ("kind", "status", "part_of", "date", "first_pub", "known_from")
+
+
+def _saved_or_built(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
+    """The table saved beside the store when it was read from the very same data, else read now.
+
+    An Oxigraph store only ever grows (a load adds triples or, when it fails, is undone), so
+    its triple count, with the store's own identity (RocksDB's ``IDENTITY``, new for every
+    store created), says whether the saved table was read from the data as it is: any load
+    that adds a triple changes the count, and the table is read again. Other stores read it
+    each time the process first needs it.
+    """
+    where = _save_path(kg)
+    if where is not None:
+        path, key = where
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("key") == key:
+                return _from_json(saved), saved["groups"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or unreadable: read the store
+    table, groups = _build(kg), _lean_groups(kg)
+    if where is not None:
+        _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
+    return table, groups
+
+
+def _save_path(kg: KnowledgeGraph) -> tuple[Path, list[Any]] | None:
+    """Where the table of an Oxigraph store is saved, and the key it is saved under."""
+    if not kg.store.startswith("oxigraph:"):
+        return None
+    store = Path(kg.store.removeprefix("oxigraph:"))
+    try:
+        identity = (store / "IDENTITY").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return store.with_name(store.name + ".edges.json"), [_LAYOUT, identity, len(kg)]
+
+
+def _save(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a store on a read-only disk is not saved to)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _to_json(table: EdgeTable) -> dict[str, Any]:
+    out: dict[str, Any] = {name: getattr(table, name) for name in _DENSE}
+    for name in _SPARSE:
+        out[name] = [[i, v] for i, v in enumerate(getattr(table, name)) if v is not None]
+    return out
+
+
+def _from_json(saved: dict[str, Any]) -> EdgeTable:
+    n = len(saved["ids"])
+    columns: dict[str, Any] = {name: saved[name] for name in _DENSE}
+    for name in _SPARSE:
+        column: list[Any] = [None] * n
+        for i, v in saved[name]:
+            column[i] = v
+        columns[name] = column
+    return EdgeTable(**columns, index={d: i for i, d in enumerate(saved["ids"])})
 
 
 def _build(kg: KnowledgeGraph) -> EdgeTable:
@@ -224,7 +303,7 @@ def lean_groups(kg: KnowledgeGraph) -> dict[str, str]:
     Where the data leaves it open (an entity with several parents, a platform offered by
     two groups), the projection's own answer is taken.
     """
-    return kg.memo("edge-groups", lambda: _lean_groups(kg))
+    return _lean(kg)[1]
 
 
 def _lean_groups(kg: KnowledgeGraph) -> dict[str, str]:

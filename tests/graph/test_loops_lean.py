@@ -235,3 +235,25 @@ def test_api_loops_cached_until_a_load():
     after = client.get("/loops", params={"max_length": 2}).json()
     assert ["openai", "microsoft"] in [lp["members"] for lp in after]
     assert len(after) == len(first) + 1
+
+
+def test_saved_table_is_read_back_until_a_load(tmp_path, monkeypatch):
+    """Beside an Oxigraph store the table is saved; a new process reads it back while the data
+    is the same, and a load (which adds triples) has it read from the store again."""
+    from dealgraph.graph import edge_table as module
+
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    kg = open_graph(store=spec)
+    before = vendor_financed_loops(kg, max_length=2)
+    assert (tmp_path / "store.edges.json").exists()
+    kg.close()
+
+    kg = KnowledgeGraph(spec)
+    built = module._build
+    monkeypatch.setattr(module, "_build", lambda kg: pytest.fail("the saved table was not used"))
+    assert vendor_financed_loops(kg, max_length=2) == before
+    monkeypatch.setattr(module, "_build", built)
+    kg.load(_new_loop())
+    assert ["openai", "microsoft"] in [lp.members for lp in vendor_financed_loops(kg, max_length=2)]
+    _same(kg, max_length=2)
+    kg.close()
