@@ -5,9 +5,11 @@
 ``oxigraph:PATH``
     a persistent Oxigraph store on disk (pyoxigraph, seen through oxrdflib). A load is a
     transaction: a checkpoint of the store is taken first (RocksDB hard links, cheap), the
-    data goes in (N-Triples/Turtle files by Oxigraph's bulk loader, without Python in
-    the way), the shapes are checked by SPARQL inside the store, and then the checkpoint
-    is dropped. A failed check, or a crash at any point, brings the checkpoint back: the
+    data goes in, the shapes are checked by SPARQL, and then the checkpoint is dropped. A
+    first load goes in by Oxigraph's bulk loader (without Python in the way) and the whole
+    store is checked; a batch into a store that holds data is added in one transaction and
+    checked at its own nodes only (``validate_focus``; CONTRIBUTING.md says why that is
+    enough). A failed check, or a crash at any point, brings the checkpoint back: the
     next open finds the unfinished load and restores the store as it was.
 ``http://HOST:PORT/PATH[#LAYOUT]`` (or https)
     a SPARQL 1.1 Protocol + Graph Store Protocol server. ``LAYOUT`` names where the server
@@ -914,7 +916,7 @@ def _first_line_naming(f: Path, iri: str) -> int | None:
 
 # A batch up to this size (its files, plus ~100 bytes per triple given) is parsed into
 # Python, added in one transaction and checked at its own nodes; a larger one is bulk-loaded.
-_SCOPED_MAX_BYTES = 256 * 2**20
+_SCOPED_MAX_BYTES = 64 * 2**20  # about 35,000 deals of N-Triples
 
 
 def _batch_bytes(triples: Graph, files: list[Path]) -> int:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from dealgraph.graph import stores
 from dealgraph.graph.stores import OxigraphStore
 from dealgraph.loaders import load_directory
 from dealgraph.ontology.namespace import DG, deal_iri, entity_iri
@@ -167,9 +168,13 @@ def test_a_batch_that_breaks_an_old_node_names_it(bundled, bundled_quads):
     assert {(f, p) for f, p, _, _ in scoped} == {(str(A), str(DG.partOf))}
 
 
-def test_the_oxigraph_store_checks_a_batch_at_its_nodes(tmp_path, bundled):
+@pytest.mark.parametrize("scoped", [True, False], ids=["scoped", "whole store"])
+def test_the_oxigraph_store_checks_a_batch_at_its_nodes(tmp_path, bundled, scoped, monkeypatch):
     """A load into a filled store: refused with the full check's violations, store unchanged;
-    accepted, it counts what it gained."""
+    accepted, it counts what it gained. A batch over the size limit is bulk-loaded and the
+    whole store checked, with the same answers."""
+    if not scoped:
+        monkeypatch.setattr(stores, "_SCOPED_MAX_BYTES", 0)
     data = tmp_path / "data.nt"
     bundled.serialize(str(data), format="nt", encoding="utf-8")
     store = OxigraphStore(str(tmp_path / "store"))
