@@ -209,7 +209,13 @@ PLAIN = MoneyStyle(
 )
 """Short figures with their bounds in words (loop legs, ratio bases): ``at least $100B``."""
 
-LABEL = MoneyStyle(scales=((1e12, "T"), (1e9, "B"), (1e6, "M")), small=",.0f", missing="undisclosed")
+LABEL = MoneyStyle(
+    scales=((1e12, "T"), (1e9, "B"), (1e6, "M")),
+    small=",.0f",
+    missing="undisclosed",
+    bounds=SHORT.bounds,
+    rates=SHORT.rates,
+)
 """Edge labels of the graph exports: ``$38B``, ``$5,000``; no figure is ``undisclosed``."""
 
 

@@ -123,7 +123,7 @@ def export_graph(
 def amount_label(f: Flow) -> str:
     """A money edge's amount as the pictures write it, with the sources' disagreement if any
     ("$30B (sources disagree: $300B in 001_...)"): no headline is drawn without it."""
-    return format_money(f["amount"], style=LABEL) + disputed_note(f, style=LABEL)
+    return format_money(f["amount"], f["bound"], f["rate"], style=LABEL) + disputed_note(f, style=LABEL)
 
 
 def _add_money_edges(

@@ -112,7 +112,7 @@ def test_contingent_deal_is_dashed_and_loops_are_red(kg):
     assert (milestone.get("source"), milestone.get("target")) == ("amazon", "anthropic")
     assert line_style(milestone).get("type") == "dashed"
     (label,) = milestone.iter(Y + "EdgeLabel")
-    assert label.text == "equity-investment $20B"
+    assert label.text == "equity-investment up to $20B"  # 002: "up to an additional $20 billion"
     assert line_style(edges["amazon-anthropic-investment-prior"]).get("type") == "line"
     loop_deals = {d for lp in vendor_financed_loops(kg) for d in lp["deal_ids"]}
     assert loop_deals & set(edges)
