@@ -41,19 +41,29 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from ..ontology.namespace import DG, ID
-from ..ontology.vocab import term_iri, token_of
+from ..ontology.namespace import DG, ID, entity_iri
+from ..ontology.vocab import property_iri, term_iri, token_of
+from .exposure import TIE_RELATIONSHIPS
 from .flows import flag_tranche_sums, flow_of_edge
 from .groups import group_map
 from .money import bucket
-from .projection import headline_amount, iso, num, project_deals
+from .projection import ENTITY_QUERY, headline_amount, iso, num, project_deals, select_in, term
 from .results import Flow
 from .timeline import Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
 
-__all__ = ["EdgeTable", "edge_table", "lean_groups", "deal_flows", "flow_key", "INVESTMENT_KINDS"]
+__all__ = [
+    "EdgeTable",
+    "edge_table",
+    "lean_groups",
+    "deal_flows",
+    "flow_key",
+    "entity_names",
+    "bet_candidates",
+    "INVESTMENT_KINDS",
+]
 
 #: the deal kinds that invest: an equity investment, and a vendor's warrant (shares it grants
 #: its customer, a classic form of vendor financing)
@@ -61,6 +71,7 @@ INVESTMENT_KINDS = ("equity-investment", "warrant")
 
 _DG = str(DG)
 _ID = str(ID)
+_PREFIXES = {"dg": _DG, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -126,9 +137,12 @@ def edge_table(kg: KnowledgeGraph, claims: bool = False) -> EdgeTable:
     ``claims`` also reads every amount claim's figure (for headlines); the table is read
     without them unless a deal is part of another (a tranche) or they are asked for.
     """
-    table: EdgeTable = _lean(kg)[0]
+    table, groups = _lean(kg)
     if table.claims is None and (claims or any(table.part_of)):
         table.claims = _claims(kg, table)
+        where = _save_path(kg)
+        if where is not None:  # kept with the table for the next process
+            _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
     return table
 
 
@@ -194,6 +208,8 @@ def _to_json(table: EdgeTable) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(table, name) for name in _DENSE}
     for name in _SPARSE:
         out[name] = [[i, v] for i, v in enumerate(getattr(table, name)) if v is not None]
+    if table.claims is not None:
+        out["claims"] = [[i, c] for i, c in table.claims.items()]
     return out
 
 
@@ -205,7 +221,8 @@ def _from_json(saved: dict[str, Any]) -> EdgeTable:
         for i, v in saved[name]:
             column[i] = v
         columns[name] = column
-    return EdgeTable(**columns, index={d: i for i, d in enumerate(saved["ids"])})
+    claims = {i: [(c[0], c[1], c[2]) for c in cs] for i, cs in saved["claims"]} if "claims" in saved else None
+    return EdgeTable(**columns, index={d: i for i, d in enumerate(saved["ids"])}, claims=claims)
 
 
 def _build(kg: KnowledgeGraph) -> EdgeTable:
@@ -258,13 +275,9 @@ def _publication(kg: KnowledgeGraph, table: EdgeTable) -> None:
     published evidence (the projection keeps one source per claim); a claim none of whose
     evidence is dated is a source without a date.
     """
-    if not _select(kg, f"SELECT ?o WHERE {{ ?s <{_DG}published> ?o }} LIMIT 1"):
-        return  # no source has a date: every deal counts on every cut (as it is read, from "")
-    published: dict[str, list[str]] = {}
-    for thing, when in _select(kg, _PUBLISHED):
-        published.setdefault(thing, []).append(when)
+    published = _published(kg)
     if not published:
-        return
+        return  # no source has a date: every deal counts on every cut (as it is read, from "")
     undated = {row[0] for row in _select(kg, _UNPUBLISHED)}
     sources: dict[int, list[str]] = {}
     for d, claim in _select(kg, _AMOUNTS):
@@ -285,15 +298,24 @@ def _claims(kg: KnowledgeGraph, table: EdgeTable) -> dict[int, list[tuple[Any, A
     """Row -> its amount claims as (value, rate, earliest publication of their evidence)."""
     value = dict(_select(kg, _BY_IRI.format(prop="value")))
     rate = dict(_select(kg, _BY_IRI.format(prop="rate")))
-    published: dict[str, str] = {}
-    for thing, when in _select(kg, _PUBLISHED):
-        published[thing] = min(when, published.get(thing, when))
+    published = _published(kg)
     out: dict[int, list[tuple[Any, Any, str | None]]] = {}
     for d, claim in _select(kg, _AMOUNTS):
         i = table.index.get(d)
         if i is not None and claim in value:
-            out.setdefault(i, []).append((value[claim], rate.get(claim), published.get(claim)))
+            when = min(published[claim]) if claim in published else None
+            out.setdefault(i, []).append((value[claim], rate.get(claim), when))
     return out
+
+
+def _published(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """IRI of a deal or claim -> the publication dates of its evidence that has one."""
+    if not _select(kg, f"SELECT ?o WHERE {{ ?s <{_DG}published> ?o }} LIMIT 1"):
+        return {}  # (the join over every piece of evidence is not run for nothing)
+    published: dict[str, list[str]] = {}
+    for thing, when in _select(kg, _PUBLISHED):
+        published.setdefault(thing, []).append(when)
+    return published
 
 
 def lean_groups(kg: KnowledgeGraph) -> dict[str, str]:
@@ -327,6 +349,60 @@ def _lean_groups(kg: KnowledgeGraph) -> dict[str, str]:
         if offered.setdefault(thing, groups.get(owner, owner)) != groups.get(owner, owner):
             return group_map(kg)
     return groups | offered
+
+
+def entity_names(kg: KnowledgeGraph) -> dict[str, str]:
+    """Entity id -> name, sorted by id: the nodes of the projection and their ``name``."""
+    return dict(sorted((row[0], str(row[1])) for row in _select(kg, ENTITY_QUERY)))
+
+
+def bet_candidates(kg: KnowledgeGraph, cut: Timeline) -> list[str]:
+    """The groups that may hold a two-sided bet on ``cut``, sorted: those with ties to both labs of
+    a rival pair, by money (countable on ``cut``) or by a tie relationship of any status and date
+    (more than :func:`~dealgraph.graph.exposure.exposure` counts, never fewer), that are
+    organizations. Every group :func:`~dealgraph.graph.exposure.two_sided_bets` lists is one.
+    """
+    groups = lean_groups(kg)
+    rivals = {
+        frozenset((groups.get(s, s), groups.get(o, o)))
+        for s, o in _select(kg, _RELATIONS.format(kinds=_iri_list(["competes-with"], property_iri)))
+    }
+    rivals = {p for p in rivals if len(p) == 2}
+    if not rivals:
+        return []
+    labs = {groups.get(row[0], row[0]) for row in _select(kg, "SELECT ?e WHERE { ?e a dg:AiLab }")}
+    ties: dict[str, set[str]] = {}
+    table = edge_table(kg)
+    ends = [(table.payer[i], table.payee[i]) for i in table.countable(cut)]
+    ends += _select(kg, _RELATIONS.format(kinds=_iri_list(TIE_RELATIONSHIPS, property_iri)))
+    for u, v in ends:
+        gu, gv = groups.get(u, u), groups.get(v, v)
+        if gu != gv:
+            if gv in labs:
+                ties.setdefault(gu, set()).add(gv)
+            if gu in labs:
+                ties.setdefault(gv, set()).add(gu)
+    found = sorted(g for g, tied in ties.items() if any(p <= tied for p in rivals))
+    orgs = select_in(
+        kg, "SELECT ?e WHERE { ?e a dg:Organization }", "?e", [term(str(entity_iri(g))) for g in found]
+    )
+    return sorted({row["e"] for row in orgs} & set(found))
+
+
+#: every (subject, object) of relationships of the kinds ``{kinds}`` (property IRIs)
+_RELATIONS = (
+    "SELECT ?s ?o WHERE {{ ?r <"
+    + _DG
+    + "relPredicate> ?p ; <"
+    + _DG
+    + "relSubject> ?s ; <"
+    + _DG
+    + "relObject> ?o . FILTER(?p IN ({kinds})) }}"
+)
+
+
+def _iri_list(tokens: Iterable[str], iri: Any) -> str:
+    return ", ".join(f"<{iri(t)}>" for t in tokens)
 
 
 def flow_key(f: Flow) -> tuple[Any, str]:
@@ -406,7 +482,7 @@ def _tsv(kg: KnowledgeGraph, query: str) -> str | None:
         return None
     import pyoxigraph as ox  # only stores that have native_select have it
 
-    _names, solutions = native(query, {})
+    _names, solutions = native(query, _PREFIXES)
     return str(solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8"))
 
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from .conflicts import conflicts
 from .disagreement import disputed_note, figure_text
-from .exposure import two_sided_bets
-from .flows import flows
+from .edge_table import bet_candidates, deal_flows, edge_table, entity_names
+from .exposure import exposure
 from .loops import vendor_financed_loops
-from .money import WORDS, bucket, countable, deal_text, format_money, parse_as_of
+from .money import WORDS, bucket, deal_text, format_money
 from .results import (
     AmountClaim,
     Conflict,
@@ -28,7 +28,7 @@ from .results import (
     ObservationFigure,
     Report,
 )
-from .timeline import Date
+from .timeline import Date, Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge_graph import KnowledgeGraph
@@ -56,19 +56,39 @@ def build_report(
     >>> "Vendor-financed loops" in render_report(rep)
     True
     """
-    biggest = [f for f in countable(flows(kg, as_of=as_of, known_at=known_at)) if f.amount][:top]
+    cut = Timeline.of(as_of, known_at)
     return Report(
-        as_of=parse_as_of(as_of),
-        known_at=parse_as_of(known_at, "known-at"),
+        as_of=cut.as_of,
+        known_at=cut.known_at,
         include_announced=include_announced,
-        names={n: d["name"] for n, d in sorted(kg.nx().nodes(data=True))},
-        biggest_flows=biggest,
+        names=entity_names(kg),
+        biggest_flows=_biggest_flows_of(kg, cut, top),
         loops=vendor_financed_loops(kg, as_of=as_of, known_at=known_at, include_announced=include_announced),
-        two_sided_bets=two_sided_bets(
-            kg, as_of=as_of, known_at=known_at, include_announced=include_announced
-        ),
+        two_sided_bets=_two_sided_bets(kg, cut, include_announced),
         conflicts=conflicts(kg, as_of=as_of, known_at=known_at),
     )
+
+
+def _biggest_flows_of(kg: KnowledgeGraph, cut: Timeline, top: int) -> list[Flow]:
+    """The ``top`` countable flows with a figure, largest first (as ``countable(flows(kg))`` lists
+    them), ranked on the edge table; full flows are read for those only."""
+    table = edge_table(kg, claims=True)
+    heads = ((table.headline(i, cut), table.ids[i]) for i in table.countable(cut))
+    ranked = sorted((-head, deal) for head, deal in heads if head)[:top]
+    full = deal_flows(kg, [deal for _head, deal in ranked], cut)
+    return [full[deal] for _head, deal in ranked]
+
+
+def _two_sided_bets(kg: KnowledgeGraph, cut: Timeline, include_announced: bool) -> list[Exposure]:
+    """:func:`~dealgraph.graph.exposure.two_sided_bets`, asking exposure of the groups that may
+    hold a bet only (:func:`~dealgraph.graph.edge_table.bet_candidates`)."""
+    out = []
+    for group in bet_candidates(kg, cut):
+        e = exposure(kg, group, cut.as_of, cut.known_at, include_announced)
+        if e.two_sided:
+            out.append(e)
+    out.sort(key=lambda e: -sum(e.total.money_to_labs.model_dump().values()))
+    return out
 
 
 def _money(v: float | None, bound: str | None = None, rate: str | None = None) -> str:

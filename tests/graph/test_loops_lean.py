@@ -19,13 +19,16 @@ from rdflib.namespace import RDF, XSD
 
 from benchmarks.generate import generate, write_ntriples
 from dealgraph import open_graph
+from dealgraph.graph.conflicts import conflicts
 from dealgraph.graph.edge_table import _cell, deal_flows, edge_table, lean_groups
+from dealgraph.graph.exposure import two_sided_bets
 from dealgraph.graph.flows import flows as all_flows
 from dealgraph.graph.groups import group_map
 from dealgraph.graph.knowledge_graph import KnowledgeGraph
 from dealgraph.graph.loops import INVESTMENT_KINDS, _loop, find_loops, vendor_financed_loops
-from dealgraph.graph.money import bucket, countable
-from dealgraph.graph.results import Flow, Loop
+from dealgraph.graph.money import bucket, countable, parse_as_of
+from dealgraph.graph.report import build_report
+from dealgraph.graph.results import Flow, Loop, Report
 from dealgraph.ontology.namespace import DG, ID
 
 CUTS = [
@@ -257,3 +260,37 @@ def test_saved_table_is_read_back_until_a_load(tmp_path, monkeypatch):
     assert ["openai", "microsoft"] in [lp.members for lp in vendor_financed_loops(kg, max_length=2)]
     _same(kg, max_length=2)
     kg.close()
+
+
+def reference_report(kg, as_of=None, known_at=None, include_announced=False, top=10) -> Report:
+    """The report as it was built before the edge table (every flow, every group's exposure)."""
+    biggest = [f for f in countable(all_flows(kg, as_of=as_of, known_at=known_at)) if f.amount][:top]
+    return Report(
+        as_of=parse_as_of(as_of),
+        known_at=parse_as_of(known_at, "known-at"),
+        include_announced=include_announced,
+        names={n: d["name"] for n, d in sorted(kg.nx().nodes(data=True))},
+        biggest_flows=biggest,
+        loops=reference_loops(kg, as_of=as_of, known_at=known_at, include_announced=include_announced),
+        two_sided_bets=two_sided_bets(
+            kg, as_of=as_of, known_at=known_at, include_announced=include_announced
+        ),
+        conflicts=conflicts(kg, as_of=as_of, known_at=known_at),
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "known_at", "include_announced"), [(*c, i % 2 == 1) for i, c in enumerate(CUTS)]
+)
+def test_seed_report_as_before(seeds, as_of, known_at, include_announced):
+    kw = {"as_of": as_of, "known_at": known_at, "include_announced": include_announced}
+    assert build_report(seeds, **kw).model_dump() == reference_report(seeds, **kw).model_dump()
+
+
+@pytest.mark.parametrize(("as_of", "known_at"), [CUTS[2]])
+def test_generated_report_as_before(generated, as_of, known_at):
+    rep = build_report(generated, as_of=as_of, known_at=known_at, top=25)
+    assert (
+        rep.model_dump() == reference_report(generated, as_of=as_of, known_at=known_at, top=25).model_dump()
+    )
+    assert len(rep.biggest_flows) == 25
