@@ -194,7 +194,10 @@ class _PropertyShape:
 # How the checks are written (measured on Oxigraph, 10k deals): a scan of every focus node
 # per check is what costs, so each check starts from the property's own triples in a
 # subquery and joins the focus type last; "no value" is a MINUS (a hash anti-join), not a
-# FILTER NOT EXISTS evaluated once per focus node.
+# FILTER NOT EXISTS evaluated once per focus node. Since the join reads every focus node
+# even when the subquery selects nothing, each check carries probes and a screen
+# (:class:`Check`) that skip it then: at 100k deals, the whole-store check fell from 13 s
+# to 5.7 s (minCount's anti-joins are most of what is left).
 def _compile(shapes: Graph, ont: Graph, tp: Callable[[str, str, str], str]) -> list[Check]:
     checks: list[Check] = []
     for node in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
