@@ -62,6 +62,8 @@ __all__ = [
     "flow_key",
     "entity_names",
     "bet_candidates",
+    "deals_graph",
+    "conflict_candidates",
     "INVESTMENT_KINDS",
 ]
 
@@ -418,6 +420,19 @@ def deal_flows(kg: KnowledgeGraph, deal_ids: Iterable[str], cut: Timeline | None
     flagged as it is among all flows.
     """
     want = set(deal_ids)
+    every = []
+    for u, v, key, data in deals_graph(kg, want).edges(keys=True, data=True):
+        f = flow_of_edge(u, v, key, data, cut or Timeline())
+        if f is not None:
+            every.append(f)
+    flag_tranche_sums(every)
+    return {f["id"]: Flow.model_validate(f) for f in every if f["id"] in want}
+
+
+def deals_graph(kg: KnowledgeGraph, deal_ids: Iterable[str]) -> nx.MultiDiGraph:
+    """The projection of ``deal_ids`` and of their tranches (the deals part of them, and those
+    they include), with their endpoints (:func:`~dealgraph.graph.projection.project_deals`)."""
+    want = set(deal_ids)
     table = edge_table(kg)
     children = (
         {table.ids[i] for i, p in enumerate(table.part_of) if p in want} if any(table.part_of) else set()
@@ -426,13 +441,21 @@ def deal_flows(kg: KnowledgeGraph, deal_ids: Iterable[str], cut: Timeline | None
     included = {x for _u, _v, data in g.edges(data=True) for x in data.get("includes", [])}
     if included - want - children:
         g = nx.compose(g, project_deals(kg, included - want - children))
-    every = []
-    for u, v, key, data in g.edges(keys=True, data=True):
-        f = flow_of_edge(u, v, key, data, cut or Timeline())
-        if f is not None:
-            every.append(f)
-    flag_tranche_sums(every)
-    return {f["id"]: Flow.model_validate(f) for f in every if f["id"] in want}
+    return g
+
+
+def conflict_candidates(kg: KnowledgeGraph, cut: Timeline) -> set[str]:
+    """The deals that may hold a disagreement on ``cut``: two or more totals (claims without a
+    rate) known then, or tranches (a deal others are part of, or that includes others)."""
+    table = edge_table(kg, claims=True)
+    assert table.claims is not None
+    several = {
+        table.ids[i]
+        for i, claims in table.claims.items()
+        if sum(1 for _v, rate, when in claims if rate is None and cut.known(when)) > 1
+        and table.counts(i, cut)
+    }
+    return several | {p for p in table.part_of if p} | {d for d, _part in _scan(kg, "includes")}
 
 
 # -- reading the store -------------------------------------------------------------------------

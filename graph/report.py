@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
+
+import networkx as nx
 
 from .conflicts import conflicts
 from .disagreement import disputed_note, figure_text
-from .edge_table import bet_candidates, deal_flows, edge_table, entity_names
+from .edge_table import bet_candidates, conflict_candidates, deal_flows, deals_graph, edge_table, entity_names
 from .exposure import exposure
+from .knowledge_graph import KnowledgeGraph
 from .loops import vendor_financed_loops
 from .money import WORDS, bucket, deal_text, format_money
 from .results import (
@@ -29,9 +32,6 @@ from .results import (
     Report,
 )
 from .timeline import Date, Timeline
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .knowledge_graph import KnowledgeGraph
 
 __all__ = ["build_report", "render_report"]
 
@@ -65,8 +65,23 @@ def build_report(
         biggest_flows=_biggest_flows_of(kg, cut, top),
         loops=vendor_financed_loops(kg, as_of=as_of, known_at=known_at, include_announced=include_announced),
         two_sided_bets=_two_sided_bets(kg, cut, include_announced),
-        conflicts=conflicts(kg, as_of=as_of, known_at=known_at),
+        conflicts=conflicts(
+            _DealsView(kg, deals_graph(kg, conflict_candidates(kg, cut))), cut.as_of, cut.known_at
+        ),
     )
+
+
+class _DealsView(KnowledgeGraph):
+    """``kg`` with the projection of some deals as its :meth:`nx`: conflicts reads the flows of
+    the deals that may disagree only (every other lookup, observations among them, reads the
+    whole store)."""
+
+    def __init__(self, kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:  # noqa: D107
+        self.store, self._store, self.ontology = kg.store, kg._store, kg.ontology
+        self._memo = {"nx": graph}
+
+    def load(self, *args: Any, **kwargs: Any) -> int:
+        raise TypeError("a view does not load: load the KnowledgeGraph it was cut from")
 
 
 def _biggest_flows_of(kg: KnowledgeGraph, cut: Timeline, top: int) -> list[Flow]:
