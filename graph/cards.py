@@ -130,7 +130,7 @@ def deal_card(kg: KnowledgeGraph, deal_id: str, as_of: Date = None, known_at: Da
         evidence = [s for s in data["sources"] if cut.known(s["published"])]
         tranches = sorted(p["id"] for p in shown)
         return Deal.model_validate(flow | {"tranches": tranches, "all_sources": evidence})
-    raise UnknownDealError(deal_id, sorted(k for _u, _v, k, _d in edges))
+    raise UnknownDealError(deal_id, kg.deal_ids())
 
 
 class DealNotOnDatesError(LookupError):
@@ -293,9 +293,8 @@ def entity_card(kg: KnowledgeGraph, entity_id: str, as_of: Date = None, known_at
     ``as_of`` and ``known_at`` cut them on the two timelines (:mod:`~dealgraph.graph.timeline`).
     """
     cut = Timeline.of(as_of, known_at)
+    kg.require_entity(entity_id)
     g = kg.nx()
-    if entity_id not in g:
-        raise UnknownEntityError(entity_id, sorted(g.nodes))
     node = g.nodes[entity_id]
     texts = entity_texts(kg).get(entity_id, {"aliases": [], "description": None})
     rel_sources = relationship_sources(kg)

@@ -11,7 +11,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,18 +24,25 @@ from rdflib.query import Result, ResultRow
 
 from ..ontology import ontology_graph
 from ..ontology.errors import DataError, Problem
-from ..ontology.namespace import DG, ID, bind_prefixes, local_id
+from ..ontology.namespace import DG, ID, bind_prefixes, local_id, relationship_iri
 from ..ontology.vocab import token_of
-from .cards import UnknownEntityError, entity_card
+from .cards import (
+    OBSERVATION_QUERY,
+    RELATIONSHIP_EVIDENCE_QUERY,
+    TEXTS_QUERY,
+    UnknownEntityError,
+    entity_card,
+)
 from .export_rdf import serialize
 from .parsing import prepare_query
-from .projection import project
+from .projection import entity_rows, project, select_in, term
+from .scope import ALL_DEALS_QUERY, Direction, entity_terms, project_paths, project_scope
 from .stores import iso_duration, open_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import EntityCard
 
-__all__ = ["KnowledgeGraph", "SPARQL_PREFIXES"]
+__all__ = ["KnowledgeGraph", "Scope", "SPARQL_PREFIXES"]
 
 SPARQL_PREFIXES = """PREFIX dg: <https://w3id.org/dealgraph/ontology#>
 PREFIX ent: <https://w3id.org/dealgraph/id/entity/>
@@ -45,6 +54,16 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX schema: <https://schema.org/>
 PREFIX org: <http://www.w3.org/ns/org#>
 """
+
+
+#: Fewer triples than this and the whole projection answers questions about one entity:
+#: it is built in well under a second, then shared by every question.
+SMALL = 50_000
+
+#: How many scoped views a graph keeps (a server asked about the same entities again
+#: answers from them; see KnowledgeGraph.scoped).
+VIEWS = 64
+_VIEWS_LOCK = threading.Lock()
 
 
 class KnowledgeGraph:
@@ -195,6 +214,86 @@ class KnowledgeGraph:
         """The NetworkX projection (built from the RDF with SPARQL, cached until next load)."""
         return self.memo("nx", lambda: project(self))
 
+    def scoped(
+        self,
+        entity_ids: Iterable[str],
+        hops: int = 0,
+        direction: Direction = "both",
+        rivals: bool = False,
+        structure_links: bool = False,
+        whole_if_small: bool = True,
+    ) -> KnowledgeGraph:
+        """A view of ``entity_ids``' neighbourhood that the analytics take in place of this graph.
+
+        See :func:`dealgraph.graph.scope.project_scope` for what it holds; answers about
+        those entities are the same as on the whole graph, at the neighbourhood's cost.
+        With ``whole_if_small`` a graph whose projection is built already, or that holds
+        fewer than :data:`SMALL` triples, answers itself (the same answers, no queries).
+
+        >>> from dealgraph import open_graph
+        >>> kg = open_graph()
+        >>> kg.scoped(["aws"]) is kg
+        True
+        >>> kg.scoped(["aws"], whole_if_small=False).entity("aws") == kg.entity("aws")
+        True
+        """
+        if whole_if_small and self._whole_is_cheap():
+            return self
+        ids = sorted(set(entity_ids))
+        key = ("entities", tuple(ids), hops, direction, rivals, structure_links)
+        return self._view(key, lambda: project_scope(self, ids, hops, direction, rivals, structure_links))
+
+    def scoped_paths(
+        self, a: str, b: str, max_length: int, any_edge: bool, whole_if_small: bool = True
+    ) -> KnowledgeGraph:
+        """A view holding every path of at most ``max_length`` edges from ``a`` to ``b``
+        (:func:`dealgraph.graph.scope.project_paths`), or this graph as :meth:`scoped`."""
+        if whole_if_small and self._whole_is_cheap():
+            return self
+        return self._view(
+            ("paths", a, b, max_length, any_edge), lambda: project_paths(self, a, b, max_length, any_edge)
+        )
+
+    def scoped_deals(self, deal_ids: Iterable[str], whole_if_small: bool = True) -> KnowledgeGraph:
+        """A view holding ``deal_ids`` with their tranches and totals (for deal cards), or
+        this graph as :meth:`scoped`."""
+        if whole_if_small and self._whole_is_cheap():
+            return self
+        ids = tuple(sorted(set(deal_ids)))
+        return self._view(("deals", ids), lambda: project_scope(self, [], deals=ids))
+
+    def _view(self, key: tuple, build: Callable[[], nx.MultiDiGraph]) -> Scope:
+        """The view ``key`` (the :data:`VIEWS` last asked are kept until the next load)."""
+        views: OrderedDict[tuple, Scope] = self.memo("views", OrderedDict)
+        with _VIEWS_LOCK:  # requests in threads share the views
+            view = views.get(key)
+        if view is None:
+            view = Scope(self, build())
+        with _VIEWS_LOCK:
+            views[key] = view
+            views.move_to_end(key)
+            while len(views) > VIEWS:
+                views.popitem(last=False)
+        return view
+
+    def _whole_is_cheap(self) -> bool:
+        """Whether the whole projection is built already or the store is small."""
+        return self.memo_peek("nx") is not None or self.is_small()
+
+    def is_small(self) -> bool:
+        """Whether the store holds fewer than :data:`SMALL` triples (counted once per load):
+        then the whole projection is built in well under a second.
+
+        >>> from dealgraph import open_graph
+        >>> open_graph().is_small()
+        True
+        """
+        return bool(self.memo("small", lambda: len(self) < SMALL))
+
+    def deal_ids(self) -> list[str]:
+        """Every deal id (the keys of the money edges)."""
+        return sorted(k for _u, _v, k, d in self.nx().edges(keys=True, data=True) if d.get("edge") == "money")
+
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value derived from the data, computed once and forgotten at the next load."""
         if key not in self._memo:
@@ -215,6 +314,54 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return self._store.count()
+
+
+class Scope(KnowledgeGraph):
+    """A neighbourhood of a :class:`KnowledgeGraph` that the analytics take in its place
+    (see :mod:`dealgraph.graph.scope` and :meth:`KnowledgeGraph.scoped`).
+
+    :meth:`nx` is the neighbourhood's projection; :meth:`rows` runs the per-entity lookups
+    of the entity cards (aliases, relationship evidence, observations) for the entities and
+    relationships it holds only, any other query on the whole store. It shares the store
+    of the graph it was cut from and never loads.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, graph: nx.MultiDiGraph):  # noqa: D107
+        self.store = kg.store
+        self._store = kg._store
+        self.ontology = kg.ontology
+        self._memo = {"nx": graph}
+        self.whole = kg
+        nodes = entity_terms(graph.nodes)
+        rels = {d["relationship"] for _u, _v, d in graph.edges(data=True) if d.get("relationship")}
+        self._restricted = {
+            TEXTS_QUERY: ("?e", nodes),
+            OBSERVATION_QUERY: ("?subject", nodes),
+            RELATIONSHIP_EVIDENCE_QUERY: ("?r", [term(str(relationship_iri(r))) for r in rels]),
+        }
+
+    def load(self, *args: Any, **kwargs: Any) -> int:
+        raise TypeError("a scoped view does not load: load the KnowledgeGraph it was cut from")
+
+    def rows(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """SELECT results as dicts; the card lookups restricted to the neighbourhood."""
+        if sparql in self._restricted and not kwargs:
+            var, values = self._restricted[sparql]
+            return select_in(self.whole, sparql, var, values)
+        return self.whole.rows(sparql, **kwargs)
+
+    def require_entity(self, *entity_ids: str) -> None:
+        """Raise :class:`~dealgraph.graph.cards.UnknownEntityError` for the first id the store lacks."""
+        for entity_id in entity_ids:
+            if entity_id not in self.nx():
+                raise UnknownEntityError(entity_id, sorted({row["e"] for row in entity_rows(self, None)}))
+
+    def deal_ids(self) -> list[str]:
+        """Every deal id of the store (asked of the store: for suggestions when a deal is unknown)."""
+        return sorted({row["d"] for row in self.rows(ALL_DEALS_QUERY)})
+
+    def _whole_is_cheap(self) -> bool:
+        return False  # a view is narrowed again, never widened to the whole graph
 
 
 def _find_in_files(iri: str, files: Sequence[Path]) -> tuple[str | None, int | None]:

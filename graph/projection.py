@@ -36,6 +36,12 @@ __all__ = [
     "term",
     "entity_rows",
     "add_structure",
+    "add_entities",
+    "add_deals",
+    "STRUCTURE_QUERY",
+    "STRUCTURE_PARTS",
+    "STRUCTURE_SELECT",
+    "RELATIONSHIP_PATTERN",
     "BATCH",
     "headline_amount",
     "evidence_of",
@@ -188,18 +194,32 @@ EVIDENCE_QUERY = evidence_query("?d", "Deal")
 
 INCLUDES_QUERY = "SELECT ?d ?part WHERE { ?d a dg:Deal ; dg:includes ?part }"
 
-STRUCTURE_QUERY = """
-SELECT ?s ?p ?o ?r ?status ?start ?end ?inferred WHERE {
-  { ?r a dg:Relationship ; dg:relSubject ?s ; dg:relPredicate ?p ; dg:relObject ?o .
+#: The structural edges stated as relationships (status, dates, inference basis) ...
+RELATIONSHIP_PATTERN = """?r a dg:Relationship ; dg:relSubject ?s ; dg:relPredicate ?p ; dg:relObject ?o .
     OPTIONAL { ?r dg:relationshipStatus ?status }
     OPTIONAL { ?r dg:startDate ?start }
     OPTIONAL { ?r dg:endDate ?end }
-    OPTIONAL { ?r dg:inferenceBasis ?inferred } }
-  UNION
-  { ?s dg:subsidiaryOf ?o . BIND(dg:subsidiaryOf AS ?p)
+    OPTIONAL { ?r dg:inferenceBasis ?inferred }"""
+
+#: ... and the subsidiaries stated as a plain ``subsidiaryOf`` with no relationship.
+SUBSIDIARY_PATTERN = """?s dg:subsidiaryOf ?o . BIND(dg:subsidiaryOf AS ?p)
     OPTIONAL { ?s dg:subsidiaryOfInferred ?inferred }
-    FILTER NOT EXISTS { ?r0 dg:relSubject ?s ; dg:relPredicate dg:subsidiaryOf ; dg:relObject ?o } }
-}"""
+    FILTER NOT EXISTS { ?r0 dg:relSubject ?s ; dg:relPredicate dg:subsidiaryOf ; dg:relObject ?o }"""
+
+STRUCTURE_SELECT = "SELECT ?s ?p ?o ?r ?status ?start ?end ?inferred WHERE"
+
+STRUCTURE_QUERY = f"""
+{STRUCTURE_SELECT} {{
+  {{ {RELATIONSHIP_PATTERN} }}
+  UNION
+  {{ {SUBSIDIARY_PATTERN} }}
+}}"""
+
+#: :data:`STRUCTURE_QUERY` one branch a query: a ``VALUES`` clause (:func:`select_in`) binds
+#: the branch itself, where a store joins it first.
+STRUCTURE_PARTS = [
+    f"{STRUCTURE_SELECT} {{ {pattern} }}" for pattern in (RELATIONSHIP_PATTERN, SUBSIDIARY_PATTERN)
+]
 
 
 def headline_amount(amounts: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -249,8 +269,8 @@ def num(v: Any) -> int | float | None:
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Build the MultiDiGraph view of ``kg`` (see module docstring)."""
     g = nx.MultiDiGraph()
-    _add_entities(g, kg, None)
-    _add_deals(g, kg, None)
+    add_entities(g, kg, None)
+    add_deals(g, kg, None)
     add_structure(g, kg.rows(STRUCTURE_QUERY))
     return g
 
@@ -272,8 +292,8 @@ def project_deals(kg: KnowledgeGraph, deal_ids: Iterable[str]) -> nx.MultiDiGrap
     True
     """
     g = nx.MultiDiGraph()
-    ends = _add_deals(g, kg, [term(str(deal_iri(d))) for d in sorted(set(deal_ids))])
-    _add_entities(g, kg, ends)
+    ends = add_deals(g, kg, [term(str(deal_iri(d))) for d in sorted(set(deal_ids))])
+    add_entities(g, kg, ends)
     return g
 
 
@@ -346,7 +366,7 @@ def entity_rows(kg: KnowledgeGraph, ids: Iterable[str] | None) -> list[dict[str,
     return rows
 
 
-def _add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph, ids: set[str] | None) -> None:
+def add_entities(g: nx.MultiDiGraph, kg: KnowledgeGraph, ids: set[str] | None) -> None:
     """Entity nodes (all, or ``ids``) with their name, type, sorted roles and corporate group."""
     parents: dict[str, str] = {}
     for row in entity_rows(kg, ids):
@@ -427,7 +447,7 @@ def _by_deal(rows: Rows, query: str, item: Callable[[dict[str, Any]], Any]) -> d
     return out
 
 
-def _add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph, deals: list[str] | None) -> set[str]:
+def add_deals(g: nx.MultiDiGraph, kg: KnowledgeGraph, deals: list[str] | None) -> set[str]:
     """One money edge per deal (all, or ``deals``: SPARQL terms), payer -> payee, keyed by the
     deal id (see module docstring); returns the payers and payees."""
 
