@@ -22,8 +22,10 @@ own evidence, or the earliest-published evidence of each amount claim) is known.
 >>> kg = open_graph()
 >>> t = edge_table(kg)
 >>> i = t.index["openai-aws-compute-2025"]
->>> t.payer[i], t.payee[i], t.kind[i], t.status[i]
-('openai', 'aws', 'compute-commitment', 'committed')
+>>> t.payer[i], t.payee[i], t.kind[i]  # a kind is kept where it invests or aggregates
+('openai', 'aws', None)
+>>> t.kind[t.index["amazon-openai-investment-2026"]], t.status[t.index["amazon-openai-investment-2026"]]
+('equity-investment', 'announced')
 >>> lean_groups(kg)["aws"]
 'amazon'
 >>> sorted(deal_flows(kg, ["openai-aws-compute-2025"]))
@@ -46,7 +48,6 @@ from ..ontology.vocab import property_iri, term_iri, token_of
 from .exposure import TIE_RELATIONSHIPS
 from .flows import flag_tranche_sums, flow_of_edge
 from .groups import group_map
-from .money import bucket
 from .projection import ENTITY_QUERY, headline_amount, iso, num, project_deals, select_in, term
 from .results import Flow
 from .timeline import Timeline
@@ -101,8 +102,15 @@ class EdgeTable:
     date: list[str | None]
     first_pub: list[str | None]
     known_from: list[str | None]
-    index: dict[str, int] = field(default_factory=dict)
     claims: dict[int, list[tuple[Any, Any, str | None]]] | None = None
+    _index: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Deal id -> its row (built the first time it is asked for)."""
+        if self._index is None:
+            self._index = {d: i for i, d in enumerate(self.ids)}
+        return self._index
 
     def counts(self, i: int, cut: Timeline) -> bool:
         """Whether deal ``i`` counts on ``cut`` (as :meth:`Timeline.deal` decides on its edge)."""
@@ -120,17 +128,19 @@ class EdgeTable:
         head = headline_amount(known)
         return head["value"] if head else None
 
-    def countable(self, cut: Timeline, amounts: bool = False) -> list[int]:
+    def countable(self, cut: Timeline) -> list[int]:
         """Rows that count on ``cut`` and may be added up (as :func:`~dealgraph.graph.money.countable`
         keeps them: no aggregates, no parent counted through tranches with a figure)."""
-        rows = [i for i in range(len(self.ids)) if self.counts(i, cut)]
+        every = range(len(self.ids))
+        timed = cut.known_at is not None or cut.as_of is not None
+        rows = [i for i in every if self.counts(i, cut)] if timed else list(every)
         parents = {self.part_of[i] for i in rows if self.part_of[i] and self.headline(i, cut) is not None}
-        return [
-            i
-            for i in rows
-            if self.ids[i] not in parents
-            and bucket({"kind": self.kind[i], "status": self.status[i]}) != "aggregate"
-        ]
+        dropped = {i for i, d in enumerate(self.ids) if d in parents} if parents else set()
+        # the bucket of a deal is "aggregate" by its kind or its status alone (money.bucket)
+        dropped |= {
+            i for column in (self.kind, self.status) for i, v in enumerate(column) if v == "aggregate"
+        }
+        return [i for i in rows if i not in dropped] if dropped else rows
 
 
 def edge_table(kg: KnowledgeGraph, claims: bool = False) -> EdgeTable:
@@ -139,12 +149,16 @@ def edge_table(kg: KnowledgeGraph, claims: bool = False) -> EdgeTable:
     ``claims`` also reads every amount claim's figure (for headlines); the table is read
     without them unless a deal is part of another (a tranche) or they are asked for.
     """
-    table, groups = _lean(kg)
+    table, _groups = _lean(kg)
     if table.claims is None and (claims or any(table.part_of)):
-        table.claims = _claims(kg, table)
-        where = _save_path(kg)
-        if where is not None:  # kept with the table for the next process
-            _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
+        where = _save_path(kg, ".claims.json")
+        saved = _read(where)
+        if saved is not None:
+            table.claims = _claims_from_json(saved)
+        else:
+            table.claims = _claims(kg, table)
+            if where is not None:  # kept beside the table for the next process
+                _save(where[0], {"key": where[1]} | _claims_json(table.claims))
     return table
 
 
@@ -154,7 +168,7 @@ def _lean(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
 
 
 #: the layout of a saved table (a file of another layout is read again from the store)
-_LAYOUT = 1
+_LAYOUT = 2
 #: the columns a saved table keeps whole, and those it keeps as (row, value) pairs
 _DENSE = ("ids", "payer", "payee")
 _SPARSE = ("kind", "status", "part_of", "date", "first_pub", "known_from")
@@ -169,23 +183,32 @@ def _saved_or_built(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
     that adds a triple changes the count, and the table is read again. Other stores read it
     each time the process first needs it.
     """
-    where = _save_path(kg)
-    if where is not None:
-        path, key = where
+    where = _save_path(kg, ".json")
+    saved = _read(where)
+    if saved is not None:
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("key") == key:
-                return _from_json(saved), saved["groups"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # none yet, or unreadable: read the store
+            return _from_json(saved), saved["groups"]
+        except (ValueError, KeyError, TypeError):
+            pass  # not a table of this layout: read the store
     table, groups = _build(kg), _lean_groups(kg)
     if where is not None:
         _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
     return table, groups
 
 
-def _save_path(kg: KnowledgeGraph) -> tuple[Path, list[Any]] | None:
-    """Where the table of an Oxigraph store is saved, and the key it is saved under."""
+def _read(where: tuple[Path, list[Any]] | None) -> dict[str, Any] | None:
+    """What is saved at ``where``'s path under its key, or None (nothing, or saved for other data)."""
+    if where is None:
+        return None
+    try:
+        saved = json.loads(where[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) and saved.get("key") == where[1] else None
+
+
+def _save_path(kg: KnowledgeGraph, suffix: str) -> tuple[Path, list[Any]] | None:
+    """Where the table of an Oxigraph store is saved (``STORE.edges{suffix}``), and its key."""
     if not kg.store.startswith("oxigraph:"):
         return None
     store = Path(kg.store.removeprefix("oxigraph:"))
@@ -193,7 +216,7 @@ def _save_path(kg: KnowledgeGraph) -> tuple[Path, list[Any]] | None:
         identity = (store / "IDENTITY").read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    return store.with_name(store.name + ".edges.json"), [_LAYOUT, identity, len(kg)]
+    return store.with_name(f"{store.name}.edges{suffix}"), [_LAYOUT, identity, len(kg)]
 
 
 def _save(path: Path, data: dict[str, Any]) -> None:
@@ -207,24 +230,38 @@ def _save(path: Path, data: dict[str, Any]) -> None:
 
 
 def _to_json(table: EdgeTable) -> dict[str, Any]:
-    out: dict[str, Any] = {name: getattr(table, name) for name in _DENSE}
+    """The columns as JSON: whole ones as one text of lines (read back by a split, not by the
+    JSON parser value by value), the others as (row, value) pairs."""
+    out: dict[str, Any] = {name: "\n".join(getattr(table, name)) for name in _DENSE}
     for name in _SPARSE:
         out[name] = [[i, v] for i, v in enumerate(getattr(table, name)) if v is not None]
-    if table.claims is not None:
-        out["claims"] = [[i, c] for i, c in table.claims.items()]
     return out
 
 
 def _from_json(saved: dict[str, Any]) -> EdgeTable:
-    n = len(saved["ids"])
-    columns: dict[str, Any] = {name: saved[name] for name in _DENSE}
+    columns: dict[str, Any] = {name: saved[name].split("\n") if saved[name] else [] for name in _DENSE}
+    n = len(columns["ids"])
     for name in _SPARSE:
         column: list[Any] = [None] * n
         for i, v in saved[name]:
             column[i] = v
         columns[name] = column
-    claims = {i: [(c[0], c[1], c[2]) for c in cs] for i, cs in saved["claims"]} if "claims" in saved else None
-    return EdgeTable(**columns, index={d: i for i, d in enumerate(saved["ids"])}, claims=claims)
+    return EdgeTable(**columns)
+
+
+def _claims_json(claims: dict[int, list[tuple[Any, Any, str | None]]]) -> dict[str, list[Any]]:
+    """The claims as four columns (row, value, rate, publication), one entry a claim."""
+    flat = [(i, *c) for i, cs in claims.items() for c in cs]
+    return {name: [c[k] for c in flat] for k, name in enumerate(("rows", "values", "rates", "published"))}
+
+
+def _claims_from_json(saved: dict[str, list[Any]]) -> dict[int, list[tuple[Any, Any, str | None]]]:
+    out: dict[int, list[tuple[Any, Any, str | None]]] = {}
+    for i, value, rate, when in zip(
+        saved["rows"], saved["values"], saved["rates"], saved["published"], strict=True
+    ):
+        out.setdefault(i, []).append((value, rate, when))
+    return out
 
 
 def _build(kg: KnowledgeGraph) -> EdgeTable:
@@ -232,7 +269,6 @@ def _build(kg: KnowledgeGraph) -> EdgeTable:
     payer = dict(_scan(kg, "payer"))
     payee = dict(_scan(kg, "payee"))
     ids = sorted(d for d in payer if d in payee)  # a deal has one payer, payee and kind (shapes)
-    index = {d: i for i, d in enumerate(ids)}
     kind = dict(_scan(kg, "kind", _one_of(INVESTMENT_KINDS + ("aggregate",))))
     status = dict(_scan(kg, "status", _one_of(("announced", "contingent", "forecast", "aggregate"))))
     part_of = dict(_scan(kg, "partOf"))
@@ -248,7 +284,6 @@ def _build(kg: KnowledgeGraph) -> EdgeTable:
         date=[date.get(d) for d in ids],
         first_pub=[None] * len(ids),
         known_from=[""] * len(ids),
-        index=index,
     )
     _publication(kg, table)
     return table

@@ -131,11 +131,12 @@ def vendor_financed_loops(
     groups = lean_groups(kg)
     edges: dict[tuple[str, str], list[int]] = defaultdict(list)
     investments: dict[tuple[str, str], list[int]] = defaultdict(list)
+    group, payer, payee, kind = groups.get, table.payer, table.payee, table.kind  # (a million rows)
     for i in table.countable(cut):
-        ga, gb = groups.get(table.payer[i], table.payer[i]), groups.get(table.payee[i], table.payee[i])
+        ga, gb = group(payer[i], payer[i]), group(payee[i], payee[i])
         if ga != gb:
             edges[(ga, gb)].append(i)
-            if table.kind[i] in INVESTMENT_KINDS:
+            if kind[i] in INVESTMENT_KINDS:
                 investments[(ga, gb)].append(i)
     paths = find_loops(edges, investments, max_length)
     steps = [
