@@ -19,10 +19,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.bench_entity import ensure_store  # noqa: E402  (the same bulk load of --nt)
+
 DEALGRAPH = str(Path(sys.executable).with_name("dealgraph"))
 
 #: the loops as computed before the edge table (tests/graph/test_loops_lean.py keeps that code)
@@ -53,19 +55,6 @@ def run(cmd: list[str], timeout: float) -> dict:
         "code": done.returncode,
         "out": done.stdout,
     }
-
-
-def ensure_store(nt: Path, store: Path) -> None:
-    if store.exists():
-        return
-    import pyoxigraph as ox
-
-    t = time.perf_counter()
-    s = ox.Store(str(store))
-    s.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
-    s.flush()
-    print(f"bulk-loaded {nt} into {store} in {time.perf_counter() - t:.1f} s ({len(s):,} triples)")
-    del s
 
 
 def main() -> None:
