@@ -96,10 +96,11 @@ def _biggest_flows_of(kg: KnowledgeGraph, cut: Timeline, top: int) -> list[Flow]
 
 def _two_sided_bets(kg: KnowledgeGraph, cut: Timeline, include_announced: bool) -> list[Exposure]:
     """:func:`~dealgraph.graph.exposure.two_sided_bets`, asking exposure of the groups that may
-    hold a bet only (:func:`~dealgraph.graph.edge_table.bet_candidates`)."""
+    hold a bet only (:func:`~dealgraph.graph.edge_table.bet_candidates`), each on its
+    neighbourhood (:meth:`KnowledgeGraph.scoped`)."""
     out = []
     for group in bet_candidates(kg, cut):
-        e = exposure(kg, group, cut.as_of, cut.known_at, include_announced)
+        e = exposure(kg.scoped([group], rivals=True), group, cut.as_of, cut.known_at, include_announced)
         if e.two_sided:
             out.append(e)
     out.sort(key=lambda e: -sum(e.total.money_to_labs.model_dump().values()))

@@ -294,3 +294,14 @@ def test_generated_report_as_before(generated, as_of, known_at):
         rep.model_dump() == reference_report(generated, as_of=as_of, known_at=known_at, top=25).model_dump()
     )
     assert len(rep.biggest_flows) == 25
+
+
+def test_report_bets_on_neighbourhoods(seeds, monkeypatch):
+    """The bets' exposures read each group's neighbourhood (as a big store would), same answers."""
+    from dealgraph.graph.knowledge_graph import KnowledgeGraph as KG
+
+    scoped = KG.scoped
+    monkeypatch.setattr(KG, "scoped", lambda self, ids, **kw: scoped(self, ids, **kw, whole_if_small=False))
+    for kw in ({}, {"as_of": "2025-12-31", "include_announced": True}):
+        bets = build_report(seeds, **kw).two_sided_bets
+        assert [e.model_dump() for e in bets] == [e.model_dump() for e in two_sided_bets(seeds, **kw)]
