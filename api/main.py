@@ -49,14 +49,17 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     application.state.budgets = ClientBudgets(
         settings.client_max_queries, settings.client_query_seconds, settings.max_queries
     )
-    # build the projection and the per-load caches once, before the first request, so a
-    # burst of first requests does not compute them many times over
-    kg.nx()
-    observations(kg)
-    relationship_sources(kg)
-    if kg.nx().number_of_nodes() <= settings.warm_cards:
-        for entity_id in kg.nx().nodes:
-            entities.card_json(kg, entity_id)
+    if kg.is_small():
+        # build the projection and the per-load caches once, before the first request, so a
+        # burst of first requests does not compute them many times over
+        kg.nx()
+        observations(kg)
+        relationship_sources(kg)
+        if kg.nx().number_of_nodes() <= settings.warm_cards:
+            for entity_id in kg.nx().nodes:
+                entities.card_json(kg, entity_id)
+    # a large store is ready at once: questions about one entity read its neighbourhood
+    # (KnowledgeGraph.scoped); those about the whole graph build the projection when asked
     install_error_handlers(application)
     for r in (
         health.router,

@@ -139,7 +139,7 @@ def deal_cmd(
 ) -> None:
     """One deal with every amount claim side by side, its tranches and all its evidence."""
     try:
-        card = deal_card(opts.graph(), deal_id, as_of=as_of, known_at=known_at)
+        card = deal_card(opts.graph().scoped_deals([deal_id]), deal_id, as_of=as_of, known_at=known_at)
     except (UnknownDealError, DealNotOnDatesError) as exc:
         fail(str(exc))
     opts.emit(card, print_deal)
@@ -170,7 +170,7 @@ def entity_cmd(
     known_at: KnownAtOpt = None,
 ) -> None:
     """The entity card: types, names, group, relationships, deals, observations, sources."""
-    kg = opts.graph()
+    kg = opts.graph().scoped([entity_id])
     _require(kg, entity_id)
     opts.emit(entity_card(kg, entity_id, as_of=as_of, known_at=known_at), print_card)
 
@@ -194,6 +194,8 @@ def flows_cmd(
 ) -> None:
     """Money flows (deals with a payer and a payee), largest first."""
     kg = opts.graph()
+    ends = [e for e in (payer, payee) if e]
+    kg = kg.scoped(ends) if ends else kg  # one entity's flows: its neighbourhood only
     _require(kg, payer, payee)
     if kind and kind not in DEAL_KINDS:
         fail(f"unknown kind {kind!r}; choose from {', '.join(DEAL_KINDS)}")
@@ -296,7 +298,7 @@ def trace_cmd(
     include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """Follow money from an entity's group, hop by hop, with amounts."""
-    kg = opts.graph()
+    kg = opts.graph().scoped([entity_id], hops=depth - 1, direction="out" if direction == "down" else "in")
     _require(kg, entity_id)
     opts.emit(trace(kg, entity_id, depth, direction, as_of, known_at, include_announced), print_trace)
 
@@ -313,6 +315,7 @@ def exposure_cmd(
 ) -> None:
     """Two-sided bets: ties to labs that compete, per side and in total."""
     kg = opts.graph()
+    kg = kg.scoped([entity_id], rivals=True) if entity_id else kg
     _require(kg, entity_id)
     result = (
         exposure(kg, entity_id, as_of=as_of, known_at=known_at, include_announced=include_announced)
@@ -362,7 +365,7 @@ def paths_cmd(
     known_at: KnownAtOpt = None,
 ) -> None:
     """Paths from A to B (money edges in their direction, or any edge with --any)."""
-    kg = opts.graph()
+    kg = opts.graph().scoped_paths(a, b, max_length, any_edge or mode == "any")
     _require(kg, a, b)
     result = paths(
         kg, a, b, max_length=max_length, mode="any" if any_edge else mode, as_of=as_of, known_at=known_at
@@ -380,7 +383,7 @@ def share_cmd(
     include_announced: IncludeAnnouncedOpt = False,
 ) -> None:
     """PAYEE's group's share of PAYER's total commitments (when a total is known)."""
-    kg = opts.graph()
+    kg = opts.graph().scoped([payer, payee])
     _require(kg, payer, payee)
     result = share(kg, payer, payee, as_of=as_of, known_at=known_at, include_announced=include_announced)
     opts.emit(result, print_share)

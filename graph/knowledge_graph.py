@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
+from networkx import MultiDiGraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result, ResultRow
@@ -60,10 +61,11 @@ PREFIX org: <http://www.w3.org/ns/org#>
 #: it is built in well under a second, then shared by every question.
 SMALL = 50_000
 
-#: How many scoped views a graph keeps (a server asked about the same entities again
-#: answers from them; see KnowledgeGraph.scoped).
-VIEWS = 64
-_VIEWS_LOCK = threading.Lock()
+#: How many scoped views (and how many answers of each kind) a graph keeps: a server asked
+#: about the same entities again answers from them (KnowledgeGraph.scoped, KnowledgeGraph.kept).
+KEPT = 64
+_KEPT_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 class KnowledgeGraph:
@@ -262,19 +264,35 @@ class KnowledgeGraph:
         ids = tuple(sorted(set(deal_ids)))
         return self._view(("deals", ids), lambda: project_scope(self, [], deals=ids))
 
-    def _view(self, key: tuple, build: Callable[[], nx.MultiDiGraph]) -> Scope:
-        """The view ``key`` (the :data:`VIEWS` last asked are kept until the next load)."""
-        views: OrderedDict[tuple, Scope] = self.memo("views", OrderedDict)
-        with _VIEWS_LOCK:  # requests in threads share the views
-            view = views.get(key)
-        if view is None:
-            view = Scope(self, build())
-        with _VIEWS_LOCK:
-            views[key] = view
-            views.move_to_end(key)
-            while len(views) > VIEWS:
-                views.popitem(last=False)
-        return view
+    def _view(self, key: tuple, build: Callable[[], MultiDiGraph]) -> Scope:
+        """The view ``key`` (the :data:`KEPT` last asked are kept until the next load)."""
+        return self.kept("view", key, lambda: Scope(self, build()))
+
+    def kept(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with the :data:`KEPT` last values of ``kind`` until the next load.
+
+        Threads asking for the same key wait for one computation (a burst of first requests
+        computes it once); different keys compute side by side.
+
+        >>> from dealgraph import open_graph
+        >>> kg = open_graph()
+        >>> kg.kept("answer", ("trace", "aws"), lambda: 1), kg.kept("answer", ("trace", "aws"), lambda: 2)
+        (1, 1)
+        """
+        values: OrderedDict[Hashable, Any] = self.memo(f"kept {kind}", OrderedDict)
+        with _KEPT_LOCK:
+            lock = self.memo(f"locks {kind}", dict).setdefault(key, threading.Lock())
+        with lock:
+            with _KEPT_LOCK:
+                if key in values:
+                    values.move_to_end(key)
+                    return values[key]
+            value = compute()
+            with _KEPT_LOCK:
+                values[key] = value
+                while len(values) > KEPT:
+                    values.popitem(last=False)
+        return value
 
     def _whole_is_cheap(self) -> bool:
         """Whether the whole projection is built already or the store is small."""

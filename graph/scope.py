@@ -177,7 +177,8 @@ def project_paths(kg: KnowledgeGraph, a: str, b: str, max_length: int, any_edge:
     True
     """
     builder = _Builder(kg)
-    out, back = ("both", "both") if any_edge else ("out", "in")
+    out: Direction = "both" if any_edge else "out"
+    back: Direction = "both" if any_edge else "in"
     _expand(builder, {a}, (max_length + 1) // 2 - 1, out, any_edge)
     _expand(builder, {b}, max_length // 2 - 1, back, any_edge)
     return builder.graph()

@@ -43,9 +43,10 @@ def list_flows(
     offset: Offset = 0,
     limit: Limit = None,
 ) -> FlowPage:
-    for e in (payer, payee):
-        if e:
-            require_entity(kg, e)
+    ends = [e for e in (payer, payee) if e]
+    kg = kg.scoped(ends) if ends else kg  # one entity's flows: its neighbourhood only
+    for e in ends:
+        require_entity(kg, e)
     result = flows_of(kg, payer=payer, payee=payee, kind=kind, as_of=as_of, known_at=known_at)
     return FlowPage.model_validate(page(result, offset, limit, settings))
 
@@ -60,15 +61,13 @@ def trace(
     known_at: KnownAt = None,
     include_announced: IncludeAnnounced = False,
 ) -> Trace:
-    require_entity(kg, entity_id)
-    return trace_of(
-        kg,
-        entity_id,
-        depth=depth,
-        direction=direction,
-        as_of=as_of,
-        known_at=known_at,
-        include_announced=include_announced,
+    def answer() -> Trace:
+        view = kg.scoped([entity_id], hops=depth - 1, direction="out" if direction == "down" else "in")
+        require_entity(view, entity_id)
+        return trace_of(view, entity_id, depth, direction, as_of, known_at, include_announced)
+
+    return kg.kept(
+        "answer", ("trace", entity_id, depth, direction, as_of, known_at, include_announced), answer
     )
 
 
@@ -82,8 +81,14 @@ def exposure(
     known_at: KnownAt = None,
     include_announced: IncludeAnnounced = False,
 ) -> Exposure:
-    require_entity(kg, entity_id)
-    return exposure_of(kg, entity_id, as_of=as_of, known_at=known_at, include_announced=include_announced)
+    def answer() -> Exposure:
+        view = kg.scoped([entity_id], rivals=True)
+        require_entity(view, entity_id)
+        return exposure_of(
+            view, entity_id, as_of=as_of, known_at=known_at, include_announced=include_announced
+        )
+
+    return kg.kept("answer", ("exposure", entity_id, as_of, known_at, include_announced), answer)
 
 
 @router.get(
@@ -124,9 +129,13 @@ def paths(
     as_of: AsOf = None,
     known_at: KnownAt = None,
 ) -> list[MoneyPath]:
-    require_entity(kg, a)
-    require_entity(kg, b)
-    return paths_of(kg, a, b, max_length=max_length, mode=mode, as_of=as_of, known_at=known_at)
+    def answer() -> list[MoneyPath]:
+        view = kg.scoped_paths(a, b, max_length, mode == "any")
+        require_entity(view, a)
+        require_entity(view, b)
+        return paths_of(view, a, b, max_length=max_length, mode=mode, as_of=as_of, known_at=known_at)
+
+    return kg.kept("answer", ("paths", a, b, max_length, mode, as_of, known_at), answer)
 
 
 @router.get(
@@ -142,9 +151,15 @@ def share(
     known_at: KnownAt = None,
     include_announced: IncludeAnnounced = False,
 ) -> Share:
-    require_entity(kg, payer)
-    require_entity(kg, payee)
-    return share_of(kg, payer, payee, as_of=as_of, known_at=known_at, include_announced=include_announced)
+    def answer() -> Share:
+        view = kg.scoped([payer, payee])
+        require_entity(view, payer)
+        require_entity(view, payee)
+        return share_of(
+            view, payer, payee, as_of=as_of, known_at=known_at, include_announced=include_announced
+        )
+
+    return kg.kept("answer", ("share", payer, payee, as_of, known_at, include_announced), answer)
 
 
 @router.get("/conflicts", operation_id="list_conflicts", summary="Figures on which sources disagree")

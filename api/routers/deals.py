@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from ...graph import KnowledgeGraph
 from ...graph.cards import DealNotOnDatesError, UnknownDealError, deal_card
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import Between, Deal
@@ -19,7 +20,11 @@ router = APIRouter(tags=["deals"], responses=ERROR_RESPONSES)
 def get_deal(kg: GraphDep, deal_id: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Deal:
     """The deal's payer, payee, kind, status, dates, every amount claim and its evidence."""
     try:
-        return deal_card(kg, deal_id, as_of=as_of, known_at=known_at)
+        return kg.kept(
+            "answer",
+            ("deal", deal_id, as_of, known_at),
+            lambda: deal_card(kg.scoped_deals([deal_id]), deal_id, as_of=as_of, known_at=known_at),
+        )
     except (UnknownDealError, DealNotOnDatesError) as exc:
         raise ApiError(404, str(exc), suggestions=exc.suggestions) from None
 
@@ -28,6 +33,12 @@ def get_deal(kg: GraphDep, deal_id: Slug, as_of: AsOf = None, known_at: KnownAt 
     "/between/{a}/{b}", operation_id="get_between", summary="Every relationship and deal between two entities"
 )
 def between(kg: GraphDep, a: Slug, b: Slug, as_of: AsOf = None, known_at: KnownAt = None) -> Between:
+    return kg.kept("answer", ("between", a, b, as_of, known_at), lambda: _between(kg, a, b, as_of, known_at))
+
+
+def _between(kg: KnowledgeGraph, a: str, b: str, as_of: str | None, known_at: str | None) -> Between:
+    """The answer of :func:`between`, read from the two entities' neighbourhoods."""
+    kg = kg.scoped([a, b])
     require_entity(kg, a)
     require_entity(kg, b)
     cut = Timeline.of(as_of, known_at)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from ...graph import entity_card
+from ...graph import KnowledgeGraph, entity_card
 from ...graph.cards import entity_texts
 from ...graph.flows import flag_tranche_sums, flow_of_edge
 from ...graph.results import EntityCard, EntityPage, RelatedPage
@@ -88,12 +88,14 @@ def card_json(kg, entity_id: str, as_of: str | None = None, known_at: str | None
     """The entity card as JSON bytes, rendered once per load from the
     :class:`~dealgraph.graph.results.EntityCard` model (strict JSON: no NaN or Infinity).
 
-    A card cut on a timeline is not kept (the dates asked are unbounded)."""
-    require_entity(kg, entity_id)
+    A card cut on a timeline is not kept (the dates asked are unbounded). A large store
+    renders it from the entity's neighbourhood (:meth:`KnowledgeGraph.scoped`)."""
+    view = kg.scoped([entity_id])
+    require_entity(view, entity_id)
 
     def render() -> bytes:
         return json.dumps(
-            entity_card(kg, entity_id, as_of, known_at).model_dump(mode="json", by_alias=True),
+            entity_card(view, entity_id, as_of, known_at).model_dump(mode="json", by_alias=True),
             ensure_ascii=False,
             separators=(",", ":"),
             allow_nan=False,
@@ -125,6 +127,31 @@ def get_relationships(
     offset: Offset = 0,
     limit: Limit = None,
 ) -> RelatedPage:
+    key = ("relationships", entity_id, kind, direction, counterparty, as_of, known_at, min_amount)
+
+    def answer() -> RelatedPage:  # the page, validated once while it is kept
+        items = kg.kept(
+            "answer",
+            key,
+            lambda: _related(kg, entity_id, kind, direction, counterparty, as_of, known_at, min_amount),
+        )
+        return RelatedPage.model_validate(page(items, offset, limit, settings))
+
+    return kg.kept("answer", (*key, offset, limit), answer)
+
+
+def _related(
+    kg: KnowledgeGraph,
+    entity_id: str,
+    kind: str | None,
+    direction: str,
+    counterparty: str | None,
+    as_of: str | None,
+    known_at: str | None,
+    min_amount: float | None,
+) -> list[dict]:
+    """The items of :func:`get_relationships`, read from the entity's neighbourhood."""
+    kg = kg.scoped([entity_id])
     require_entity(kg, entity_id)
     cut = Timeline.of(as_of, known_at)
     g = kg.nx()
@@ -160,4 +187,4 @@ def get_relationships(
                 items.append({"type": "relationship", **rel.model_dump()})
     items.sort(key=lambda i: (i["type"], -(i.get("amount") or 0), str(i["id"])))
     flag_tranche_sums([i for i in items if i["type"] == "deal"])  # totals their tranches dispute
-    return RelatedPage.model_validate(page(items, offset, limit, settings))
+    return items
