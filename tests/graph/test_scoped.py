@@ -132,3 +132,20 @@ def test_unknown_entity_suggests_from_the_whole_store(seeds: KnowledgeGraph) -> 
 def test_small_or_built_graph_answers_itself(seeds: KnowledgeGraph) -> None:
     assert seeds.scoped(["aws"]) is seeds
     assert seeds.scoped_paths("aws", "openai", 3, False) is seeds
+
+
+def test_same_answers_on_every_store(kg: KnowledgeGraph, seeds: KnowledgeGraph) -> None:
+    """The views of the seeds in the memory, Oxigraph and remote stores (tests/conftest.py
+    ``kg``) answer as the whole graph in memory; each holds a neighbourhood, not the store."""
+    whole = seeds.nx().number_of_edges()
+    for e in ("anthropic", "nvidia"):
+        view = kg.scoped([e], whole_if_small=False)
+        assert view.nx().number_of_edges() < whole
+        assert entity_card(view, e) == entity_card(seeds, e)
+        assert flows(view, payer=e, as_of="2025-10-01") == flows(seeds, payer=e, as_of="2025-10-01")
+        rivals = kg.scoped([e], rivals=True, whole_if_small=False)
+        assert exposure(rivals, e, known_at="2025-12-01") == exposure(seeds, e, known_at="2025-12-01")
+        down = kg.scoped([e], hops=1, direction="out", whole_if_small=False)
+        assert trace(down, e, 2, "down") == trace(seeds, e, 2, "down")
+    view = kg.scoped_paths("microsoft", "aws", 3, False, whole_if_small=False)
+    assert paths(view, "microsoft", "aws") == paths(seeds, "microsoft", "aws")
