@@ -25,6 +25,7 @@ from .routers import (
     explorer,
     exports,
     health,
+    moneymap,
     sparql,
 )
 from .routers.plugins import analytics_router
@@ -69,6 +70,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         exports.router,
         sparql.router,
         explorer.router,
+        moneymap.router,
         analytics_router(),  # one route per registered analytic (graph.registry.Analytic)
     ):
         application.include_router(r)

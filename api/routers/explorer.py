@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
@@ -24,11 +27,24 @@ EXPLORER_CSP = (
 LEGEND_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 _NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 
-_ASSETS = {
-    "cytoscape.min.js": "text/javascript",
-    "explorer.js": "text/javascript",
-    "page.css": "text/css",
-}
+_MEDIA = {".js": "text/javascript", ".css": "text/css", ".json": "application/json"}
+
+
+def _served(folder: str) -> dict[str, str]:
+    """File name -> media type for the scripts and styles in ``graph/assets/<folder>``: the only
+    names ``/assets/...`` answers (a fixed list read once; a path never reaches the disk)."""
+    root = resources.files("dealgraph.graph") / "assets"
+    if folder:
+        root = root / folder
+    return {
+        p.name: _MEDIA[Path(p.name).suffix]
+        for p in root.iterdir()
+        if p.is_file() and Path(p.name).suffix in _MEDIA and not p.name.endswith(".vendor.json")
+    }
+
+
+_ASSETS = _served("")
+_VENDORED = _served("vendor")
 
 
 @router.get("/", include_in_schema=False)
@@ -44,6 +60,18 @@ def get_asset(name: str) -> Response:
         raise ApiError(404, f"no asset {name!r}")
     return Response(
         asset(name), media_type=_ASSETS[name], headers={"Cache-Control": "public, max-age=3600", **_NOSNIFF}
+    )
+
+
+@router.get("/assets/vendor/{name}", include_in_schema=False)
+def get_vendored(name: str) -> Response:
+    """A vendored third-party script or style (graph/assets/vendor; see its *.vendor.json)."""
+    if name not in _VENDORED:
+        raise ApiError(404, f"no vendored asset {name!r}")
+    return Response(
+        asset("vendor/" + name),
+        media_type=_VENDORED[name],
+        headers={"Cache-Control": "public, max-age=86400", **_NOSNIFF},
     )
 
 
