@@ -77,6 +77,9 @@ __all__ = [
     "FlowPage",
     "EntityPage",
     "RelatedPage",
+    "MapNode",
+    "MapEdge",
+    "MoneyMap",
     "Number",
     "Disagreement",
     "Document",
@@ -1287,3 +1290,91 @@ class RelatedPage(Page[RelatedItem]):
 
     # the items are a union, which has no example of its own to borrow
     model_config = ConfigDict(json_schema_extra=lambda s, c: _set_page_example(s, [_RELATED_RELATIONSHIP]))
+
+
+# --- the money map (the explorer's opening view, issue 14) ---------------------------------------
+
+_MAP_NODE = {
+    "id": "aws",
+    "label": "Amazon Web Services",
+    "type": "organization",
+    "role": "cloud-provider",
+    "color": "#ff9900",
+    "parent": "amazon",
+    "is_group": False,
+    "money": 138000000000,
+}
+_MAP_EDGE = {
+    "id": "openai-aws-compute-2025",
+    "source": "openai",
+    "target": "aws",
+    "deal": "openai-aws-compute-2025",
+    "kind": "compute-commitment",
+    "amount": 38000000000,
+    "amount_text": "$38B",
+    "bucket": "committed",
+    "dashed": False,
+    "in_loop": True,
+    "valid_from": "2025-11-03",
+    "known_from": "2025-11-01",
+}
+
+
+class MapNode(Result):
+    """An entity on the money map (a corporate group with members on it is a compound node)."""
+
+    id: str = _f("The entity's id.")
+    label: str = _f("Its name.")
+    type: str = _f("Its type (organization, chip, facility, platform, product, place).")
+    role: str = _f("The role it is coloured by (its first role, else its type), as in every picture.")
+    color: str = _f("Its colour (by role), the same as in the exports and the legend.")
+    parent: str | None = _o("The corporate group it is drawn inside (the group's id), or null.")
+    is_group: bool = _f("True for a group drawn as a compound node holding its members.")
+    money: Number = _f("Committed money (with a figure, no rates) it pays and receives on the map.")
+    model_config = _example(_MAP_NODE)
+
+
+class MapEdge(Result):
+    """A deal on the money map: money from payer to payee."""
+
+    id: str = _f("The edge's id (the deal's id).")
+    source: str = _f("The payer.")
+    target: str = _f("The payee.")
+    deal: str = _f("The deal's id (see /deals/{id}).")
+    kind: str = _f("The deal's kind.")
+    amount: Number | None = _o("Its headline amount in base units, null without a figure.")
+    amount_text: str = _f("The amount as the pictures write it ('$8B', 'up to $20B', 'capacity 10 GW').")
+    bucket: str = _f("Its money's bucket: committed, announced, contingent, upper_bound or forecast.")
+    dashed: bool = _f("True for money not committed (contingent, up to, announced): drawn dashed.")
+    in_loop: bool = _f("True when the deal is in a vendor-financed loop: drawn red.")
+    valid_from: str | None = _o("When it counts on valid time (its date, else its first source's).")
+    known_from: str | None = _o("When it is first known (its earliest source's publication), or null.")
+    model_config = _example(_MAP_EDGE)
+
+
+class MoneyMap(Result):
+    """The money map: entities (groups as compound nodes) and the deals between them, with the
+    dates a time slider walks through."""
+
+    nodes: list[MapNode] = _f("The entities drawn.")
+    edges: list[MapEdge] = _f("The deals drawn (money from payer to payee).")
+    valid_dates: list[str] = _f("The distinct valid-time dates of the edges, sorted (the as-of slider).")
+    known_dates: list[str] = _f(
+        "The distinct knowledge-time dates of the edges, sorted (the known-at slider)."
+    )
+    total_entities: int = _f("Entities in the store.")
+    shown_entities: int = _f("Entities on the map (all of them on a small store; the top groups on a large).")
+    total_deals: int = _f("Deals that count on the timelines asked.")
+    shown_deals: int = _f("Deals on the map.")
+    model_config = _example(
+        {
+            "nodes": [_MAP_NODE],
+            "edges": [_MAP_EDGE],
+            "valid_dates": ["2025-11-03"],
+            "known_dates": ["2025-11-01"],
+            "total_entities": 40,
+            "shown_entities": 40,
+            "total_deals": 23,
+            "shown_deals": 23,
+        }
+    )
