@@ -34,12 +34,13 @@ own evidence, or the earliest-published evidence of each amount claim) is known.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 
@@ -66,6 +67,7 @@ __all__ = [
     "deals_graph",
     "conflict_candidates",
     "INVESTMENT_KINDS",
+    "note_load",
 ]
 
 #: the deal kinds that invest: an equity investment, and a vendor's warrant (shares it grants
@@ -190,10 +192,182 @@ def _saved_or_built(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
             return _from_json(saved), saved["groups"]
         except (ValueError, KeyError, TypeError):
             pass  # not a table of this layout: read the store
+    updated = _updated(kg, where)
+    if updated is not None:
+        return updated
     table, groups = _build(kg), _lean_groups(kg)
     if where is not None:
         _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
     return table, groups
+
+
+# -- keeping the saved table up to date, load by load ---------------------------------------
+
+#: a load that touches more deals than this reads the table again instead of recording them
+_DELTA_MAX_DEALS = 50_000
+_ROW = ("payer", "payee", "kind", "status", "part_of", "date", "first_pub", "known_from")
+
+
+def note_load(kg: KnowledgeGraph, subjects: Iterable[Any], before: int) -> None:
+    """Record what a checked load changed in the edge table saved beside an Oxigraph store.
+
+    ``subjects`` are the subjects of the triples the load added, ``before`` the store's triple
+    count before it. The rows of the deals those triples describe (the deals themselves, their
+    amount claims, evidence and sources) are read again from the store, and only theirs, into
+    ``STORE.edges.delta.json``, keyed from the saved table's count to the new one; the next
+    reader applies them (:func:`_updated`) and saves the whole table again. Without a saved
+    table for the data as it was, nothing is recorded (the next reader builds it).
+    """
+    old = _save_path(kg, ".json")
+    if old is None:
+        return
+    old_key = old[1][:2] + [before]
+    delta_path = old[0].with_name(old[0].name.removesuffix(".json") + ".delta.json")
+    chain = _read((delta_path, old_key)) if _read_key(delta_path) == old_key else None
+    base_key = chain["base"] if chain else old_key
+    if chain is None and _read_key(old[0]) != old_key:
+        return  # no table saved for the data the load started from
+    subjects = {getattr(x, "value", str(x)) for x in subjects}  # pyoxigraph's terms or rdflib's
+    deals = _touched_deals(kg, subjects)
+    if deals is None:
+        delta_path.unlink(missing_ok=True)
+        return
+    rows = dict(chain["rows"]) if chain else {}
+    claims = dict(chain["claims"]) if chain else {}
+    part = _build_part(kg, deals)
+    for i, d in enumerate(part.ids):
+        rows[d] = [getattr(part, c)[i] for c in _ROW]
+        claims[d] = [list(c) for c in (part.claims or {}).get(i, [])]
+    touched_groups = any(x.startswith((_ID + "entity/", _ID + "relationship/")) for x in subjects)
+    groups = _lean_groups(kg) if touched_groups else (chain or {}).get("groups")
+    _save(
+        delta_path,
+        {"key": old[1], "base": base_key, "rows": rows, "claims": claims, "groups": groups},
+    )
+
+
+def _read_key(path: Path) -> Any:
+    """The key a saved file was written under (read from its start only), or None."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            head = f.read(200)
+    except OSError:
+        return None
+    start = head.find('"key":')
+    end = head.find("]", start)
+    try:
+        return json.loads(head[start + 6 : end + 1]) if start >= 0 and end > 0 else None
+    except ValueError:
+        return None
+
+
+#: the deals whose rows depend on the resources ``?x`` (given by VALUES)
+_DEALS_OF = (
+    "SELECT DISTINCT ?d WHERE { VALUES ?x { @values } "
+    f"{{ ?d <{_DG}evidence> ?x }} UNION {{ ?d <{_DG}amount> ?x }} "
+    f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence> ?x }} UNION {{ ?d <{_DG}evidence>/<{_DG}source> ?x }} "
+    f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence>/<{_DG}source> ?x }} ?d <{_DG}payer> ?p }}"
+)
+
+
+def _touched_deals(kg: KnowledgeGraph, subjects: set[str]) -> list[str] | None:
+    """The ids of the deals whose rows the triples about ``subjects`` may change (None: too many
+    to record; the table is read again)."""
+    deal_base = _ID + "deal/"
+    deals = {x[len(deal_base) :].split("/", 1)[0] for x in subjects if x.startswith(deal_base)}
+    others = [x for x in subjects if x.startswith((_ID + "evidence/", _ID + "source/"))]
+    if others:
+        for row in _select(kg, _DEALS_OF.replace("@values", " ".join(f"<{x}>" for x in others))):
+            deals.add(row[0])
+            if len(deals) > _DELTA_MAX_DEALS:
+                return None
+    return sorted(deals)
+
+
+def _build_part(kg: KnowledgeGraph, deals: list[str]) -> EdgeTable:
+    """The rows (with their claims) of ``deals``: :func:`_build` over their neighbourhood alone,
+    copied from the store into a small store (deals, claims, evidence, sources)."""
+    if not deals:
+        return EdgeTable([], [], [], [], [], [], [], [], [], claims={})
+    values = " ".join(f"<{_ID}deal/{d}>" for d in deals)
+    text = (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?d {{ {values} }} "
+        f"{{ BIND(?d AS ?s) }} UNION {{ ?d <{_DG}amount> ?s }} UNION {{ ?d <{_DG}evidence> ?s }} "
+        f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence> ?s }} UNION {{ ?d <{_DG}evidence>/<{_DG}source> ?s }} "
+        f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence>/<{_DG}source> ?s }} ?s ?p ?o }}"
+    )
+    part = _Part(kg, text)
+    table = _build(part)  # type: ignore[arg-type]
+    table.claims = _claims(part, table)  # type: ignore[arg-type]
+    return table
+
+
+class _Part:
+    """A small in-memory Oxigraph store holding what a CONSTRUCT on ``kg`` gives, read by the
+    same queries as a whole store (it answers :func:`_tsv` like one)."""
+
+    def __init__(self, kg: KnowledgeGraph, construct: str) -> None:
+        import pyoxigraph as ox  # only Oxigraph stores save tables
+
+        self.inner = ox.Store()
+        self.inner.extend(
+            ox.Quad(t.subject, t.predicate, t.object) for t in cast(Any, kg._store).inner.query(construct)
+        )
+        self._store = self
+
+    def native_select(self, sparql: str, prefixes: dict[str, str]) -> tuple[list[str], Any]:
+        solutions = cast(Any, self.inner.query(sparql, prefixes=prefixes))
+        return [v.value for v in solutions.variables], solutions
+
+
+def _updated(
+    kg: KnowledgeGraph, where: tuple[Path, list[Any]] | None
+) -> tuple[EdgeTable, dict[str, str]] | None:
+    """The saved table with the rows recorded by the loads since (:func:`note_load`) applied,
+    saved again whole; None when there is no such chain up to the data as it is."""
+    if where is None:
+        return None
+    delta_path = where[0].with_name(where[0].name.removesuffix(".json") + ".delta.json")
+    delta = _read((delta_path, where[1]))
+    base = _read((where[0], delta["base"])) if delta else None
+    if delta is None or base is None:
+        return None
+    table, groups = _from_json(base), delta["groups"] or base["groups"]
+    claims_where = (where[0].with_name(where[0].name.removesuffix(".json") + ".claims.json"), delta["base"])
+    saved_claims = _read(claims_where)
+    table.claims = _claims_from_json(saved_claims) if saved_claims is not None else None
+    _apply(table, delta["rows"], delta["claims"])
+    _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
+    if table.claims is not None:
+        _save(claims_where[0], {"key": where[1]} | _claims_json(table.claims))
+    delta_path.unlink(missing_ok=True)
+    return table, groups
+
+
+def _apply(table: EdgeTable, rows: dict[str, list[Any]], claims: dict[str, list[Any]]) -> None:
+    """Put ``rows`` (deal id -> its columns) into ``table``, kept sorted by id, and their
+    ``claims`` into ``table.claims`` (when it has them)."""
+    index = table.index
+    new = sorted(d for d in rows if d not in index)
+    by_id = {table.ids[i]: c for i, c in table.claims.items()} if table.claims is not None else None
+    if new:  # one merge: the rows between two new ids are copied as slices
+        at = [bisect.bisect_left(table.ids, d) for d in new]
+        for name in ("ids",) + _ROW:
+            column, merged, prev = getattr(table, name), [], 0
+            for pos, d in zip(at, new, strict=True):
+                merged.extend(column[prev:pos])
+                merged.append(d if name == "ids" else rows[d][_ROW.index(name)])
+                prev = pos
+            merged.extend(column[prev:])
+            setattr(table, name, merged)
+        table._index = None
+    for d, row in rows.items():
+        i = table.index[d]
+        for name, v in zip(_ROW, row, strict=True):
+            getattr(table, name)[i] = v
+    if by_id is not None:
+        by_id.update({d: [tuple(c) for c in cs] for d, cs in claims.items()})
+        table.claims = {table.index[d]: cs for d, cs in by_id.items() if cs}
 
 
 def _read(where: tuple[Path, list[Any]] | None) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from .cards import (
     UnknownEntityError,
     entity_card,
 )
+from .edge_table import note_load
 from .export_rdf import serialize
 from .parsing import prepare_query
 from .projection import entity_rows, project, select_in, term
@@ -127,6 +128,9 @@ class KnowledgeGraph:
                 problems.append(Problem(file, line, field, what))
             raise DataError(problems)
         self._memo.clear()
+        changed = getattr(self._store, "changed_subjects", None)
+        if changed:  # a checked batch: the edge table saved beside the store learns its rows
+            note_load(self, changed, before)
         return self._store.count() - before
 
     def close(self) -> None:

@@ -309,6 +309,9 @@ class OxigraphStore(StoreBackend):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._count: int | None = None  # the triples held, once counted (see count)
         self._added: int | None = None  # the triples the load in progress adds, when known
+        #: the subjects of the triples the last load added, when it was a checked batch (None
+        #: after a bulk load or a failed one): what the saved edge table updates from
+        self.changed_subjects: set[Any] | None = None
         self.recover()
         self._open()
 
@@ -389,6 +392,7 @@ class OxigraphStore(StoreBackend):
             self._restore()
             raise
         if not report.conforms:
+            self.changed_subjects = None
             self._restore()
             return report
         self.marker.unlink()  # committed
@@ -406,12 +410,14 @@ class OxigraphStore(StoreBackend):
         whole store is checked. Sets ``_added``: the triples gained, when known."""
         store, files = self.inner, list(files)
         self._added = None
+        self.changed_subjects = None
         if _holds_data(store) and _batch_bytes(triples, files) <= _SCOPED_MAX_BYTES:
             batch = _parsed(triples, files)
             new = {q for q in batch if q not in store}
             store.extend(new)  # one transaction
             store.flush()
             self._added = len(new)
+            self.changed_subjects = {q.subject for q in new}
             report = validate_focus(store, {q.subject for q in batch}, workers=1)
         else:
             self._bulk_load(triples, files)
