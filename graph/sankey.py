@@ -24,6 +24,7 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
+from .edge_table import entity_names
 from .flows import flows as all_flows
 from .html import asset, script_json
 from .money import bucket, countable, format_money
@@ -80,7 +81,7 @@ def sankey_data(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None) -
     ]
     drawn = [f for f in chosen if math.isfinite(f["amount"])]
     ends = {e for f in drawn for e in (f["payer"], f["payee"])}
-    names = {n: clean_text(d["name"]) for n, d in kg.nx().nodes(data=True) if n in ends}
+    names = {n: clean_text(name) for n, name in entity_names(kg).items() if n in ends}
     return {
         "flows": [
             {k: f.get(k) for k in _FIELDS}
