@@ -1,6 +1,6 @@
 // dealgraph: the Sankey of money flows, laid out by the vendored d3-sankey (with d3-array,
 // d3-path and d3-shape); the nodes and links are drawn here as plain SVG (no d3-selection).
-//   window.SankeyView.mount(el, flowsJson, {onDeal(id), names: {id: name}}) -> {svg, graph}
+//   window.SankeyView.mount(el, flowsJson, {onDeal(id), names: {id: name} or label(id)}) -> {svg, graph}
 // flowsJson: the flows of GET /flows (a page {items: [...]}, or a list), or the export's data
 // {flows: [...], names: {...}, skipped: [...]}. Drawn: investments (investor -> recipient) and
 // compute and chip commitments (buyer -> vendor), so an entity on both sides of a loop shows
@@ -148,7 +148,8 @@
     addStyle();
     var data = Array.isArray(flowsJson) ? {flows: flowsJson} : flowsJson || {};
     var list = data.flows || data.items || [], names = opts.names || data.names || {};
-    var graph = graphOf(drawable(list), function (id) { return names[id] || id; });
+    var name = opts.label || function (id) { return names[id] || id; };
+    var graph = graphOf(drawable(list), name);
     box.classList.add('sankey-box');
     box.style.position = 'relative';
     legend(box, data.skipped);
