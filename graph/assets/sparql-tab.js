@@ -126,6 +126,12 @@
       a.title = 'Open the card of ' + iri;
     });
   }
+  // YASR's controls that have no accessible name get one (axe: select-name)
+  function labelControls(root) {
+    root.querySelectorAll('select.tableSizer:not([aria-label])').forEach(function (s) {
+      s.setAttribute('aria-label', 'Rows per page');
+    });
+  }
   function onClick(ev) {
     var a = ev.target.closest && ev.target.closest('a.card-link');
     if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
@@ -162,7 +168,7 @@
     tabProto.getShareableLink = function () { return location.origin + location.pathname + urlOf(this.getQuery()); };
     yasgui.on('query', function (y, tab) { keepInUrl(tab.getQuery()); });
     yasgui.on('queryResponse', function () { el.setAttribute('data-results', String(++SparqlTab.answers)); });
-    new MutationObserver(function () { linkCards(el); }).observe(el, {childList: true, subtree: true});
+    new MutationObserver(function () { linkCards(el); labelControls(el); }).observe(el, {childList: true, subtree: true});
     el.addEventListener('click', onClick);
   }
 
