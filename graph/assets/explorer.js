@@ -97,7 +97,7 @@ function cached(url) {
 }
 
 // ---- the map ----------------------------------------------------------------------------------
-const state = {handle: null, drawn: null, mapData: null, labels: new Map(), token: 0};
+const state = {handle: null, drawn: null, ready: Promise.resolve(), mapData: null, labels: new Map(), token: 0};
 function label(id) { return state.labels.get(id) || id; }
 
 function clearMap() {
@@ -121,6 +121,7 @@ function drawData(data, what) {
     onNode: id => go('entity', id), onEdge: deal => go('deal', deal), animate: false
   });
   state.drawn = what;
+  state.ready = Promise.resolve(state.handle.drawn).catch(() => null);  // laid out and drawn
   exportsEnabled(true);
   window.dealgraph.cy = state.handle.cy;
   return true;
@@ -134,19 +135,33 @@ async function mainMap() {
     document.getElementById('map').innerHTML = '<p class="note" role="alert">The map could not be loaded: ' + esc(e.message) + '</p>';
   }
 }
-async function drawMainMap() {
-  const key = 'map|' + datesKey();
-  if (state.drawn === key) return;
+// GET /map on the page's cut: the names and colours of the entities, for every view
+async function mapData() {
   const data = await cached('/map');
   state.mapData = data;
   for (const n of data.nodes) state.labels.set(n.id, n.label);
+  return data;
+}
+async function drawMainMap() {
+  const key = 'map|' + datesKey();
+  if (state.drawn === key) return;
+  const data = await mapData();
+  // the count is written before the drawing so that the map's box does not move under it
+  document.getElementById('map-count').textContent = (data.shown_entities < data.total_entities
+    ? 'Showing the top ' + data.shown_entities + ' of ' + data.total_entities + ' entities by money.'
+    : data.total_entities + ' entities, ' + data.edges.length + ' deals.') + ' Click an entity or a deal for its card.';
   if (drawData(data, key) && window.MoneyMap.timebar) {
     window.MoneyMap.timebar(document.getElementById('timebar'), data, state.handle);
   }
-  const shown = document.getElementById('map-count');
-  shown.textContent = data.shown_entities < data.total_entities
-    ? 'Showing the top ' + data.shown_entities + ' of ' + data.total_entities + ' entities by money.'
-    : data.total_entities + ' entities.';
+  await state.ready;
+}
+// a small drawing (a loop, a bet): every amount written on its edge
+async function drawSmall(data, key) {
+  document.getElementById('map-count').textContent = data.nodes.length + ' entities, ' + data.edges.length + ' deals.';
+  if (!drawData(data, key)) return false;
+  await state.ready;
+  if (state.handle && state.handle.cy) state.handle.cy.edges().addClass('amount');
+  return true;
 }
 // the text alternative of the drawn map: every entity and deal as a link to its card
 function mapText(data) {
@@ -159,7 +174,8 @@ function mapText(data) {
     '</a> <span class="doc">' + esc(e.kind) + (e.bucket ? ', ' + esc(e.bucket) : '') + (e.in_loop ? ', in a loop' : '') + '</span></li>').join('') + '</ul>';
   document.getElementById('map-text').innerHTML = h;
 }
-function focusMap(ids) {
+async function focusMap(ids) {
+  await state.ready;
   if (state.handle && state.handle.focus) state.handle.focus(ids);
 }
 
@@ -237,7 +253,7 @@ async function dealCard(id, token) {
     (claimRows(d) || '<tr><td colspan="2">no amount claimed</td></tr>') + '</tbody></table></div>';
   if (d.quantities.length) h += '<h3>Other figures</h3>' + d.quantities.map(q => '<div class="item">' + esc(q.measure) + ': ' + esc((BOUNDS[q.bound] || '') + q.value + (q.upper != null ? '–' + q.upper : '') + ' ' + q.unit) + '</div>' + quotes([q])).join('');
   h += '<h3>Evidence</h3>' + quotes(d.all_sources || d.sources);
-  if (setCard(h, token)) focusMap([d.payer, d.payee]);
+  if (setCard(h, token)) await focusMap([d.payer, d.payee]);
 }
 
 // ---- loops and bets ---------------------------------------------------------------------------
@@ -248,6 +264,11 @@ async function loopsCard(token) {
     esc(moneyOut(l)) + ' out, ' + esc(moneyBack(l)) + ' back' + (l.ratio == null ? '' : ' (ratio ' + l.ratio.toFixed(2) + ')') + '</li>').join('') + '</ol>', token);
 }
 // the map data of a few flows (deals as GET /deals gives them), drawn between groups
+// a node of a small drawing, as the map has it (name, colour, type), on its own (no group box)
+function nodeOf(id) {
+  const n = state.mapData && state.mapData.nodes.find(x => x.id === id);
+  return Object.assign({type: 'organization', money: 0}, n || {}, {id, label: label(id), parent: null, is_group: false});
+}
 function flowData(flows, groupOf, inLoop) {
   const ids = new Set();
   const edges = flows.map(f => {
@@ -256,10 +277,11 @@ function flowData(flows, groupOf, inLoop) {
     return {id: f.id, source, target, deal: f.id, kind: f.kind, amount: f.amount, amount_text: money(f.amount, f.bound, f.rate),
       bucket: f.status, dashed: ['contingent', 'announced'].includes(f.status), in_loop: inLoop, valid_from: f.date || f.effective_date, known_from: null};
   });
-  const nodes = [...ids].map(id => ({id, label: label(id), type: 'organization', parent: null, is_group: false, money: 0}));
+  const nodes = [...ids].map(nodeOf);
   return {nodes, edges, valid_dates: [], known_dates: [], total_entities: nodes.length, shown_entities: nodes.length};
 }
 async function loopView(n, token) {
+  await mapData().catch(() => null);
   const loops = await cached('/loops');
   const l = /^\d+$/.test(n) ? loops[+n - 1] : loops.find(x => x.members.join(',') === n);
   if (!l) throw new Error('no loop ' + n + ' on this cut (' + loops.length + ' loops)');
@@ -268,13 +290,13 @@ async function loopView(n, token) {
   const flows = l.flows.filter(f => group.has(f.id));
   const data = flowData(flows, id => id, true);
   for (const e of data.edges) { [e.source, e.target] = group.get(e.deal); }
-  data.nodes = l.members.map(id => ({id, label: label(id), type: 'organization', parent: null, is_group: false, money: 0}));
+  data.nodes = l.members.map(nodeOf);
   let h = '<h2>Loop ' + esc(n) + ': ' + esc(loopTitle(l)) + '</h2>';
   h += '<p class="headline">' + esc(moneyOut(l)) + ' out, ' + esc(moneyBack(l)) + ' back: ' + (l.ratio == null ? 'no ratio' : 'ratio ' + esc(l.ratio.toFixed(2))) + '</p><p>' + esc(l.ratio_basis) + '</p>';
   h += '<h3>Legs</h3>' + l.legs.map(leg => '<div class="item">' + entityLink(leg.from_group) + ' &rarr; ' + entityLink(leg.to_group) + ': ' + esc(leg.text) +
     '<div>' + leg.deal_ids.map(dealLink).join(', ') + '</div></div>').join('');
   h += '<h3>Sources</h3>' + quotes(l.sources.slice(0, 6));
-  if (setCard(h, token)) drawData(data, 'loop|' + n + '|' + datesKey());
+  if (setCard(h, token)) await drawSmall(data, 'loop|' + n + '|' + datesKey());
 }
 async function betsCard(token) {
   const bets = await cached('/exposure');
@@ -282,7 +304,8 @@ async function betsCard(token) {
     esc(e.rival_pairs.map(p => p.map(label).join(' vs ')).join('; ')) + '</li>').join('') + '</ul>', token);
 }
 // the bettor in the middle, the rival labs of its first pair either side
-function placeBet(bettor, labs) {
+async function placeBet(bettor, labs) {
+  await state.ready;
   const cy = state.handle && state.handle.cy;
   if (!cy) return;
   const at = {[bettor]: {x: 0, y: 0}};
@@ -291,6 +314,7 @@ function placeBet(bettor, labs) {
   cy.fit(undefined, 40);
 }
 async function betView(bettor, token) {
+  await mapData().catch(() => null);
   const bets = await cached('/exposure');
   const e = bets.find(b => b.organization === bettor || b.group === bettor);
   if (!e) throw new Error(bettor + ' has no two-sided bet on this cut');
@@ -302,7 +326,7 @@ async function betView(bettor, token) {
   h += labs.map(lab => { const s = e.sides[lab]; return '<h3>' + entityLink(lab) + '</h3><dl><dt>money to ' + esc(label(lab)) + '</dt><dd>' + esc(buckets(s.money_to_lab)) +
     '</dd><dt>money back from ' + esc(label(lab)) + '</dt><dd>' + esc(buckets(s.money_from_lab)) + '</dd><dt>deals</dt><dd>' + (s.deal_ids.map(dealLink).join(', ') || 'none') +
     '</dd><dt>ties</dt><dd>' + (esc(s.ties.map(t => t.subject + ' ' + t.kind + ' ' + t.object).join('; ')) || 'none') + '</dd></dl>'; }).join('');
-  if (setCard(h, token) && drawData(data, 'bet|' + bettor + '|' + datesKey())) placeBet(e.organization, labs);
+  if (setCard(h, token) && await drawSmall(data, 'bet|' + bettor + '|' + datesKey())) await placeBet(e.organization, labs);
 }
 
 // ---- SPARQL and Sankey (sparql-tab.js, sankey-view.js) ------------------------------------------
@@ -312,6 +336,22 @@ function iriHash(iri) {
   if (iri.startsWith(ENT)) return href('entity', decodeURIComponent(iri.slice(ENT.length)));
   if (iri.startsWith(DEAL)) return href('deal', decodeURIComponent(iri.slice(DEAL.length)));
   return null;
+}
+// YASGUI's own controls come without names, and its tab list holds a button that is no tab:
+// name them and keep the list to its tabs (axe: label, aria-required-children,
+// scrollable-region-focusable)
+function nameControls(root) {
+  for (const t of root.querySelectorAll('textarea:not([aria-label])')) t.setAttribute('aria-label', 'SPARQL query editor');
+  for (const i of root.querySelectorAll('input:not([aria-label])')) {
+    if (!i.id || !root.querySelector('label[for="' + CSS.escape(i.id) + '"]')) i.setAttribute('aria-label', i.closest('[role=tab]') ? 'Tab name' : 'Filter');
+  }
+  // one query tab is enough here (nothing is kept between visits): the + button goes
+  for (const add of root.querySelectorAll('[role=tablist] > [role=presentation]:not(.tab):not([hidden])')) add.hidden = true;
+  // a narrow editor scrolls sideways: its scroller takes focus so the keyboard can scroll it
+  for (const s of root.querySelectorAll('.CodeMirror-scroll:not([tabindex="0"])')) {
+    s.setAttribute('tabindex', '0');
+    s.setAttribute('aria-label', 'SPARQL query (scroll)');
+  }
 }
 const panes = {sparql: false, sankey: null, query: null};
 function sparqlView(params) {
@@ -324,6 +364,8 @@ function sparqlView(params) {
       onQuery: text => { panes.query = text; history.replaceState(null, '', href('sparql', null, {query: text})); }
     });
     panes.sparql = true;
+    nameControls(el);
+    new MutationObserver(() => nameControls(el)).observe(el, {childList: true, subtree: true});
   }
   const q = params.get('query');
   if (q && q !== panes.query && window.SparqlTab.setQuery) { panes.query = q; window.SparqlTab.setQuery(q); }
@@ -341,10 +383,16 @@ async function sankeyView() {
 // ---- the router -------------------------------------------------------------------------------
 const VIEWS = {map: 'map-view', sparql: 'sparql-view', sankey: 'sankey-view'};
 const NAV = {map: 'map', entity: 'map', deal: 'map', loop: 'loops', loops: 'loops', bet: 'bets', bets: 'bets', sparql: 'sparql', sankey: 'sankey'};
-function showView(name) {
+// the view's section; the card beside the map only when the route is a card (the map alone
+// gets the whole width); the drawn map is told when its box changes
+function showView(name, card) {
   for (const [key, id] of Object.entries(VIEWS)) document.getElementById(id).hidden = key !== name;
-  document.getElementById('card').hidden = name !== 'map';
+  const aside = document.getElementById('card');
+  const resized = aside.hidden === card;
+  aside.hidden = !card;
   document.body.dataset.view = name;
+  const cy = state.handle && state.handle.cy;
+  if (resized && cy && name === 'map') { cy.resize(); cy.center(); }
 }
 function markNav(view) {
   document.querySelectorAll('#views a').forEach(a => {
@@ -361,8 +409,8 @@ function syncDates(params) {
   return changed;
 }
 const ROUTES = {
-  map: async token => { await mainMap(); setCard(INTRO, token); },
-  entity: async (token, arg) => { await mainMap(); await entityCard(arg, token); if (token === state.token) focusMap([arg]); },
+  map: () => mainMap(),
+  entity: async (token, arg) => { await mainMap(); await entityCard(arg, token); if (token === state.token) await focusMap([arg]); },
   deal: async (token, arg) => { await mainMap(); await dealCard(arg, token); },
   loops: async token => { await mainMap(); await loopsCard(token); },
   loop: (token, arg) => loopView(arg, token),
@@ -371,21 +419,28 @@ const ROUTES = {
   sparql: (token, arg, params) => sparqlView(params),
   sankey: () => sankeyView()
 };
-const INTRO = document.getElementById('card').innerHTML;
 async function route(byUser) {
   const r = parseHash();
   const token = ++state.token;
   syncDates(r.params);
   markNav(r.view);
-  showView(VIEWS[r.view] ? r.view : 'map');
+  showView(VIEWS[r.view] ? r.view : 'map', !VIEWS[r.view]);
   const run = ROUTES[r.view];
+  const main = document.getElementById('main');
+  main.setAttribute('aria-busy', 'true');
   try {
     if (!run) throw new Error('no view ' + r.view);
     await run(token, r.arg, r.params);
-    if (byUser && token === state.token && VIEWS[r.view] === undefined && r.view !== 'map') document.getElementById('card').focus();
+    if (byUser && token === state.token && VIEWS[r.view] === undefined && r.view !== 'map') {
+      const card = document.getElementById('card');
+      card.scrollTop = 0;
+      card.focus({preventScroll: true});  // keyboard users land on the card they opened
+      card.scrollIntoView({block: 'start'});
+    }
   } catch (e) {
     setCard('<h2>Not found</h2><p role="alert">' + esc(e.message) + '</p><p><a href="' + esc(href('map')) + '">Back to the map</a></p>', token);
   }
+  if (token === state.token) main.setAttribute('aria-busy', 'false');  // tests wait for this
 }
 window.addEventListener('hashchange', () => route(true));
 for (const [, id] of DATES) {

@@ -37,10 +37,11 @@ def browser():
         b.close()
 
 
-def recording_page(browser, width: int, height: int):
+def recording_page(browser, width: int, height: int, **context):
     """A new page in its own context that records console errors, page errors, requested
-    URLs and dialogs (dismissed) in ``p.errors``, ``p.urls`` and ``p.dialogs``."""
-    ctx = browser.new_context(viewport={"width": width, "height": height})
+    URLs and dialogs (dismissed) in ``p.errors``, ``p.urls`` and ``p.dialogs``; ``context``
+    goes to ``browser.new_context`` (``bypass_csp=True`` lets a test inject a script)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
     p = ctx.new_page()
     p.errors, p.urls, p.dialogs = [], [], []
     p.on("console", lambda m: p.errors.append(m.text) if m.type == "error" else None)
