@@ -118,8 +118,15 @@ def render_sankey(
         "<style>body{font-family:system-ui,sans-serif;margin:0 12px}h1{font-size:18px}</style>"
         f"</head><body><header><h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(cut or 'Every date')}: {len(data['flows'])} deals. Hover or focus a link "
-        "for its amount and deal id.</p></header>"
+        f"for its amount and deal id.{_not_drawn(data['skipped'])}</p></header>"
         '<main id="sankey"></main>'
         f'<script type="application/json" id="sankey-data">{script_json(data)}</script>'
         f"{scripts}</body></html>"
     )
+
+
+def _not_drawn(skipped: list[str]) -> str:
+    """The sentence naming the flows left out because their amount is not a finite number."""
+    if not skipped:
+        return ""
+    return " Not drawn (amount not a finite number): " + html.escape(", ".join(skipped)) + "."

@@ -2,7 +2,7 @@
 // d3-path and d3-shape); the nodes and links are drawn here as plain SVG (no d3-selection).
 //   window.SankeyView.mount(el, flowsJson, {onDeal(id), names: {id: name} or label(id)}) -> {svg, graph}
 // flowsJson: the flows of GET /flows (a page {items: [...]}, or a list), or the export's data
-// {flows: [...], names: {...}, skipped: [...]}. Drawn: investments (investor -> recipient) and
+// {flows: [...], names: {...}} (the page names the flows it could not draw). Drawn: investments (investor -> recipient) and
 // compute and chip commitments (buyer -> vendor), so an entity on both sides of a loop shows
 // once in each column and no link runs back. Each deal is one link, styled by its bucket:
 // committed money solid, contingent dashed, announced dotted, "up to" figures dash-dotted.
@@ -109,7 +109,7 @@
         amountText({amount: money});
     });
   }
-  function legend(box, skipped) {
+  function legend(box) {
     var p = document.createElement('p');
     p.className = 'sankey-legend';
     Object.keys(BUCKETS).forEach(function (b) {
@@ -120,9 +120,6 @@
       p.appendChild(s);
     });
     p.appendChild(document.createTextNode('Columns: investors \u2192 recipients and buyers \u2192 cloud and chip vendors.'));
-    if (skipped && skipped.length) {
-      p.appendChild(document.createTextNode(' Not drawn (amount not a finite number): ' + skipped.join(', ') + '.'));
-    }
     box.appendChild(p);
   }
 
@@ -152,7 +149,7 @@
     var graph = graphOf(drawable(list), name);
     box.classList.add('sankey-box');
     box.style.position = 'relative';
-    legend(box, data.skipped);
+    legend(box);
     if (!graph.links.length) {
       var none = document.createElement('p');
       none.textContent = 'No investment, compute or chip flow with a figure to draw.';

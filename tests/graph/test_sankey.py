@@ -118,4 +118,5 @@ def test_a_non_finite_amount_is_named_not_drawn(monkeypatch, kg):
     data = _data(page)  # strict JSON: json.loads would take Infinity, so look for it too
     assert "Infinity" not in page.split('id="sankey-data">')[1].split("</script>")[0]
     assert data["skipped"] == ["openai-coreweave-compute"]
+    assert "Not drawn (amount not a finite number): openai-coreweave-compute." in page
     assert "openai-coreweave-compute" not in {f["id"] for f in data["flows"]}
