@@ -151,7 +151,7 @@ async function drawMainMap() {
     ? 'Showing the top ' + data.shown_entities + ' of ' + data.total_entities + ' entities by money.'
     : data.total_entities + ' entities, ' + data.edges.length + ' deals.') + ' Click an entity or a deal for its card.';
   if (drawData(data, key) && window.MoneyMap.timebar) {
-    window.MoneyMap.timebar(document.getElementById('timebar'), data, state.handle);
+    state.bar = window.MoneyMap.timebar(document.getElementById('timebar'), data, state.handle);
   }
   await state.ready;
 }
@@ -160,8 +160,15 @@ async function drawSmall(data, key) {
   document.getElementById('map-count').textContent = data.nodes.length + ' entities, ' + data.edges.length + ' deals.';
   if (!drawData(data, key)) return false;
   await state.ready;
-  if (state.handle && state.handle.cy) state.handle.cy.edges().addClass('amount');
+  if (state.handle && state.handle.cy) {
+    state.handle.cy.edges().addClass('amount');
+    capZoom(state.handle.cy);
+  }
   return true;
+}
+// a few nodes fitted to the box would be drawn huge: no more than 1.3 times their size
+function capZoom(cy) {
+  if (cy.zoom() > 1.3) { cy.zoom(1.3); cy.center(); }
 }
 // the text alternative of the drawn map: every entity and deal as a link to its card
 function mapText(data) {
@@ -312,6 +319,7 @@ async function placeBet(bettor, labs) {
   labs.forEach((lab, i) => { at[lab] = {x: (i % 2 ? 1 : -1) * 320, y: Math.floor(i / 2) * 160}; });
   cy.nodes().forEach(node => { if (at[node.id()]) node.position(at[node.id()]); });
   cy.fit(undefined, 40);
+  capZoom(cy);
 }
 async function betView(bettor, token) {
   await mapData().catch(() => null);
