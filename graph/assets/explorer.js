@@ -127,10 +127,11 @@ function drawData(data, what) {
   return true;
 }
 // the main map, or a note where it cannot be drawn (the cards still open)
-async function mainMap() {
+async function mainMap(token) {
   try {
-    await drawMainMap();
+    await drawMainMap(token);
   } catch (e) {
+    if (token !== state.token) return;
     clearMap();
     document.getElementById('map').innerHTML = '<p class="note" role="alert">The map could not be loaded: ' + esc(e.message) + '</p>';
   }
@@ -142,10 +143,11 @@ async function mapData() {
   for (const n of data.nodes) state.labels.set(n.id, n.label);
   return data;
 }
-async function drawMainMap() {
+async function drawMainMap(token) {
   const key = 'map|' + datesKey();
   if (state.drawn === key) return;
   const data = await mapData();
+  if (token !== state.token) return;  // a later route draws its own
   // the count is written before the drawing so that the map's box does not move under it
   document.getElementById('map-count').textContent = (data.shown_entities < data.total_entities
     ? 'Showing the top ' + data.shown_entities + ' of ' + data.total_entities + ' entities by money.'
@@ -159,11 +161,11 @@ async function drawMainMap() {
 async function drawSmall(data, key) {
   document.getElementById('map-count').textContent = data.nodes.length + ' entities, ' + data.edges.length + ' deals.';
   if (!drawData(data, key)) return false;
+  const handle = state.handle;
   await state.ready;
-  if (state.handle && state.handle.cy) {
-    state.handle.cy.edges().addClass('amount');
-    capZoom(state.handle.cy);
-  }
+  if (state.handle !== handle || !handle.cy) return false;  // a later route drew over it
+  handle.cy.edges().addClass('amount');
+  capZoom(handle.cy);
   return true;
 }
 // a few nodes fitted to the box would be drawn huge: no more than 1.3 times their size
@@ -311,8 +313,7 @@ async function betsCard(token) {
     esc(e.rival_pairs.map(p => p.map(label).join(' vs ')).join('; ')) + '</li>').join('') + '</ul>', token);
 }
 // the bettor in the middle, the rival labs of its first pair either side
-async function placeBet(bettor, labs) {
-  await state.ready;
+function placeBet(bettor, labs) {
   const cy = state.handle && state.handle.cy;
   if (!cy) return;
   const at = {[bettor]: {x: 0, y: 0}};
@@ -334,7 +335,7 @@ async function betView(bettor, token) {
   h += labs.map(lab => { const s = e.sides[lab]; return '<h3>' + entityLink(lab) + '</h3><dl><dt>money to ' + esc(label(lab)) + '</dt><dd>' + esc(buckets(s.money_to_lab)) +
     '</dd><dt>money back from ' + esc(label(lab)) + '</dt><dd>' + esc(buckets(s.money_from_lab)) + '</dd><dt>deals</dt><dd>' + (s.deal_ids.map(dealLink).join(', ') || 'none') +
     '</dd><dt>ties</dt><dd>' + (esc(s.ties.map(t => t.subject + ' ' + t.kind + ' ' + t.object).join('; ')) || 'none') + '</dd></dl>'; }).join('');
-  if (setCard(h, token) && await drawSmall(data, 'bet|' + bettor + '|' + datesKey())) await placeBet(e.organization, labs);
+  if (setCard(h, token) && await drawSmall(data, 'bet|' + bettor + '|' + datesKey())) placeBet(e.organization, labs);
 }
 
 // ---- SPARQL and Sankey (sparql-tab.js, sankey-view.js) ------------------------------------------
@@ -417,12 +418,12 @@ function syncDates(params) {
   return changed;
 }
 const ROUTES = {
-  map: () => mainMap(),
-  entity: async (token, arg) => { await mainMap(); await entityCard(arg, token); if (token === state.token) await focusMap([arg]); },
-  deal: async (token, arg) => { await mainMap(); await dealCard(arg, token); },
-  loops: async token => { await mainMap(); await loopsCard(token); },
+  map: token => mainMap(token),
+  entity: async (token, arg) => { await mainMap(token); await entityCard(arg, token); if (token === state.token) await focusMap([arg]); },
+  deal: async (token, arg) => { await mainMap(token); await dealCard(arg, token); },
+  loops: async token => { await mainMap(token); await loopsCard(token); },
   loop: (token, arg) => loopView(arg, token),
-  bets: async token => { await mainMap(); await betsCard(token); },
+  bets: async token => { await mainMap(token); await betsCard(token); },
   bet: (token, arg) => betView(arg, token),
   sparql: (token, arg, params) => sparqlView(params),
   sankey: () => sankeyView()
