@@ -440,11 +440,11 @@ async function route(byUser) {
   try {
     if (!run) throw new Error('no view ' + r.view);
     await run(token, r.arg, r.params);
-    if (byUser && token === state.token && VIEWS[r.view] === undefined && r.view !== 'map') {
+    if (token === state.token && VIEWS[r.view] === undefined && r.view !== 'map') {
       const card = document.getElementById('card');
       card.scrollTop = 0;
-      card.focus({preventScroll: true});  // keyboard users land on the card they opened
-      card.scrollIntoView({block: 'start'});
+      if (byUser) card.focus({preventScroll: true});  // keyboard users land on the card they opened
+      card.scrollIntoView({block: 'start'});  // on a phone the card is under the map
     }
   } catch (e) {
     setCard('<h2>Not found</h2><p role="alert">' + esc(e.message) + '</p><p><a href="' + esc(href('map')) + '">Back to the map</a></p>', token);
