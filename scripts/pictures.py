@@ -1,8 +1,8 @@
 """Pictures of the explorer for docs/: ``python scripts/pictures.py`` (after make-pictures.sh).
 
-Starts ``dealgraph serve`` on the bundled data (loopback, a free port), opens the explorer in
-headless Chromium (Debian's chromium and the playwright package, as the browser tests) at
-1280x800 and writes:
+Starts ``dealgraph serve`` on the bundled data (loopback, a free port; tests/conftest.py's
+start_server), opens the explorer in headless Chromium (Debian's chromium and the playwright
+package, with the browser tests' flags) at 1280x800 and writes:
 
 - ``docs/explorer-map.png``: the money map the page opens on;
 - ``docs/explorer-loop.png``: a loop view (``/#/loop/1``: the loop drawn with its flows, the
@@ -10,69 +10,25 @@ headless Chromium (Debian's chromium and the playwright package, as the browser 
 - ``docs/explorer-bet.png``: a two-sided bet (``/#/bet/amazon``: Amazon between Anthropic
   and OpenAI, the money each way);
 - ``docs/explorer-slider-early.png`` and ``docs/explorer-slider-late.png``: the map's time
-  slider at two dates (the first date with a deal of the seed documents, and the last).
+  slider at two dates (the first with at least four deals drawn, and the last).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the browser tests' Chromium flags and server start-up are reused
+
+from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402
+from tests.conftest import start_server  # noqa: E402
+
 DOCS = ROOT / "docs"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: the flags that keep Chromium off the network (as tests/browser/conftest.py)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROUTED = "() => document.getElementById('main').getAttribute('aria-busy') === 'false'"
 DRAWN = "() => window.dealgraph.cy && window.dealgraph.cy.nodes().length > 0"
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface.
-
-    >>> 0 < free_port() < 65536
-    True
-    """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(data: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``dealgraph serve`` (the bundled data, or ``data``); return it and its base URL."""
-    port = free_port()
-    args = [str(Path(sys.executable).parent / "dealgraph"), "serve", "--host", "127.0.0.1"]
-    args += ["--port", str(port)]
-    if data is not None:
-        args += ["--data", str(data)]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("dealgraph serve exited") from None
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("dealgraph serve did not answer in 60 s")
 
 
 def _open(page: Any, url: str) -> None:
@@ -83,8 +39,8 @@ def _open(page: Any, url: str) -> None:
 
 
 def slider_dates(page: Any) -> tuple[int, int]:
-    """Two positions of the time slider: the first date on which a deal is drawn (an earlier
-    date may hold only an old subsidiary) after the first, and the last date."""
+    """Two positions of the time slider: the first date with at least four deals drawn (the
+    earliest dates hold one old acquisition), and the last date."""
     dates = page.evaluate("window.dealgraph.state.bar.dates()")
     shown = []
     for i in range(len(dates)):
@@ -122,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="a data folder (the bundled data)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    proc, base = serve(args.data)
+    proc, base = start_server(args.data)
     try:
         for path in take(base, args.out):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

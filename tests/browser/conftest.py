@@ -54,3 +54,30 @@ def recording_page(browser, width: int, height: int, **context):
 
     p.on("dialog", dialog)
     return ctx, p
+
+
+#: the sizes every explorer page is tested at: a laptop and a phone
+SIZES = [(1280, 800), (390, 844)]
+SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]
+
+
+@pytest.fixture(scope="module")
+def seed_server():
+    """``dealgraph serve`` on the bundled data for one module; yields its base URL."""
+    from tests.conftest import start_server
+
+    proc, base = start_server()
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def sized_page(browser, size: tuple[int, int], **context):
+    """A recording page of ``size`` (``p.width`` holds its width), 15 s timeouts; yields it and
+    checks at the end that it logged no error."""
+    ctx, p = recording_page(browser, *size, **context)
+    p.set_default_timeout(15_000)
+    p.width = size[0]
+    yield p
+    assert p.errors == []
+    ctx.close()

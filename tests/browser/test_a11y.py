@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HAVE_CHROMIUM, SKIP_REASON, recording_page
-from tests.conftest import ROOT, start_server
+from tests.browser.conftest import HAVE_CHROMIUM, SIZE_IDS, SIZES, SKIP_REASON, sized_page
+from tests.conftest import ROOT
 
 AXE = ROOT / "graph" / "assets" / "vendor" / "axe.min.js"
-SIZES = [(1280, 800), (390, 844)]
 VIEWS = ["#/", "#/deal/openai-oracle-compute", "#/entity/amazon", "#/sparql"]
 
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
@@ -25,27 +24,15 @@ RUN_AXE = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module", params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.fixture(scope="module", params=SIZES, ids=SIZE_IDS)
 def page(browser, request):
-    ctx, p = recording_page(browser, *request.param, bypass_csp=True)
-    p.set_default_timeout(15_000)
-    yield p
-    assert p.errors == []
-    ctx.close()
+    yield from sized_page(browser, request.param, bypass_csp=True)
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_no_serious_violations(page, server, view):
+def test_no_serious_violations(page, seed_server, view):
     page.goto("about:blank")
-    page.goto(server + "/" + view)
+    page.goto(seed_server + "/" + view)
     page.wait_for_function("() => document.getElementById('main').getAttribute('aria-busy') === 'false'")
     if view == "#/sparql":
         page.wait_for_function("() => document.getElementById('sparql-pane').children.length > 0")

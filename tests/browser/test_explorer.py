@@ -15,11 +15,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import HAVE_CHROMIUM, SKIP_REASON, recording_page
-from tests.conftest import ROOT, start_server
+from tests.browser.conftest import HAVE_CHROMIUM, SIZE_IDS, SIZES, SKIP_REASON, sized_page
+from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-SIZES = [(1280, 800), (390, 844)]
 
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
 playwright = pytest.importorskip("playwright.sync_api")
@@ -90,27 +89,15 @@ def _map_drawn(page) -> None:
     page.wait_for_function("() => window.dealgraph.cy && window.dealgraph.cy.nodes().length > 0")
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module", params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.fixture(scope="module", params=SIZES, ids=SIZE_IDS)
 def page(browser, request):
-    ctx, p = recording_page(browser, *request.param, accept_downloads=True)
-    p.set_default_timeout(15_000)
-    p.width = request.param[0]
-    yield p
-    assert p.errors == []
-    assert _off_loopback(p.urls) == []
-    ctx.close()
+    for p in sized_page(browser, request.param, accept_downloads=True):
+        yield p
+        assert _off_loopback(p.urls) == []
 
 
-def test_opens_on_the_map(page, server):
-    _open(page, server + "/")
+def test_opens_on_the_map(page, seed_server):
+    _open(page, seed_server + "/")
     _map_drawn(page)
     # a small store: every entity is drawn, and the text list names each with a link to its card
     total = page.evaluate("window.dealgraph.state.mapData.total_entities")
@@ -124,9 +111,9 @@ def test_opens_on_the_map(page, server):
 
 
 @pytest.mark.parametrize("name", list(DEEP_LINKS))
-def test_deep_link_opens_its_card(page, server, name):
+def test_deep_link_opens_its_card(page, seed_server, name):
     fragment, texts = DEEP_LINKS[name]
-    _open(page, server + "/" + fragment)
+    _open(page, seed_server + "/" + fragment)
     card = page.inner_text("#card")
     for text in texts:
         assert text in card, text
@@ -152,8 +139,8 @@ def _click_element(page, selector: str) -> None:
     page.mouse.click(x, y)
 
 
-def test_clicking_an_edge_and_a_node_opens_their_cards(page, server):
-    _open(page, server + "/")
+def test_clicking_an_edge_and_a_node_opens_their_cards(page, seed_server):
+    _open(page, seed_server + "/")
     _map_drawn(page)
     page.locator("#map").scroll_into_view_if_needed()
     _click_element(page, "edge[deal = 'openai-aws-compute-2025']")
@@ -167,8 +154,8 @@ def test_clicking_an_edge_and_a_node_opens_their_cards(page, server):
     assert page.inner_text("#card h2") == "Oracle"
 
 
-def test_keyboard_reaches_the_controls_and_opens_a_card(page, server):
-    _open(page, server + "/")
+def test_keyboard_reaches_the_controls_and_opens_a_card(page, seed_server):
+    _open(page, seed_server + "/")
     _map_drawn(page)
     seen = []
     for _ in range(60):
@@ -192,8 +179,8 @@ def test_keyboard_reaches_the_controls_and_opens_a_card(page, server):
     assert page.evaluate("document.activeElement.id") == "card"  # focus moves to the card
 
 
-def test_search_and_dates_stay_in_the_url(page, server):
-    _open(page, server + "/")
+def test_search_and_dates_stay_in_the_url(page, seed_server):
+    _open(page, seed_server + "/")
     page.fill("#search", "claude's par")  # an alias of Anthropic
     page.wait_for_selector("#suggest li[data-id=anthropic]")
     page.keyboard.press("ArrowDown")
@@ -203,12 +190,12 @@ def test_search_and_dates_stay_in_the_url(page, server):
     card = page.inner_text("#card")
     assert "more than $100 billion" in card and "002_fce6943532eb5e8c.txt" in card
     # valid time: Microsoft's right of first refusal held in 2024 (001: "That ended Friday, January 24.")
-    _open(page, server + "/#/entity/microsoft?as_of=2024-06-01")
+    _open(page, seed_server + "/#/entity/microsoft?as_of=2024-06-01")
     assert page.input_value("#as-of") == "2024-06-01"
     card = page.inner_text("#card")
     assert "microsoft right-of-first-refusal openai" in card and "(ended" not in card
     # knowledge time: on 2025-12-01 Amazon's $50B (000, published 2026-04-14) was not yet reported
-    _open(page, server + "/#/loops?known_at=2025-12-01")
+    _open(page, seed_server + "/#/loops?known_at=2025-12-01")
     loops = page.inner_text("#card")
     assert "Microsoft → OpenAI → Microsoft" in loops and "Amazon → OpenAI →" not in loops
     page.fill("#known-at", "")
@@ -217,12 +204,12 @@ def test_search_and_dates_stay_in_the_url(page, server):
     _routed(page)
     assert "Amazon → OpenAI → Amazon" in page.inner_text("#card")
     # a card link keeps the date cut
-    _open(page, server + "/#/bets?as_of=2026-06-01")
+    _open(page, seed_server + "/#/bets?as_of=2026-06-01")
     assert page.get_attribute("#card a[href^='#/bet/amazon']", "href") == "#/bet/amazon?as_of=2026-06-01"
 
 
-def test_exports_the_drawn_view(page, server):
-    _open(page, server + "/")
+def test_exports_the_drawn_view(page, seed_server):
+    _open(page, seed_server + "/")
     _map_drawn(page)
     with page.expect_download() as svg:
         page.click("#export-svg")
