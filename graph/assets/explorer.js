@@ -21,8 +21,10 @@ function money(v, bound, rate) {
   }
   return (BOUNDS[bound] || '') + t + (rate ? '/' + rate.replace(/^per-/, '') : '');
 }
-// one amount claim of a deal: $300B, $5B–$25B, up to $20B, $30B over P5Y
+// one amount claim of a deal: $300B, $5B–$25B, up to $20B, $30B over P5Y, $5B + up to $20B
 function claimText(c) {
+  // a sum of tranches with an upper end reads "$5B + up to $20B" (graph/disagreement.py figure_text)
+  if (c.tranches && c.tranches.length && c.upper != null) return money(c.value) + ' + up to ' + money(c.upper - c.value);
   let t = money(c.value, c.bound, c.rate);
   if (c.upper != null) t += '–' + money(c.upper);
   return t + (c.term ? ' over ' + c.term : '');
