@@ -261,59 +261,66 @@ def _read_key(path: Path) -> Any:
         return None
 
 
-#: the deals whose rows depend on the resources ``?x`` (given by VALUES)
-_DEALS_OF = (
-    "SELECT DISTINCT ?d WHERE { VALUES ?x { @values } "
-    f"{{ ?d <{_DG}evidence> ?x }} UNION {{ ?d <{_DG}amount> ?x }} "
-    f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence> ?x }} UNION {{ ?d <{_DG}evidence>/<{_DG}source> ?x }} "
-    f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence>/<{_DG}source> ?x }} ?d <{_DG}payer> ?p }}"
-)
-
-
 def _touched_deals(kg: KnowledgeGraph, subjects: set[str]) -> list[str] | None:
     """The ids of the deals whose rows the triples about ``subjects`` may change (None: too many
-    to record; the table is read again)."""
+    to record; the table is read again): deals and their claims (IRIs under ``deal/``), and
+    the deals and claims citing touched evidence, or evidence of touched sources."""
     deal_base = _ID + "deal/"
-    deals = {x[len(deal_base) :].split("/", 1)[0] for x in subjects if x.startswith(deal_base)}
-    others = [x for x in subjects if x.startswith((_ID + "evidence/", _ID + "source/"))]
-    if others:
-        for row in _select(kg, _DEALS_OF.replace("@values", " ".join(f"<{x}>" for x in others))):
-            deals.add(row[0])
-            if len(deals) > _DELTA_MAX_DEALS:
-                return None
-    return sorted(deals)
+    things = {x for x in subjects if x.startswith(deal_base)}
+    evidence = {x for x in subjects if x.startswith(_ID + "evidence/")}
+    sources = [x for x in subjects if x.startswith(_ID + "source/")]
+    if sources:
+        evidence |= set(_subjects_of(kg, "source", sources))
+    if evidence:
+        things |= set(_subjects_of(kg, "evidence", sorted(evidence)))
+    deals = {x[len(deal_base) :].split("/", 1)[0] for x in things if x.startswith(deal_base)}
+    return sorted(deals) if len(deals) <= _DELTA_MAX_DEALS else None
+
+
+def _subjects_of(kg: KnowledgeGraph, prop: str, objects: list[str]) -> list[str]:
+    """The IRIs of the subjects of ``dg:{prop}`` whose object is one of ``objects``."""
+    values = " ".join(f"<{x}>" for x in objects)
+    text = f"SELECT (STR(?s) AS ?x) WHERE {{ VALUES ?o {{ {values} }} ?s <{_DG}{prop}> ?o }}"
+    return [row[0] for row in _select(kg, text)]
 
 
 def _build_part(kg: KnowledgeGraph, deals: list[str]) -> EdgeTable:
     """The rows (with their claims) of ``deals``: :func:`_build` over their neighbourhood alone,
     copied from the store into a small store (deals, claims, evidence, sources)."""
-    if not deals:
-        return EdgeTable([], [], [], [], [], [], [], [], [], claims={})
-    values = " ".join(f"<{_ID}deal/{d}>" for d in deals)
-    text = (
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?d {{ {values} }} "
-        f"{{ BIND(?d AS ?s) }} UNION {{ ?d <{_DG}amount> ?s }} UNION {{ ?d <{_DG}evidence> ?s }} "
-        f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence> ?s }} UNION {{ ?d <{_DG}evidence>/<{_DG}source> ?s }} "
-        f"UNION {{ ?d <{_DG}amount>/<{_DG}evidence>/<{_DG}source> ?s }} ?s ?p ?o }}"
-    )
-    part = _Part(kg, text)
+    part = _Part(kg, [f"{_ID}deal/{d}" for d in deals])
     table = _build(part)  # type: ignore[arg-type]
     table.claims = _claims(part, table)  # type: ignore[arg-type]
     return table
 
 
 class _Part:
-    """A small in-memory Oxigraph store holding what a CONSTRUCT on ``kg`` gives, read by the
-    same queries as a whole store (it answers :func:`_tsv` like one)."""
+    """A small in-memory Oxigraph store holding the triples about ``deals`` and what their rows
+    read (claims, evidence, sources), read by the same queries as a whole store (it answers
+    :func:`_tsv` like one)."""
 
-    def __init__(self, kg: KnowledgeGraph, construct: str) -> None:
+    #: the links followed from a deal: to its claims and evidence, then to their evidence and sources
+    FOLLOW = (f"{_DG}amount", f"{_DG}evidence", f"{_DG}source")
+
+    def __init__(self, kg: KnowledgeGraph, deals: list[str]) -> None:
         import pyoxigraph as ox  # only Oxigraph stores save tables
 
+        store = cast(Any, kg._store).inner
         self.inner = ox.Store()
-        self.inner.extend(
-            ox.Quad(t.subject, t.predicate, t.object) for t in cast(Any, kg._store).inner.query(construct)
-        )
         self._store = self
+        frontier, seen = set(deals), set(deals)
+        while frontier:  # three rounds: deal -> claim/evidence -> evidence/source -> source
+            values = " ".join(f"<{x}>" for x in sorted(frontier))
+            quads = [
+                ox.Quad(row["s"], row["p"], row["o"])
+                for row in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+            ]
+            self.inner.extend(quads)
+            frontier = {
+                q.object.value
+                for q in quads
+                if q.predicate.value in self.FOLLOW and isinstance(q.object, ox.NamedNode)
+            } - seen
+            seen |= frontier
 
     def native_select(self, sparql: str, prefixes: dict[str, str]) -> tuple[list[str], Any]:
         solutions = cast(Any, self.inner.query(sparql, prefixes=prefixes))
