@@ -1,6 +1,8 @@
 """The FastAPI application: REST lookups, analytics, and the SPARQL endpoint.
 
 Run it with ``dealgraph serve`` or any ASGI server (``uvicorn dealgraph.api.main:app``).
+Pages on other origins may read it (CORS, with the preflight), as Wikidata's and DBpedia's
+endpoints allow: the origins are the setting ``cors_origins`` (``DEALGRAPH_CORS_ORIGINS``).
 
 >>> from fastapi.testclient import TestClient
 >>> client = TestClient(create_app())
@@ -11,6 +13,7 @@ Run it with ``dealgraph serve`` or any ASGI server (``uvicorn dealgraph.api.main
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from .. import open_graph
 from ..graph import KnowledgeGraph
@@ -31,7 +34,23 @@ from .routers import (
 from .routers.plugins import analytics_router
 from .settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "CORS_METHODS", "CORS_HEADERS"]
+
+#: what a page on another origin may do: read (GET, HEAD) and query (POST /sparql); the API
+#: has nothing to write
+CORS_METHODS = ["GET", "HEAD", "POST"]
+#: the request headers it may send: content negotiation (Accept), a SPARQL POST body's type
+#: (Content-Type: application/sparql-query or a form) and cache validators
+CORS_HEADERS = [
+    "Accept",
+    "Accept-Language",
+    "Content-Language",
+    "Content-Type",
+    "Cache-Control",
+    "If-None-Match",
+    "If-Modified-Since",
+    "X-Requested-With",
+]
 
 
 def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> FastAPI:
@@ -78,7 +97,28 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     application.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length
     )
+    _allow_cross_origin(application, settings.cors_origin_list())
     return application
+
+
+def _allow_cross_origin(application: FastAPI, origins: list[str]) -> None:
+    """Answer cross-origin reads and their OPTIONS preflights for ``origins`` (none: CORS off).
+
+    Added last, so outermost: a preflight is answered before the request limits and the
+    SPARQL fair-share gate (it spends no query budget and is never refused 429), while the
+    answers of those (413, 414, 429 with Retry-After) carry the CORS headers, so a page can
+    read why it was refused. Credentials are never allowed (see ``Settings.cors_origin_list``).
+    """
+    if origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_HEADERS,
+            allow_credentials=False,
+            expose_headers=["Retry-After", "Content-Disposition"],
+            max_age=3600,
+        )
 
 
 def __getattr__(name: str):  # lazily build the default app for ``uvicorn dealgraph.api.main:app``

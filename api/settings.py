@@ -2,6 +2,8 @@
 
 >>> Settings(query_timeout=2).query_timeout
 2.0
+>>> Settings(cors_origins="https://yasgui.example, https://observablehq.com").cors_origin_list()
+['https://yasgui.example', 'https://observablehq.com']
 """
 
 from __future__ import annotations
@@ -59,3 +61,28 @@ class Settings(BaseSettings):
         description="Render every entity card at start-up when the graph has at most this many entities.",
     )
     page_size: int = Field(50, gt=0, le=1000, description="Default page size of lists.")
+    cors_origins: str = Field(
+        "*",
+        max_length=10_000,
+        description="Web origins whose pages may read the API and /sparql from the browser "
+        "(CORS): '*' for any (the default, as Wikidata's and DBpedia's endpoints), a "
+        "comma-separated list of origins (https://example.org), or '' for none. Credentials "
+        "are never allowed.",
+    )
+
+    def cors_origin_list(self) -> list[str]:
+        """The allowed origins as a list: ``["*"]``, the origins named, or ``[]`` (CORS off).
+
+        Why ``*`` by default: the API is read-only and takes no credentials (no cookies, no
+        authorization header, no login), so a page on another site that reads it learns
+        nothing it could not fetch itself; Wikidata's query service and DBpedia answer
+        ``Access-Control-Allow-Origin: *`` for the same reason, which is what lets YASGUI
+        hosted elsewhere and Observable notebooks query them. Credentials stay off whatever
+        the setting (``*`` forbids them anyway): a browser never sends a user's cookies
+        along, so no answer can depend on who the user is. A server on a private network
+        that must not be read by outside pages names its own origins, or sets ``''``.
+
+        >>> Settings(cors_origins="").cors_origin_list(), Settings().cors_origin_list()
+        ([], ['*'])
+        """
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]

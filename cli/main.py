@@ -252,6 +252,14 @@ def export_cmd(
     loops_only: Annotated[
         bool, typer.Option("--loops-only", help="Graph formats: only the deals of vendor-financed loops.")
     ] = False,
+    connected_only: Annotated[
+        bool,
+        typer.Option(
+            "--connected-only",
+            help="Graph files: leave out the entities without a deal or relationship "
+            "(by default every entity is in).",
+        ),
+    ] = False,
 ) -> None:
     """Export the graph: RDF (provenance included) or a graph file for Gephi, Cytoscape, yEd,
     D3, Graphviz or Mermaid."""
@@ -272,6 +280,7 @@ def export_cmd(
             as_of=as_of,
             known_at=known_at,
             loops_only=loops_only,
+            connected_only=connected_only,
             with_ontology=with_ontology,
         )
     except RuntimeError as exc:
@@ -530,6 +539,15 @@ def serve_cmd(
     opts: Shared,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            metavar="ORIGIN",
+            help="A web origin whose pages may query this server (CORS); repeat for more, "
+            "'*' for any (the default: DEALGRAPH_CORS_ORIGINS or '*').",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API and SPARQL endpoint (settings: DEALGRAPH_* environment variables)."""
     # imported here, not at the top: the web stack would slow every other command's start
@@ -541,6 +559,8 @@ def serve_cmd(
     settings = Settings().model_copy(update={"store": opts.store})
     if opts.data is not None:
         settings = settings.model_copy(update={"data": opts.data})
+    if cors_origin:
+        settings = settings.model_copy(update={"cors_origins": ",".join(cors_origin)})
     kg = Shared(settings.data, settings.store).graph()
     err.print(
         f"dealgraph: serving {len(kg)} triples on http://{host}:{port} (SPARQL at /sparql, OpenAPI at /docs)"

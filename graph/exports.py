@@ -1,7 +1,9 @@
 """Graph exports for people and tools: GraphML, GEXF, Cytoscape.js, D3, DOT and Mermaid.
 
 Every export draws :func:`~dealgraph.graph.picture.export_graph`, one filtered view of the
-projection with the same visual language everywhere (see :mod:`dealgraph.graph.picture`).
+projection with the same visual language everywhere (see :mod:`dealgraph.graph.picture`);
+the graph files hold every entity, those without edges too (:func:`entity_graph`), unless
+``connected_only``.
 Files are written with networkx's own writers where they exist (GraphML, GEXF, Cytoscape
 and node-link JSON); DOT and Mermaid are written here, so that every value is quoted and
 escaped for its format (pydot passes a string that starts with ``<`` and ends with ``>``
@@ -33,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .html import render_html, render_sankey
-from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
-from .registry import ExportFormat, export_format
+from .picture import LOOP_COLOR, ROLE_COLORS, _style, clean_text, export_graph
+from .registry import GRAPH_FILTERS, ExportFormat, export_format
 from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +47,8 @@ __all__ = [
     "BINARY_FORMATS",
     "ROLE_COLORS",
     "export_graph",
+    "entity_graph",
+    "VIEW_OPTIONS",
     "render",
     "render_bytes",
     "clean_text",
@@ -54,6 +58,8 @@ __all__ = [
 ]
 
 
+#: the options of the graph file formats: the filters and ``connected_only``
+VIEW_OPTIONS = (*GRAPH_FILTERS, "connected_only")
 #: Content-Security-Policy for the SVG pictures: no script, no outside resource
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -107,6 +113,35 @@ def _scalar(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
             **{a: clean_text(b) if isinstance(b, str) else b for a, b in d.items() if b is not None},
         )
     return h
+
+
+def entity_graph(kg: KnowledgeGraph, connected_only: bool = False, **filters: Any) -> nx.MultiDiGraph:
+    """The graph the file formats write: :func:`export_graph` with every entity in it.
+
+    A Gephi or Cytoscape user expects every entity of the data set, those without a deal or
+    relationship too (products, chips, a platform nobody pays yet): they are added, styled
+    like the others, unless ``connected_only`` (which drops every isolated node). The
+    filters that pick deals (``focus``, ``kind``, ``loops_only``) show the entities of the
+    deals they pick; the timelines (``as_of``, ``known_at``) keep every entity, since an
+    entity is there before its first deal.
+
+    >>> from dealgraph import open_graph
+    >>> kg = open_graph()
+    >>> "trainium4" in entity_graph(kg), "trainium4" in entity_graph(kg, connected_only=True)
+    (True, False)
+    >>> entity_graph(kg).nodes["trainium4"]["label"]
+    'Trainium4'
+    """
+    g = export_graph(kg, **filters)
+    if connected_only:
+        g.remove_nodes_from(list(nx.isolates(g)))
+    elif not (filters.get("focus") or filters.get("kind") or filters.get("loops_only")):
+        base = kg.nx()
+        missing = [n for n in base.nodes if n not in g]
+        if missing:
+            g.add_nodes_from(missing)
+            _style(g, base)  # the same labels, colours and sizes as the connected nodes
+    return g
 
 
 def _hex_rgb(color: str) -> dict[str, float]:
@@ -209,7 +244,8 @@ def render_bytes(kg: KnowledgeGraph, fmt: str, **options: Any) -> bytes:
     """Export as bytes: any registered format (PNG needs this; text is UTF-8 encoded).
 
     ``options`` are the graph filters (``focus``, ``depth``, ``kind``, ``as_of``,
-    ``known_at``, ``loops_only``) or ``with_ontology``; each format gets the ones it takes.
+    ``known_at``, ``loops_only``), ``connected_only`` (the graph files: drop the entities
+    without a deal or relationship) or ``with_ontology``; each format gets the ones it takes.
     """
     plugin = export_format(fmt)
     body = plugin.render(kg, **{k: v for k, v in options.items() if k in plugin.options})
@@ -230,12 +266,12 @@ def render(kg: KnowledgeGraph, fmt: str, **options: Any) -> str:
 
 def render_graphml(kg: KnowledgeGraph, **filters: Any) -> str:
     buf = io.BytesIO()
-    nx.write_graphml(_scalar(export_graph(kg, **filters)), buf)
+    nx.write_graphml(_scalar(entity_graph(kg, **filters)), buf)
     return buf.getvalue().decode("utf-8")
 
 
 def render_gexf(kg: KnowledgeGraph, **filters: Any) -> str:
-    h = _scalar(export_graph(kg, **filters))
+    h = _scalar(entity_graph(kg, **filters))
     for _n, d in h.nodes(data=True):
         d["viz"] = {"color": _hex_rgb(d["color"]), "size": d["size"]}
     for _u, _v, k, d in h.edges(keys=True, data=True):
@@ -250,29 +286,29 @@ def render_gexf(kg: KnowledgeGraph, **filters: Any) -> str:
 
 def render_cytoscape(kg: KnowledgeGraph, **filters: Any) -> str:
     # strict JSON: allow_nan=False refuses NaN and Infinity
-    return json.dumps(nx.cytoscape_data(export_graph(kg, **filters)), indent=2, allow_nan=False)
+    return json.dumps(nx.cytoscape_data(entity_graph(kg, **filters)), indent=2, allow_nan=False)
 
 
 def render_d3(kg: KnowledgeGraph, **filters: Any) -> str:
     return json.dumps(
-        nx.node_link_data(export_graph(kg, **filters), edges="links"), indent=2, allow_nan=False
+        nx.node_link_data(entity_graph(kg, **filters), edges="links"), indent=2, allow_nan=False
     )
 
 
 def render_dot(kg: KnowledgeGraph, **filters: Any) -> str:
-    return _dot(export_graph(kg, **filters))
+    return _dot(entity_graph(kg, **filters))
 
 
 def render_mermaid(kg: KnowledgeGraph, **filters: Any) -> str:
-    return _mermaid(export_graph(kg, **filters))
+    return _mermaid(entity_graph(kg, **filters))
 
 
 def render_svg(kg: KnowledgeGraph, **filters: Any) -> str:
-    return _graphviz(_dot(export_graph(kg, **filters), legend=True), "svg").decode("utf-8")
+    return _graphviz(_dot(entity_graph(kg, **filters), legend=True), "svg").decode("utf-8")
 
 
 def render_png(kg: KnowledgeGraph, **filters: Any) -> bytes:
-    return _graphviz(_dot(export_graph(kg, **filters), legend=True), "png")
+    return _graphviz(_dot(entity_graph(kg, **filters), legend=True), "png")
 
 
 def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
@@ -291,19 +327,45 @@ GRAPHML = ExportFormat(
     "application/graphml+xml",
     ".graphml",
     "GraphML for yEd, Gephi and Cytoscape desktop",
+    options=VIEW_OPTIONS,
 )
 GEXF = ExportFormat(
-    "gexf", render_gexf, "application/xml", ".gexf", "GEXF for Gephi, colours and sizes included"
+    "gexf",
+    render_gexf,
+    "application/xml",
+    ".gexf",
+    "GEXF for Gephi, colours and sizes included",
+    options=VIEW_OPTIONS,
 )
-CYTOSCAPE = ExportFormat("cytoscape", render_cytoscape, "application/json", ".cyjs", "Cytoscape.js JSON")
-D3 = ExportFormat("d3", render_d3, "application/json", ".json", "D3 node-link JSON")
-DOT = ExportFormat("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT")
+CYTOSCAPE = ExportFormat(
+    "cytoscape", render_cytoscape, "application/json", ".cyjs", "Cytoscape.js JSON", options=VIEW_OPTIONS
+)
+D3 = ExportFormat("d3", render_d3, "application/json", ".json", "D3 node-link JSON", options=VIEW_OPTIONS)
+DOT = ExportFormat("dot", render_dot, "text/vnd.graphviz", ".dot", "Graphviz DOT", options=VIEW_OPTIONS)
 MERMAID = ExportFormat(
-    "mermaid", render_mermaid, "text/plain", ".mmd", "a Mermaid flowchart (GitHub Markdown)"
+    "mermaid",
+    render_mermaid,
+    "text/plain",
+    ".mmd",
+    "a Mermaid flowchart (GitHub Markdown)",
+    options=VIEW_OPTIONS,
 )
-SVG = ExportFormat("svg", render_svg, "image/svg+xml", ".svg", "an SVG picture with a legend (Graphviz)")
+SVG = ExportFormat(
+    "svg",
+    render_svg,
+    "image/svg+xml",
+    ".svg",
+    "an SVG picture with a legend (Graphviz)",
+    options=VIEW_OPTIONS,
+)
 PNG = ExportFormat(
-    "png", render_png, "image/png", ".png", "a PNG picture with a legend (Graphviz)", binary=True
+    "png",
+    render_png,
+    "image/png",
+    ".png",
+    "a PNG picture with a legend (Graphviz)",
+    binary=True,
+    options=VIEW_OPTIONS,
 )
 HTML = ExportFormat(
     "html", render_page, "text/html", ".html", "a self-contained interactive page (Cytoscape.js, no CDN)"

@@ -53,11 +53,21 @@ def build_router() -> APIRouter:
         as_of: AsOf = None,
         known_at: KnownAt = None,
         loops_only: bool = False,
+        connected_only: Annotated[
+            bool,
+            Query(description="Graph files: leave out the entities without a deal or relationship."),
+        ] = False,
     ) -> Response:
         plugin = export_format(fmt)
         if focus and "focus" in plugin.options:
             require_entity(kg, focus)
-        filters = {"focus": focus, "depth": depth, "kind": kind, "loops_only": loops_only}
+        filters = {
+            "focus": focus,
+            "depth": depth,
+            "kind": kind,
+            "loops_only": loops_only,
+            "connected_only": connected_only,
+        }
         try:
             body = render_bytes(kg, fmt, as_of=as_of, known_at=known_at, **filters)
         except RuntimeError as exc:  # Graphviz missing on this server

@@ -2,21 +2,98 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
+import shutil
+from pathlib import Path
 
 import networkx as nx
+import pydot
 import pytest
+import yaml
 
-from dealgraph.graph.exports import GRAPH_FORMATS, ROLE_COLORS, export_graph, render
+from dealgraph.graph.exports import (
+    GRAPH_FORMATS,
+    ROLE_COLORS,
+    entity_graph,
+    export_graph,
+    render,
+    render_bytes,
+)
+from dealgraph.graph.registry import exports
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+# the graph files: every format that takes connected_only (so holds every entity by default)
+FILE_FORMATS = [f.name for f in exports() if "connected_only" in f.options]
+
+
+def _data_entities() -> set[str]:
+    """The entity ids of the bundled data set, read from data/entities.yaml itself."""
+    return {e["id"] for e in yaml.safe_load((DATA / "entities.yaml").read_text())["entities"]}
+
+
+def _nodes(kg, fmt: str, **options) -> set[str]:
+    """The entity ids a format's output holds, read back by that format's own reader."""
+    if fmt == "png":
+        pytest.skip("a raster picture: its nodes cannot be read back (svg is checked)")
+    if fmt == "svg" and shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    text = render_bytes(kg, fmt, **options).decode("utf-8")
+    if fmt == "graphml":
+        return set(nx.read_graphml(io.BytesIO(text.encode()), force_multigraph=True).nodes)
+    if fmt == "gexf":
+        return set(nx.read_gexf(io.BytesIO(text.encode())).nodes)
+    if fmt == "cytoscape":
+        return {n["data"]["id"] for n in json.loads(text)["elements"]["nodes"]}
+    if fmt == "d3":
+        return {n["id"] for n in json.loads(text)["nodes"]}
+    if fmt == "dot":
+        (g,) = pydot.graph_from_dot_data(text)
+        return {n.get_name().strip('"') for n in g.get_nodes() if n.get_name() not in ("node", "edge")}
+    if fmt == "mermaid":  # one node line per entity, its label the entity's name
+        names = re.findall(r'^    n\d+\["(.*)"\]$', text, flags=re.M)
+        by_name = {d["name"]: n for n, d in kg.nx().nodes(data=True)}
+        return {by_name[n] for n in names}
+    if fmt == "svg":  # Graphviz writes each node's id as the <title> of its group
+        titles = re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]*)</title>', text)
+        return {html.unescape(t) for t in titles} - {"legend"}
+    raise AssertionError(f"no reader for {fmt}: add one")
 
 
 def _edges(g):
     return sorted((u, v, k) for u, v, k in g.edges(keys=True))
 
 
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_every_entity_in_every_graph_file(kg, fmt):
+    """A Gephi user gets every entity of the data set, the ones without any deal too."""
+    entities = _data_entities()
+    held = _nodes(kg, fmt)
+    assert len(held) == len(entities) and held == entities
+
+
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_connected_only_drops_exactly_the_isolated(kg, fmt):
+    full = entity_graph(kg)
+    isolated = set(nx.isolates(full))
+    assert isolated and isolated < _data_entities()  # the data has entities no deal touches
+    assert _nodes(kg, fmt, connected_only=True) == _data_entities() - isolated
+
+
+def test_every_entity_styled_and_filters_pick_their_deals(kg):
+    g = entity_graph(kg)
+    assert g.nodes["trainium4"]["label"] == "Trainium4" and g.degree("trainium4") == 0
+    assert g.nodes["trainium4"]["color"] == ROLE_COLORS["chip"]
+    # the timelines keep every entity; filters that pick deals show those deals' entities
+    assert set(entity_graph(kg, as_of="2000-01-01").nodes) == _data_entities()
+    assert set(entity_graph(kg, focus="spacex")) == {"spacex", "anthropic"}
+    assert set(entity_graph(kg, loops_only=True)) == set(export_graph(kg, loops_only=True))
+
+
 def test_graphml_round_trip(kg):
-    g = export_graph(kg)
+    g = entity_graph(kg)
     back = nx.read_graphml(io.BytesIO(render(kg, "graphml").encode()), force_multigraph=True)
     assert sorted(back.nodes) == sorted(g.nodes)
     assert _edges(back) == _edges(g)
@@ -24,7 +101,7 @@ def test_graphml_round_trip(kg):
 
 
 def test_gexf_round_trip_with_viz(kg):
-    g = export_graph(kg)
+    g = entity_graph(kg)
     text = render(kg, "gexf")
     back = nx.read_gexf(io.BytesIO(text.encode()))
     assert sorted(back.nodes) == sorted(g.nodes)
@@ -33,7 +110,7 @@ def test_gexf_round_trip_with_viz(kg):
 
 
 def test_cytoscape_and_d3_json(kg):
-    g = export_graph(kg)
+    g = entity_graph(kg)
     cy = nx.cytoscape_graph(json.loads(render(kg, "cytoscape")))
     assert sorted(cy.nodes) == sorted(g.nodes)
     d3 = json.loads(render(kg, "d3"))
@@ -81,3 +158,26 @@ def test_every_role_and_entity_type_has_a_colour():
     from dealgraph.ontology.vocab import ENTITY_TYPES, ROLES
 
     assert set(ROLE_COLORS) == set(ROLES) | set(ENTITY_TYPES)
+
+
+def test_connected_only_from_the_cli_and_the_api():
+    """`dealgraph export d3 --connected-only` and GET /export/d3?connected_only=true."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from dealgraph import open_graph
+    from dealgraph.api.main import create_app
+    from dealgraph.cli.main import app
+
+    kg = open_graph()
+    isolated = set(nx.isolates(entity_graph(kg)))
+    runner = CliRunner()
+    every = json.loads(runner.invoke(app, ["export", "d3"]).stdout)
+    connected = json.loads(runner.invoke(app, ["export", "d3", "--connected-only"]).stdout)
+    assert {n["id"] for n in every["nodes"]} == _data_entities()
+    assert {n["id"] for n in connected["nodes"]} == _data_entities() - isolated
+    client = TestClient(create_app(kg))
+    api_every = client.get("/export/d3").json()
+    api_connected = client.get("/export/d3", params={"connected_only": True}).json()
+    assert {n["id"] for n in api_every["nodes"]} == _data_entities()
+    assert {n["id"] for n in api_connected["nodes"]} == _data_entities() - isolated
