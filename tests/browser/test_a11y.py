@@ -1,5 +1,5 @@
 """axe-core (vendored: graph/assets/vendor/axe.min.js) on the explorer: 0 serious or critical
-violations on the map, a deal card, an entity card and the SPARQL view, at 1280x800 and at
+violations on the map, a deal card, an entity card, a bet and the SPARQL view, at 1280x800 and at
 390x844. The page's policy allows no injected script, so this context bypasses it (only here).
 """
 
@@ -11,7 +11,7 @@ from tests.browser.conftest import HAVE_CHROMIUM, SIZE_IDS, SIZES, SKIP_REASON, 
 from tests.conftest import ROOT
 
 AXE = ROOT / "graph" / "assets" / "vendor" / "axe.min.js"
-VIEWS = ["#/", "#/deal/openai-oracle-compute", "#/entity/amazon", "#/sparql"]
+VIEWS = ["#/", "#/deal/openai-oracle-compute", "#/entity/amazon", "#/bet/amazon", "#/sparql"]
 
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
 playwright = pytest.importorskip("playwright.sync_api")
