@@ -1,4 +1,5 @@
-"""Graph exports for people and tools: GraphML, GEXF, Cytoscape.js, D3, DOT and Mermaid.
+"""Graph exports for people and tools: GraphML, GEXF, Cytoscape.js, D3, DOT, Mermaid and
+FollowTheMoney (:mod:`dealgraph.graph.export_ftm`).
 
 Every export draws :func:`~dealgraph.graph.picture.export_graph`, one filtered view of the
 projection with the same visual language everywhere (see :mod:`dealgraph.graph.picture`);
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from . import export_ftm
 from .html import render_html, render_sankey
 from .picture import LOOP_COLOR, ROLE_COLORS, _style, clean_text, export_graph
 from .registry import GRAPH_FILTERS, ExportFormat, export_format
@@ -311,6 +313,11 @@ def render_png(kg: KnowledgeGraph, **filters: Any) -> bytes:
     return _graphviz(_dot(entity_graph(kg, **filters), legend=True), "png")
 
 
+def render_ftm(kg: KnowledgeGraph, connected_only: bool = False, **filters: Any) -> str:
+    g = entity_graph(kg, connected_only=connected_only, **filters)
+    return export_ftm.ftm_lines(kg, g, filters.get("as_of"), filters.get("known_at"))
+
+
 def render_page(kg: KnowledgeGraph, **filters: Any) -> str:
     return render_html(kg, **filters)
 
@@ -367,6 +374,15 @@ PNG = ExportFormat(
     binary=True,
     options=VIEW_OPTIONS,
 )
+FTM = ExportFormat(
+    "ftm",
+    render_ftm,
+    export_ftm.MEDIA_TYPE,
+    ".ftm.json",
+    "FollowTheMoney entities and links as JSON lines (Aleph, OpenSanctions tools)",
+    options=VIEW_OPTIONS,
+    aliases=("followthemoney",),
+)
 HTML = ExportFormat(
     "html", render_page, "text/html", ".html", "a self-contained interactive page (Cytoscape.js, no CDN)"
 )
@@ -379,7 +395,7 @@ SANKEY = ExportFormat(
     options=("as_of", "known_at"),
 )
 
-PLUGINS = (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG, HTML, SANKEY)
+PLUGINS = (GRAPHML, GEXF, CYTOSCAPE, D3, DOT, MERMAID, SVG, PNG, FTM, HTML, SANKEY)
 
 GRAPH_FORMATS = tuple(f.name for f in PLUGINS)
 #: formats whose output is bytes (the others are text)

@@ -56,6 +56,9 @@ def _nodes(kg, fmt: str, **options) -> set[str]:
         names = re.findall(r'^    n\d+\["(.*)"\]$', text, flags=re.M)
         by_name = {d["name"]: n for n, d in kg.nx().nodes(data=True)}
         return {by_name[n] for n in names}
+    if fmt == "ftm":  # one FtM entity a line; dealgraph's entities have ids dealgraph-entity-<id>
+        ids = [json.loads(line)["id"] for line in text.splitlines()]
+        return {i.removeprefix("dealgraph-entity-") for i in ids if i.startswith("dealgraph-entity-")}
     if fmt == "svg":  # Graphviz writes each node's id as the <title> of its group
         titles = re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]*)</title>', text)
         return {html.unescape(t) for t in titles} - {"legend"}
