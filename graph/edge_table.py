@@ -205,6 +205,8 @@ def _saved_or_built(kg: KnowledgeGraph) -> tuple[EdgeTable, dict[str, str]]:
 
 #: a load that touches more deals than this reads the table again instead of recording them
 _DELTA_MAX_DEALS = 50_000
+#: past this many rows recorded, the reader that applies them saves the whole table again
+_COMPACT_AT = 20_000
 _ROW = ("payer", "payee", "kind", "status", "part_of", "date", "first_pub", "known_from")
 
 
@@ -214,8 +216,8 @@ def note_load(kg: KnowledgeGraph, subjects: Iterable[Any], before: int) -> None:
     ``subjects`` are the subjects of the triples the load added, ``before`` the store's triple
     count before it. The rows of the deals those triples describe (the deals themselves, their
     amount claims, evidence and sources) are read again from the store, and only theirs, into
-    ``STORE.edges.delta.json``, keyed from the saved table's count to the new one; the next
-    reader applies them (:func:`_updated`) and saves the whole table again. Without a saved
+    ``STORE.edges.delta.json``, keyed from the saved table's count to the new one; each reader
+    applies them (:func:`_updated`), and once they are many, saves the whole table again. Without a saved
     table for the data as it was, nothing is recorded (the next reader builds it).
     """
     old = _save_path(kg, ".json")
@@ -344,10 +346,11 @@ def _updated(
     saved_claims = _read(claims_where)
     table.claims = _claims_from_json(saved_claims) if saved_claims is not None else None
     _apply(table, delta["rows"], delta["claims"])
-    _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
-    if table.claims is not None:
-        _save(claims_where[0], {"key": where[1]} | _claims_json(table.claims))
-    delta_path.unlink(missing_ok=True)
+    if len(delta["rows"]) > _COMPACT_AT:  # else each reader applies the few rows (cheaper than a save)
+        _save(where[0], {"key": where[1], "groups": groups} | _to_json(table))
+        if table.claims is not None:
+            _save(claims_where[0], {"key": where[1]} | _claims_json(table.claims))
+        delta_path.unlink(missing_ok=True)
     return table, groups
 
 

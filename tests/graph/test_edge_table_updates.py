@@ -127,7 +127,7 @@ def test_each_load_updates_the_saved_table(tmp_path, monkeypatch):
     got = _read_back(kg, monkeypatch)
     assert "m-openai-microsoft-test" in got[0].ids
     _same(got, _whole(kg))
-    assert not (tmp_path / "store.edges.delta.json").exists()  # applied and saved whole
+    assert (tmp_path / "store.edges.delta.json").exists()  # a few rows: each reader applies them
 
     kg.load(_dated_source())  # only a source's triples: its deal's row changes
     got = _read_back(kg, monkeypatch)
@@ -140,6 +140,9 @@ def test_each_load_updates_the_saved_table(tmp_path, monkeypatch):
     got = _read_back(kg, monkeypatch)
     assert got[1]["microsoft"] == "amazon"
     _same(got, _whole(kg))
+    monkeypatch.setattr(module, "_COMPACT_AT", 0)  # many rows: the reader saves the table whole
+    _same(_read_back(kg, monkeypatch), _whole(kg))
+    assert not (tmp_path / "store.edges.delta.json").exists()
     kg.close()
 
     again = KnowledgeGraph(spec)  # a new process reads the saved table as it is
