@@ -126,7 +126,7 @@ def _open(path: Path, label: str, shown_as: tuple[Path, str] | None = None) -> K
 
 def _has_data(kg: KnowledgeGraph, label: str) -> KnowledgeGraph:
     """``kg``, or the command ends when it is empty (a directory that is not a data set)."""
-    if len(kg) == 0:
+    if kg.is_empty():
         fail(f"{label} holds no data: no entities.yaml, sources/*.yaml, CSV or RDF files")
     return kg
 

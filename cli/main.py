@@ -99,7 +99,7 @@ def _validated(opts: Shared) -> tuple[KnowledgeGraph, LoadedData]:
     except DataError as exc:
         fail_with_problems("Invalid data", exc)
     kg = _open_store(opts.store)
-    if opts.data is not None or len(kg) == 0:  # as open_graph: a store holding data is used as is
+    if opts.data is not None or kg.is_empty():  # as open_graph: a store holding data is used as is
         try:
             kg.load(loaded)
         except DataError as exc:

@@ -33,6 +33,6 @@ def open_graph(data_dir: str | Path | None = None, store: str = "memory") -> Kno
     the store is empty; a persistent store that already holds data is used as it is.
     """
     kg = KnowledgeGraph(store)
-    if data_dir is not None or len(kg) == 0:
+    if data_dir is not None or kg.is_empty():
         kg.load(load_directory(data_dir or bundled_data_dir()))
     return kg

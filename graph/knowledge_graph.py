@@ -310,7 +310,15 @@ class KnowledgeGraph:
         >>> open_graph().is_small()
         True
         """
-        return bool(self.memo("small", lambda: len(self) < SMALL))
+        return bool(self.memo("small", lambda: not self._store.holds_at_least(SMALL)))
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no triple (told without counting a large store's triples).
+
+        >>> KnowledgeGraph().is_empty()
+        True
+        """
+        return not self._store.holds_at_least(1)
 
     def deal_ids(self) -> list[str]:
         """Every deal id (the keys of the money edges)."""

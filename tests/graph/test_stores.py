@@ -152,3 +152,20 @@ def test_bulk_load_errors_name_file_and_line(tmp_path, mini_dir):
     assert (problem.file, problem.line) == (str(syntax), 2)
     assert len(kg) == before
     kg.close()
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_holds_at_least_agrees_with_the_count(tmp_path, store):
+    """A store tells whether it holds n triples without counting them all; the answer is the
+    count's, around the bundled data's own size, and an empty store is empty."""
+    spec = "memory" if store == "memory" else f"oxigraph:{tmp_path / 's'}"
+    empty = KnowledgeGraph(spec)
+    assert empty.is_empty() and not empty._store.holds_at_least(1)
+    empty.close()
+    kg = open_graph(store=spec)
+    n = len(kg)
+    if store == "oxigraph":
+        kg._store._count = None  # not the kept count: the store asked
+    assert not kg.is_empty()
+    assert [kg._store.holds_at_least(k) for k in (1, n - 1, n, n + 1)] == [True, True, True, False]
+    kg.close()
