@@ -69,20 +69,31 @@ def _edges(g):
     return sorted((u, v, k) for u, v, k in g.edges(keys=True))
 
 
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled data in memory (the formats' readers; every store: the tests below)."""
+    from dealgraph import open_graph
+
+    return open_graph()
+
+
 @pytest.mark.parametrize("fmt", FILE_FORMATS)
-def test_every_entity_in_every_graph_file(kg, fmt):
-    """A Gephi user gets every entity of the data set, the ones without any deal too."""
+def test_every_entity_in_every_graph_file(bundled, fmt):
+    """A Gephi user gets every entity of the data set, the ones without any deal too;
+    --connected-only drops exactly those."""
     entities = _data_entities()
-    held = _nodes(kg, fmt)
+    held = _nodes(bundled, fmt)
     assert len(held) == len(entities) and held == entities
+    isolated = set(nx.isolates(entity_graph(bundled)))
+    assert isolated and isolated < entities  # the data has entities no deal touches
+    assert _nodes(bundled, fmt, connected_only=True) == entities - isolated
 
 
-@pytest.mark.parametrize("fmt", FILE_FORMATS)
-def test_connected_only_drops_exactly_the_isolated(kg, fmt):
-    full = entity_graph(kg)
-    isolated = set(nx.isolates(full))
-    assert isolated and isolated < _data_entities()  # the data has entities no deal touches
-    assert _nodes(kg, fmt, connected_only=True) == _data_entities() - isolated
+def test_every_store_holds_every_entity(kg):
+    assert set(entity_graph(kg).nodes) == _data_entities()
+    connected = entity_graph(kg, connected_only=True)
+    assert set(connected.nodes) == _data_entities() - set(nx.isolates(entity_graph(kg)))
+    assert not list(nx.isolates(connected))
 
 
 def test_every_entity_styled_and_filters_pick_their_deals(kg):
