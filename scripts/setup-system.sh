@@ -3,6 +3,8 @@
 #   graphviz  (svg/png exports)      chromium  (headless browser tests of the HTML pages)
 #   virtuoso-opensource  (virtuoso-t: the Virtuoso suite, tests/graph/test_virtuoso.py, starts
 #                         its own server on loopback ports; no system service is needed)
+#   libicu-dev, pkg-config, g++  (PyICU, which the `ftm` extra's followthemoney needs, is built
+#                         from source by pip: the tests validate the FtM export with it)
 # Safe to run again; does nothing when all are present. Needs root and apt-get (Debian).
 # Without them it says what is missing and exits 0: the tests that need them are skipped.
 set -u
@@ -10,6 +12,8 @@ need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
+{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists icu-uc; } || need+=(libicu-dev pkg-config)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
