@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import networkx as nx
 from networkx import MultiDiGraph
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import XSD
 from rdflib.query import Result, ResultRow
 
 from ..ontology import ontology_graph
@@ -193,12 +193,15 @@ class KnowledgeGraph:
         return [{n: _py(row[n]) for n in names} for row in result if isinstance(row, ResultRow)]
 
     def entity_ids(self) -> set[str]:
-        prefix = f"{ID}entity/"
-        return {
-            local_id(s)
-            for s in self.rdf.subjects(RDFS.label, None)
-            if isinstance(s, URIRef) and str(s).startswith(prefix)
-        }
+        """The ids of the entities in the store (resources under ``entity/`` with a label).
+
+        >>> "aws" in KnowledgeGraph().entity_ids()
+        False
+        """
+        query = (
+            f"SELECT DISTINCT ?s WHERE {{ ?s rdfs:label ?label FILTER(STRSTARTS(STR(?s), '{ID}entity/')) }}"
+        )
+        return {row["s"] for row in self.rows(query)}
 
     def require_entity(self, *entity_ids: str) -> None:
         """Raise :class:`~dealgraph.graph.cards.UnknownEntityError` for the first id not in the graph.
@@ -436,8 +439,11 @@ def _py_ox(v: Any) -> Any:
     if v is None:
         return None
     kind = type(v).__name__
-    if kind == "NamedNode":
-        return _py(URIRef(v.value))
+    if kind == "NamedNode":  # as _py does for an IRI, without making an rdflib term of it
+        s = v.value
+        if s.startswith(_ID):
+            return s[s.rfind("/") + 1 :]
+        return token_of(s) if s.startswith(_DG) else s
     if kind != "Literal":
         return str(v.value)
     datatype = v.datatype.value
@@ -448,5 +454,6 @@ def _py_ox(v: Any) -> Any:
 
 # datatypes whose value is the lexical form itself (a duration: ISO 8601, as _py keeps it)
 _AS_WRITTEN = {str(XSD.string), str(XSD.duration)}
+_ID, _DG = str(ID), str(DG)
 _INIT_NS = {p: ns for p, ns in bind_prefixes(Graph()).namespaces()}
 _PREFIXES = {p: str(ns) for p, ns in _INIT_NS.items()}
