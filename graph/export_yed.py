@@ -27,7 +27,8 @@ import math
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from .picture import clean_text, export_graph
+from .exports import VIEW_OPTIONS, entity_graph
+from .picture import clean_text
 from .registry import ExportFormat
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,9 +81,10 @@ def yed_label(text: object) -> str:
 
 
 def render_yed(kg: KnowledgeGraph, **filters: Any) -> str:
-    """The (filtered) export graph as yEd GraphML. Takes the filters of
-    :func:`~dealgraph.graph.picture.export_graph`."""
-    g = export_graph(kg, **filters)
+    """The (filtered) export graph as yEd GraphML, every entity in it unless ``connected_only``
+    (:func:`~dealgraph.graph.exports.entity_graph`: the filters of
+    :func:`~dealgraph.graph.picture.export_graph`)."""
+    g = entity_graph(kg, **filters)
     root = ET.Element(
         "graphml", {"xmlns": GRAPHML, "xmlns:xsi": _XSI, "xmlns:y": Y, "xsi:schemaLocation": _SCHEMA}
     )
@@ -186,5 +188,6 @@ PLUGINS = (
         "application/graphml+xml",
         ".graphml",
         "GraphML styled for yEd: colours, shapes, dashed and loop edges, labels with amounts",
+        options=VIEW_OPTIONS,
     ),
 )

@@ -41,7 +41,7 @@ def _nodes(kg, fmt: str, **options) -> set[str]:
     if fmt == "svg" and shutil.which("dot") is None:
         pytest.skip("Graphviz is not installed")
     text = render_bytes(kg, fmt, **options).decode("utf-8")
-    if fmt == "graphml":
+    if fmt in ("graphml", "yed"):  # yEd's is GraphML with yFiles graphics
         return set(nx.read_graphml(io.BytesIO(text.encode()), force_multigraph=True).nodes)
     if fmt == "gexf":
         return set(nx.read_gexf(io.BytesIO(text.encode())).nodes)
