@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import open_graph
 from ..graph import KnowledgeGraph
@@ -98,7 +101,43 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         RequestLimits, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length
     )
     _allow_cross_origin(application, settings.cors_origin_list())
+    application.add_middleware(AnswerOptions)
     return application
+
+
+class AnswerOptions:
+    """``OPTIONS`` that is not a CORS preflight gets ``204`` with the path's methods in
+    ``Allow`` (RFC 9110, 9.3.7), not ``405``; a preflight goes on to the CORS middleware.
+
+    Outermost, before the request limits: it reads nothing and runs no query.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "OPTIONS"
+            or b"access-control-request-method" in headers
+        ):
+            await self.app(scope, receive, send)
+            return
+        allowed = self.methods(scope)
+        status = 204 if allowed else 404
+        response = Response(status_code=status, headers={"Allow": ", ".join(allowed + ["OPTIONS"])})
+        await response(scope, receive, send)
+
+    def methods(self, scope: Scope) -> list[str]:
+        """The methods some route of the app answers at the request's path."""
+        app = scope.get("app")
+        routes = getattr(getattr(app, "router", None), "routes", [])
+        return [
+            m
+            for m in ("GET", "HEAD", "POST")
+            if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in routes)
+        ]
 
 
 def _allow_cross_origin(application: FastAPI, origins: list[str]) -> None:

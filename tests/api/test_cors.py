@@ -196,3 +196,16 @@ def test_real_server_preflight():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_plain_options_lists_the_methods_of_the_path(any_origin):
+    """OPTIONS without a preflight's headers is answered 204 with ``Allow`` (RFC 9110 9.3.7),
+    the methods of the route at that path: /sparql takes GET and POST (SPARQL 1.1 Protocol),
+    an entity only GET; an unknown path is 404."""
+    assert any_origin.options("/sparql").status_code == 204
+    assert any_origin.options("/sparql").headers["allow"] == "GET, POST, OPTIONS"
+    assert any_origin.options("/entities/amazon").headers["allow"] == "GET, OPTIONS"
+    assert any_origin.options("/no-such-route").status_code == 404
+    # a preflight is still the CORS middleware's
+    pre = _preflight(any_origin, "/sparql", "POST", "content-type")
+    assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "*"
