@@ -1,8 +1,10 @@
 """Self-contained HTML pictures: the interactive graph page and the Sankey of money flows.
 
 Both pages work offline from a file: the interactive page inlines the vendored
-Cytoscape.js (``graph/assets/cytoscape.min.js``) and its data; the Sankey is plain SVG
-computed here, with no script at all.
+Cytoscape.js (``graph/assets/cytoscape.min.js``), the fcose layout (``graph/assets/vendor``),
+the money map the explorer draws (``graph/assets/moneymap.js``) and its data
+(:func:`~dealgraph.graph.moneymap.money_map`); the Sankey is plain SVG computed here, with no
+script at all.
 
 Names are data: the graph data is embedded as JSON that cannot end its ``<script>`` element
 (``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u`` escapes, see :func:`script_json`),
@@ -32,6 +34,7 @@ from .cards import entity_card
 from .disagreement import disputed_note
 from .flows import flows as all_flows
 from .money import LABEL, WORDS, bucket, countable, format_money
+from .moneymap import money_map
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 from .timeline import Date, Timeline
 
@@ -74,8 +77,23 @@ def asset(name: str) -> str:
     return (resources.files("dealgraph.graph") / "assets" / name).read_text(encoding="utf-8")
 
 
-_STYLE = asset("page.css")
+_STYLE = asset("page.css") + asset("moneymap.css")
 _SCRIPT = asset("graph-page.js")
+#: the page's scripts, inline: one element holding Cytoscape.js, fcose and its two bases
+#: (vendored) and the money map, in that order; then the page's own script
+_SCRIPTS = (
+    ";\n".join(
+        asset(name)
+        for name in (
+            "cytoscape.min.js",
+            "vendor/layout-base.js",
+            "vendor/cose-base.js",
+            "vendor/cytoscape-fcose.js",
+            "moneymap.js",
+        )
+    ),
+    _SCRIPT,
+)
 
 
 def _sha256(text: str) -> str:
@@ -83,12 +101,12 @@ def _sha256(text: str) -> str:
 
 
 #: Content-Security-Policy of the interactive page. The page is one self-contained file
-#: (it must work offline, from disk), so its two scripts are inline: they are allowed by
+#: (it must work offline, from disk), so its scripts are inline: they are allowed by
 #: their hashes, never by 'unsafe-inline', and nothing else may run or load. Styles need
 #: 'unsafe-inline' (the page's own <style>, the legend's style attributes and the <style>
 #: element Cytoscape.js adds); the page fetches nothing (connect-src falls back to 'none').
 HTML_CSP = (
-    f"default-src 'none'; script-src {_sha256(cytoscape_js())} {_sha256(_SCRIPT)}; "
+    f"default-src 'none'; script-src {' '.join(_sha256(js) for js in _SCRIPTS)}; "
     "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 )
 #: Content-Security-Policy of the Sankey page: no script at all
@@ -151,66 +169,62 @@ def _amount_text(f: Flow | dict[str, Any]) -> str:
 
 
 def render_html(kg: KnowledgeGraph, title: str = "dealgraph: the money behind AI", **filters: Any) -> str:
-    """One self-contained interactive page: pan, zoom, click a node for its card with sources,
-    filter by kind, loops highlighted. Takes the filters of
-    :func:`dealgraph.graph.picture.export_graph`."""
-    g = export_graph(kg, **filters)
-    kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})
-    boxes = "".join(
-        f'<label><input type="checkbox" class="kind" value="{html.escape(k)}" '
-        f"checked> {html.escape(k)}</label>"
+    """One self-contained page drawing the money map as the explorer does (``moneymap.js``, the
+    vendored Cytoscape.js and fcose, all inline): groups as compound nodes, no overlaps, amounts
+    on hover and zoom, a time slider with play, deal kinds as a compact filter, a click on an
+    entity or a deal for its card with sources, the view saved as SVG or PNG. Takes the filters
+    of :func:`dealgraph.graph.picture.export_graph` (``as_of``/``known_at`` cut the map itself).
+
+    >>> from dealgraph import open_graph
+    >>> page = render_html(open_graph(), focus="anthropic")
+    >>> "MoneyMap.draw" in page and '"anthropic"' in page
+    True
+    """
+    drawn = _map_data(kg, filters)
+    kinds = sorted({e["kind"] for e in drawn["edges"]})
+    chips = "".join(
+        f'<label class="chip"><input type="checkbox" class="kind" value="{html.escape(k)}" checked>'
+        f"{html.escape(k)}</label>"
         for k in kinds
     )
-    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in g.graph.get("notes", ()))
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in drawn.pop("notes"))
     cut = Timeline.of(filters.get("as_of"), filters.get("known_at"))  # the cards on the same timelines
-    cards = {n: _card(kg, n, cut) for n in g.nodes}
-    payload = script_json(_clean({"elements": _elements(g), "cards": cards}))
+    cards = {n["id"]: _card(kg, n["id"], cut) for n in drawn["nodes"]}
+    payload = script_json(_clean({"map": drawn, "cards": cards}))
+    scripts = "".join(f"<script>{js}</script>" for js in _SCRIPTS)
     return _page(
         title,
         HTML_CSP,
-        f"{legend_html()}<div>{boxes}</div>{notes}",
-        f'<main><div id="cy"></div><div id="card"><p>Click an entity to see its deals, '
+        f'{legend_html()}<fieldset class="kinds"><legend>Deal kinds shown</legend>{chips}</fieldset>{notes}',
+        f'<main><div id="mapcol"><div class="map-tools"><div id="timebar"></div><div class="exports">'
+        f'<button type="button" id="export-svg">Save SVG</button> '
+        f'<button type="button" id="export-png">Save PNG</button></div></div>'
+        f'<div id="cy" role="img" aria-label="Money map: entities and the money between them"></div></div>'
+        f'<div id="card" aria-live="polite"><p>Click an entity or a deal to see its deals, '
         f"relationships and figures, each with its source.</p></div></main>"
-        f'<script type="application/json" id="graph-data">{payload}</script>'
-        f"<script>{cytoscape_js()}</script><script>{_SCRIPT}</script>",
+        f'<script type="application/json" id="graph-data">{payload}</script>{scripts}',
     )
 
 
-def _elements(g: Any) -> list[dict[str, Any]]:
-    """The Cytoscape.js elements of the export graph: its nodes, then its edges."""
-    elements = []
-    for n, d in g.nodes(data=True):
-        elements.append(
-            {
-                "data": {
-                    "id": n,
-                    "label": d["label"],
-                    "color": d["color"],
-                    "size": d["size"],
-                    "role": d["role"],
-                }
-            }
-        )
-    for u, v, k, d in g.edges(keys=True, data=True):
-        short = format_money(d["amount"], style=LABEL) if d["edge"] == "money" else d["kind"]
-        elements.append(
-            {
-                "data": {
-                    "id": f"{u}|{v}|{k}",
-                    "source": u,
-                    "target": v,
-                    "deal": k,
-                    "kind": d["kind"],
-                    "edge": d["edge"],
-                    "width": d["width"],
-                    "color": d["color"],
-                    "dashed": d["dashed"],
-                    "in_loop": d["in_loop"],
-                    "short": short,
-                }
-            }
-        )
-    return elements
+def _map_data(kg: KnowledgeGraph, filters: dict[str, Any]) -> dict[str, Any]:
+    """The money map on the filters' timelines, narrowed to the deals and entities the other
+    filters (focus, kind, loops only) keep, with the notes of deals not drawn."""
+    drawn = money_map(kg, filters.get("as_of"), filters.get("known_at")).model_dump(mode="json")
+    g = export_graph(kg, **filters)
+    drawn["notes"] = list(g.graph.get("notes", ()))
+    if any(filters.get(k) for k in ("focus", "kind", "loops_only")):
+        deals = {k for *_, k, d in g.edges(keys=True, data=True) if d["edge"] == "money"}
+        drawn["edges"] = [e for e in drawn["edges"] if e["deal"] in deals]
+        keep = set(g.nodes) | {e[end] for e in drawn["edges"] for end in ("source", "target")}
+        keep |= {n["parent"] for n in drawn["nodes"] if n["id"] in keep and n["parent"]}
+        drawn["nodes"] = [n for n in drawn["nodes"] if n["id"] in keep]
+        parents = {n["parent"] for n in drawn["nodes"] if n["parent"]}
+        for n in drawn["nodes"]:
+            n["is_group"] = n["id"] in parents
+        drawn["shown_entities"], drawn["shown_deals"] = len(drawn["nodes"]), len(drawn["edges"])
+        drawn["valid_dates"] = sorted({e["valid_from"] for e in drawn["edges"] if e["valid_from"]})
+        drawn["known_dates"] = sorted({e["known_from"] for e in drawn["edges"] if e["known_from"]})
+    return drawn
 
 
 def _card(kg: KnowledgeGraph, n: str, cut: Timeline) -> dict[str, Any]:
