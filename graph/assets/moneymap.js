@@ -277,6 +277,7 @@
     var cy = cytoscape({container: container, elements: elements(data), style: STYLE,
                         minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false});
     var handle = {cy: cy};
+    cy.scratch('moneymap', handle);  // the handle, from the cytoscape instance
     handle.drawn = new Promise(function (resolve) {
       // lay out after the container has its size (a zero-size container lays out nothing)
       requestAnimationFrame(function () {
