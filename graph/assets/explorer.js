@@ -307,12 +307,24 @@ async function loopView(n, token) {
   h += '<h3>Legs</h3>' + l.legs.map(leg => '<div class="item">' + entityLink(leg.from_group) + ' &rarr; ' + entityLink(leg.to_group) + ': ' + esc(leg.text) +
     '<div>' + leg.deal_ids.map(dealLink).join(', ') + '</div></div>').join('');
   h += '<h3>Sources</h3>' + quotes(l.sources.slice(0, 6));
-  if (setCard(h, token)) await drawSmall(data, 'loop|' + n + '|' + datesKey());
+  if (setCard(h, token) && await drawSmall(data, 'loop|' + n + '|' + datesKey())) placeRing(l.members);
 }
 async function betsCard(token) {
   const bets = await cached('/exposure');
   setCard('<h2>Two-sided bets</h2><ul>' + bets.map(e => '<li><a href="' + esc(href('bet', e.organization)) + '">' + esc(label(e.organization)) + '</a>: ' +
     esc(e.rival_pairs.map(p => p.map(label).join(' vs ')).join('; ')) + '</li>').join('') + '</ul>', token);
+}
+// a loop's members round a ring, the investor on the left, the money going clockwise
+function placeRing(ids) {
+  const cy = state.handle && state.handle.cy;
+  if (!cy) return;
+  const r = 60 + 40 * ids.length;  // fitted to the box at about 1x: labels at their size
+  ids.forEach((id, i) => {
+    const a = Math.PI + 2 * Math.PI * i / ids.length;
+    cy.getElementById(id).position({x: r * Math.cos(a), y: r * Math.sin(a)});
+  });
+  cy.fit(undefined, 40);
+  capZoom(cy);
 }
 // the bettor in the middle, the rival labs of its first pair either side
 function placeBet(bettor, labs) {
