@@ -147,6 +147,7 @@ def test_clicking_an_edge_and_a_node_opens_their_cards(page, seed_server):
     page.wait_for_function("() => location.hash.startsWith('#/deal/openai-aws-compute-2025')")
     _routed(page)
     assert "OpenAI cut a $38 billion compute deal with AWS on Monday" in page.inner_text("#card")  # 001
+    _shot(page, "edge-click", page.width)
     page.locator("#map").scroll_into_view_if_needed()
     _click_element(page, "node#oracle")
     page.wait_for_function("() => location.hash.startsWith('#/entity/oracle')")
@@ -177,6 +178,7 @@ def test_keyboard_reaches_the_controls_and_opens_a_card(page, seed_server):
     _routed(page)
     assert page.inner_text("#card h2") == name
     assert page.evaluate("document.activeElement.id") == "card"  # focus moves to the card
+    _shot(page, "keyboard", page.width)
 
 
 def test_search_and_dates_stay_in_the_url(page, seed_server):
