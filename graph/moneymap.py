@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .edge_table import INVESTMENT_KINDS, EdgeTable, deal_flows, edge_table, entity_names, lean_groups
+from .edge_table import INVESTMENT_KINDS, EdgeTable, deal_flows, edge_table, lean_groups
 from .flows import flows as all_flows
 from .groups import group_map
 from .loops import find_loops, vendor_financed_loops
 from .money import bucket, countable, quantities_text
 from .picture import ROLE_COLORS, _role, amount_label, clean_text
-from .projection import add_entities, headline_amount
+from .projection import ENTITY_QUERY, add_entities, headline_amount
 from .results import Flow, MapEdge, MapNode, MoneyMap
 from .timeline import Date, Timeline
 
@@ -53,7 +53,7 @@ __all__ = ["money_map", "MAX_EDGES", "TOP"]
 #: the groups a large store's map shows by default
 TOP = 60
 #: the most deals a large store's map draws (the largest among the top groups)
-MAX_EDGES = 400
+MAX_EDGES = 200
 
 
 def money_map(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None, top: int = TOP) -> MoneyMap:
@@ -78,10 +78,11 @@ def money_map(kg: KnowledgeGraph, as_of: Date = None, known_at: Date = None, top
     full = deal_flows(kg, (table.ids[i] for i in kept), cut)
     flows = [full[table.ids[i]] for i in kept if table.ids[i] in full]
     in_loops = _loop_deals(table, kept, groups)
-    names = kg.memo("entity names", lambda: entity_names(kg))
     ends = {x for f in flows for x in (f.payer, f.payee)} | shown_groups
-    nodes = _lean_nodes(kg, ends, names)
-    return _map(kg, flows, in_loops, nodes, groups, len(names), len(rows))
+    nodes = _lean_nodes(kg, ends)
+    return _map(
+        kg, flows, in_loops, nodes, groups, kg.memo("entity count", lambda: _entity_count(kg)), len(rows)
+    )
 
 
 def _map(
@@ -204,8 +205,18 @@ def _loop_deals(table: EdgeTable, rows: Iterable[int], groups: dict[str, str]) -
     return found
 
 
-def _lean_nodes(kg: KnowledgeGraph, ids: set[str], names: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _lean_nodes(kg: KnowledgeGraph, ids: set[str]) -> dict[str, dict[str, Any]]:
     """Entity id -> name, type and roles for ``ids`` only (asked of the store for them alone)."""
     g = nx.MultiDiGraph()
     add_entities(g, kg, ids)
-    return {n: dict(g.nodes[n]) if n in g else {"name": names.get(n, n)} for n in ids}
+    return {n: dict(g.nodes[n]) if n in g else {"name": n} for n in ids}
+
+
+#: how many entities the store holds (the entities of the projection, counted by the store)
+_ENTITY_COUNT = ENTITY_QUERY.replace("SELECT ?e ?name ?type ?parent", "SELECT (COUNT(?e) AS ?n)").replace(
+    "  OPTIONAL { ?e dg:subsidiaryOf ?parent }\n", ""
+)
+
+
+def _entity_count(kg: KnowledgeGraph) -> int:
+    return int(kg.rows(_ENTITY_COUNT)[0]["n"])

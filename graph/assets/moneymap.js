@@ -88,13 +88,13 @@
     {selector: 'node:selected', style: {'border-width': 3, 'border-color': '#000'}}
   ];
 
-  function layoutOptions() {
+  function layoutOptions(big) {
     return {
-      name: registered ? 'fcose' : 'cose', quality: 'proof', randomize: true, animate: false,
+      name: registered ? 'fcose' : 'cose', quality: big ? 'default' : 'proof', randomize: true, animate: false,
       fit: false, nodeDimensionsIncludeLabels: true, packComponents: true, tile: true,
       nodeRepulsion: function () { return 6000; }, idealEdgeLength: function () { return 70; },
       edgeElasticity: function () { return 0.45; }, nestingFactor: 0.1, gravity: 0.4,
-      gravityCompound: 2.5, gravityRangeCompound: 0.8, numIter: 3000, nodeSeparation: 60,
+      gravityCompound: 2.5, gravityRangeCompound: 0.8, numIter: big ? 1200 : 3000, nodeSeparation: 60,
       tilingPaddingVertical: 16, tilingPaddingHorizontal: 16
     };
   }
@@ -107,7 +107,7 @@
       return top.union(top.descendants()).connectedEdges().length === 0;
     });
     var linked = cy.elements().not(lone);
-    if (linked.nodes().length) linked.layout(layoutOptions()).run();
+    if (linked.nodes().length) linked.layout(layoutOptions(linked.length > 200)).run();
     if (!lone.length) return;
     var bb = linked.nodes().length ? linked.boundingBox({includeLabels: true}) : {x1: 0, y2: 0, w: 800};
     var rows = lone.filter(function (n) { return n.isOrphan(); }).sort(function (a, b) {
@@ -131,50 +131,83 @@
     return a.x1 < b.x2 + PAD && b.x1 < a.x2 + PAD && a.y1 < b.y2 + PAD && b.y1 < a.y2 + PAD;
   }
 
-  // the pieces moved as one: a group with its members, or a node on its own
-  function units(cy) {
-    return cy.nodes().orphans().filter(function (n) { return n.visible(); }).map(function (n) {
-      return {box: n, leaves: n.isParent() ? n.descendants().filter(function (c) { return c.isChildless(); }) : n};
+  function shift(nodes, dx, dy) {
+    nodes.forEach(function (n) { var p = n.position(); n.position({x: p.x + dx, y: p.y + dy}); });
+  }
+
+  // Overlap removal on plain numbers: each childless node keeps its box (labels included)
+  // relative to its position; a group's box is the union of its members' boxes grown by the
+  // margins Cytoscape drew around them (padding, border, its label). Pairs of overlapping boxes
+  // (members of one group; then groups and lone nodes) are pushed apart along the axis where
+  // they overlap least, until none overlaps; the positions are then set once.
+  function leafOf(n) {
+    var b = n.boundingBox({includeLabels: true}), p = n.position();
+    return {n: n, x: p.x, y: p.y, dx1: b.x1 - p.x, dy1: b.y1 - p.y, dx2: b.x2 - p.x, dy2: b.y2 - p.y};
+  }
+  function leafBox(l) { return {x1: l.x + l.dx1, y1: l.y + l.dy1, x2: l.x + l.dx2, y2: l.y + l.dy2}; }
+  function union(ls, m) {
+    var b = {x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity};
+    ls.forEach(function (l) {
+      var o = leafBox(l);
+      b.x1 = Math.min(b.x1, o.x1); b.y1 = Math.min(b.y1, o.y1); b.x2 = Math.max(b.x2, o.x2); b.y2 = Math.max(b.y2, o.y2);
     });
+    return m ? {x1: b.x1 - m.x1, y1: b.y1 - m.y1, x2: b.x2 + m.x2, y2: b.y2 + m.y2} : b;
   }
+  function move(ls, dx, dy) { ls.forEach(function (l) { l.x += dx; l.y += dy; }); }
 
-  function shift(leaves, dx, dy) {
-    leaves.forEach(function (n) { var p = n.position(); n.position({x: p.x + dx, y: p.y + dy}); });
-  }
-
-  // push two overlapping boxes apart along the axis where they overlap least
   function pushApart(a, b) {
-    var ba = a.box.boundingBox({includeLabels: true}), bb = b.box.boundingBox({includeLabels: true});
+    var ba = a.box(), bb = b.box();
     if (!overlaps(ba, bb)) return false;
-    var right = bb.x2 - ba.x1 + PAD, left = ba.x2 - bb.x1 + PAD;
-    var down = bb.y2 - ba.y1 + PAD, up = ba.y2 - bb.y1 + PAD;
-    var mx = Math.min(right, left), my = Math.min(down, up);
-    var ax = (ba.x1 + ba.x2) / 2, bx = (bb.x1 + bb.x2) / 2, ay = (ba.y1 + ba.y2) / 2, by = (bb.y1 + bb.y2) / 2;
+    var mx = Math.min(bb.x2 - ba.x1, ba.x2 - bb.x1) + PAD + 1, my = Math.min(bb.y2 - ba.y1, ba.y2 - bb.y1) + PAD + 1;
+    var ax = ba.x1 + ba.x2, bx = bb.x1 + bb.x2, ay = ba.y1 + ba.y2, by = bb.y1 + bb.y2;
+    var first = a.id < b.id ? -1 : 1;
     if (mx <= my) {
-      var sx = (ax < bx || (ax === bx && a.box.id() < b.box.id())) ? -1 : 1;
-      shift(a.leaves, sx * mx / 2, 0); shift(b.leaves, -sx * mx / 2, 0);
+      var sx = ax < bx ? -1 : ax > bx ? 1 : first;
+      move(a.leaves, sx * mx / 2, 0); move(b.leaves, -sx * mx / 2, 0);
     } else {
-      var sy = (ay < by || (ay === by && a.box.id() < b.box.id())) ? -1 : 1;
-      shift(a.leaves, 0, sy * my / 2); shift(b.leaves, 0, -sy * my / 2);
+      var sy = ay < by ? -1 : ay > by ? 1 : first;
+      move(a.leaves, 0, sy * my / 2); move(b.leaves, 0, -sy * my / 2);
     }
     return true;
   }
 
+  function pieces(cy) {
+    var leaves = {}, groups = [], tops = [];
+    cy.nodes(':childless').filter(function (n) { return n.visible(); }).forEach(function (n) { leaves[n.id()] = leafOf(n); });
+    cy.nodes().orphans().filter(function (n) { return n.visible(); }).forEach(function (n) {
+      if (!n.isParent()) {
+        var l = leaves[n.id()];
+        tops.push({id: n.id(), leaves: [l], box: function () { return leafBox(l); }});
+        return;
+      }
+      var ls = n.descendants().filter(function (c) { return leaves[c.id()]; }).map(function (c) { return leaves[c.id()]; });
+      var inner = union(ls), outer = n.boundingBox({includeLabels: true});
+      var m = {x1: inner.x1 - outer.x1, y1: inner.y1 - outer.y1, x2: outer.x2 - inner.x2, y2: outer.y2 - inner.y2};
+      groups.push(ls.map(function (l) { return {id: l.n.id(), leaves: [l], box: function () { return leafBox(l); }}; }));
+      tops.push({id: n.id(), leaves: ls, box: function () { return union(ls, m); }});
+    });
+    return {leaves: leaves, groups: groups, tops: tops};
+  }
+
+  function pairs(list) {
+    var moved = false;
+    for (var i = 0; i < list.length; i++)
+      for (var j = i + 1; j < list.length; j++) moved = pushApart(list[i], list[j]) || moved;
+    return moved;
+  }
+
   function separate(cy) {
-    for (var round = 0; round < 300; round++) {
+    var p = pieces(cy), rounds = -1;
+    for (var round = 0; round < 500; round++) {
       var moved = false;
-      cy.nodes(':parent').forEach(function (g) {
-        var kids = g.children().filter(function (c) { return c.visible(); })
-          .map(function (c) { return {box: c, leaves: c}; });
-        for (var i = 0; i < kids.length; i++)
-          for (var j = i + 1; j < kids.length; j++) moved = pushApart(kids[i], kids[j]) || moved;
-      });
-      var us = units(cy);
-      for (var i = 0; i < us.length; i++)
-        for (var j = i + 1; j < us.length; j++) moved = pushApart(us[i], us[j]) || moved;
-      if (!moved) return round;
+      p.groups.forEach(function (g) { moved = pairs(g) || moved; });
+      moved = pairs(p.tops) || moved;
+      if (!moved) { rounds = round; break; }
     }
-    return -1;
+    cy.batch(function () {
+      Object.keys(p.leaves).forEach(function (id) { var l = p.leaves[id]; l.n.position({x: l.x, y: l.y}); });
+    });
+    return rounds;
   }
 
   // fit the map; if its labels would then be drawn under 11 px, zoom in to 11 px and centre instead
@@ -282,8 +315,11 @@
       // lay out after the container has its size (a zero-size container lays out nothing)
       requestAnimationFrame(function () {
         cy.resize();
+        var t0 = performance.now();
         seeded(20260427, function () { layout(cy); });
+        var t1 = performance.now();
         handle.separated = separate(cy);
+        handle.timings = {start: t0, layout: t1 - t0, separate: performance.now() - t1};
         handle.baseZoom = view(cy);
         amountsWhenZoomed(cy, handle.baseZoom);
         cy.one('render', function () {
