@@ -20,6 +20,14 @@ Results go to ``benchmarks/RESULTS.md`` and ``benchmarks/results.json`` with a d
 of the machine; then API lookup latency (p50/p99) under 50 concurrent clients on loopback
 while a slow SPARQL query runs, against a trivial endpoint. Not yet measured: the remote
 store, and runs at 1M deals (the validated load is too slow for that; see RESULTS.md).
+
+The other benchmark scripts run from here too, each in its own process, on a file of
+``generate.py`` (``--nt``): ``--explorer`` (first paint of the explorer's money map,
+bench_explorer.py), ``--entity`` (one-entity answers, bench_entity.py), ``--loops``
+(bench_loops.py), ``--load`` (bench_load.py) and ``--virtuoso`` (bench_virtuoso.py); their stores
+are made under ``--bench-dir``. Without ``--deals`` only those run::
+
+    python benchmarks/run.py --nt /work/bench/100k.nt --explorer --entity
 """
 
 from __future__ import annotations
@@ -664,6 +672,55 @@ def write_results(results: list[dict], api: dict | None = None) -> None:
     (HERE / "RESULTS.md").write_text("\n".join(lines))
 
 
+#: the benchmarks run in their own processes (each script's docstring says what it measures):
+#: option -> (script, its arguments from --nt, --nt-deals and --bench-dir)
+OTHERS = {
+    "explorer": (
+        "bench_explorer.py",
+        lambda a, d: ["--deals", a.nt_deals, "--nt", a.nt, "--store", d / "store"],
+    ),
+    "entity": ("bench_entity.py", lambda a, d: ["--deals", a.nt_deals, "--nt", a.nt, "--store", d / "store"]),
+    "loops": (
+        "bench_loops.py",
+        lambda a, d: ["--deals", a.nt_deals, "--nt", a.nt, "--store", d / "loops-store"],
+    ),
+    "load": ("bench_load.py", lambda a, d: ["--deals", a.nt_deals, "--nt", a.nt, "--dir", d / "load"]),
+    "virtuoso": (
+        "bench_virtuoso.py",
+        lambda a, d: ["--deals", a.nt_deals, "--nt", a.nt, "--dir", d / "virtuoso"],
+    ),
+}
+
+
+def _other_options(ap: argparse.ArgumentParser) -> None:
+    """The options that run the other benchmark scripts on a generated file (``--nt``)."""
+    g = ap.add_argument_group(
+        "other benchmarks, on an N-Triples file of generate.py (each in its own process)"
+    )
+    g.add_argument("--nt", type=Path, help="generate.py's N-Triples (e.g. /work/bench/100k.nt)")
+    g.add_argument("--nt-deals", type=int, default=100_000, help="deals in --nt (for the record)")
+    g.add_argument("--bench-dir", type=Path, help="where their stores are made (default: beside --nt)")
+    for name, (script, _args) in OTHERS.items():
+        g.add_argument(f"--{name}", action="store_true", help=f"run {script} on --nt")
+
+
+def _run_others(args: argparse.Namespace) -> bool:
+    """Run the benchmark scripts asked for, in turn (the machine is shared: never side by side)."""
+    import subprocess
+
+    asked = [name for name in OTHERS if getattr(args, name)]
+    if asked and args.nt is None:
+        raise SystemExit("--nt is needed for " + ", ".join("--" + n for n in asked))
+    for name in asked:
+        script, make = OTHERS[name]
+        where = args.bench_dir or args.nt.with_suffix(".bench")
+        where.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, str(HERE / script), *map(str, make(args, where))]
+        print("$", " ".join(cmd), flush=True)
+        subprocess.run(cmd, check=False)
+    return bool(asked)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="dealgraph benchmarks")
     ap.add_argument("--deals", type=int, action="append", help="size (repeatable)")
@@ -686,7 +743,10 @@ def main() -> None:
     ap.add_argument(
         "--report-only", action="store_true", help="rewrite RESULTS.md from results.json, measuring nothing"
     )
+    _other_options(ap)
     args = ap.parse_args()
+    if _run_others(args) and not args.deals:
+        return  # only the benchmarks asked for by name
     if args.report_only:
         write_results([], None)
         return
