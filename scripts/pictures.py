@@ -24,11 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the browser tests' Chromium flags and server start-up are reused
 
-from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402
+from tests.browser.conftest import ARGS, CHROMIUM, ROUTED  # noqa: E402
 from tests.conftest import start_server  # noqa: E402
 
 DOCS = ROOT / "docs"
-ROUTED = "() => document.getElementById('main').getAttribute('aria-busy') === 'false'"
 DRAWN = "() => window.dealgraph.cy && window.dealgraph.cy.nodes().length > 0"
 
 

@@ -443,6 +443,7 @@ const ROUTES = {
   sankey: () => sankeyView()
 };
 async function route(byUser) {
+  const hash = location.hash;
   const r = parseHash();
   const token = ++state.token;
   syncDates(r.params);
@@ -463,7 +464,10 @@ async function route(byUser) {
   } catch (e) {
     setCard('<h2>Not found</h2><p role="alert">' + esc(e.message) + '</p><p><a href="' + esc(href('map')) + '">Back to the map</a></p>', token);
   }
-  if (token === state.token) main.setAttribute('aria-busy', 'false');  // tests wait for this
+  if (token === state.token) {  // tests and scripts wait for these
+    main.dataset.routed = hash;
+    main.setAttribute('aria-busy', 'false');
+  }
 }
 window.addEventListener('hashchange', () => route(true));
 for (const [, id] of DATES) {

@@ -56,6 +56,11 @@ def recording_page(browser, width: int, height: int, **context):
     return ctx, p
 
 
+#: true once the explorer's router has shown the view of the URL it is at (explorer.js route())
+ROUTED = (
+    "() => (m => m.getAttribute('aria-busy') === 'false' && m.dataset.routed === location.hash)"
+    "(document.getElementById('main'))"
+)
 #: the sizes every explorer page is tested at: a laptop and a phone
 SIZES = [(1280, 800), (390, 844)]
 SIZE_IDS = [f"{w}x{h}" for w, h in SIZES]

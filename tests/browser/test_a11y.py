@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import HAVE_CHROMIUM, SIZE_IDS, SIZES, SKIP_REASON, sized_page
+from tests.browser.conftest import HAVE_CHROMIUM, ROUTED, SIZE_IDS, SIZES, SKIP_REASON, sized_page
 from tests.conftest import ROOT
 
 AXE = ROOT / "graph" / "assets" / "vendor" / "axe.min.js"
@@ -33,7 +33,7 @@ def page(browser, request):
 def test_no_serious_violations(page, seed_server, view):
     page.goto("about:blank")
     page.goto(seed_server + "/" + view)
-    page.wait_for_function("() => document.getElementById('main').getAttribute('aria-busy') === 'false'")
+    page.wait_for_function(ROUTED)
     if view == "#/sparql":
         page.wait_for_function("() => document.getElementById('sparql-pane').children.length > 0")
     page.add_script_tag(path=str(AXE))

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import HAVE_CHROMIUM, SIZE_IDS, SIZES, SKIP_REASON, sized_page
+from tests.browser.conftest import HAVE_CHROMIUM, ROUTED, SIZE_IDS, SIZES, SKIP_REASON, sized_page
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -75,7 +75,7 @@ def _off_loopback(urls) -> list[str]:
 
 def _routed(page) -> None:
     """Wait until the router has finished the current URL's view."""
-    page.wait_for_function("() => document.getElementById('main').getAttribute('aria-busy') === 'false'")
+    page.wait_for_function(ROUTED)
 
 
 def _open(page, url: str) -> None:
