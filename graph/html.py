@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .cards import entity_card
 from .disagreement import disputed_note
 from .flows import flows as all_flows
-from .money import LABEL, WORDS, bucket, countable, format_money
+from .money import LABEL, WORDS, bucket, countable, format_money, quantities_text
 from .moneymap import money_map
 from .picture import LOOP_COLOR, ROLE_COLORS, clean_text, export_graph
 from .timeline import Date, Timeline
@@ -244,7 +244,9 @@ def _card(kg: KnowledgeGraph, n: str, cut: Timeline) -> dict[str, Any]:
                 "payee": d["payee"],
                 "kind": d["kind"],
                 "status": d["status"],
-                "amount_text": _amount_text(d),
+                "amount_text": _amount_text(d)
+                if d["amount"] is not None
+                else quantities_text(d["quantities"]) or _amount_text(d),
                 "sources": d["sources"],
             }
             for d in c["deals"]

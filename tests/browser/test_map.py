@@ -141,3 +141,29 @@ def test_svg_and_png(page):
     assert ">Amazon Web Services</text>" in svg and 'stroke="#d62728"' in svg
     assert page.evaluate(f"{handle}.png()").startswith("data:image/png;base64,")
     assert page.evaluate(f"{handle}.focus(['anthropic'])") == 1
+
+
+def test_html_export_draws_the_same_map_offline(browser, the_map, tmp_path):
+    """`dealgraph export html` draws the same map with the same script, from a file, offline."""
+    from dealgraph import open_graph
+    from dealgraph.graph.html import render_html
+
+    out = tmp_path / "map.html"
+    out.write_text(render_html(open_graph()), encoding="utf-8")
+    for p in sized_page(browser, (1280, 800)):
+        p.goto(out.as_uri())
+        p.wait_for_function("() => window.__mapDrawn && document.querySelector('#timebar .mm-date')")
+        assert p.evaluate("window.dealgraph.cy.nodes().length") == the_map["total_entities"]
+        assert p.evaluate(OVERLAPS) == []
+        assert p.evaluate(DRAWN_EDGES) == len(the_map["edges"])
+        # the deal kinds are a compact filter: unticking one hides its deals
+        p.uncheck("input.kind[value=equity-investment]")
+        invest = sum(e["kind"] == "equity-investment" for e in the_map["edges"])
+        assert p.evaluate("window.dealgraph.cy.edges('.hidden').length") == invest > 0
+        p.check("input.kind[value=equity-investment]")
+        p.evaluate("void window.dealgraph.cy.getElementById('e:anthropic-broadcom-chips').emit('tap')")
+        assert "capacity 3.5 GW" in p.inner_text(
+            "#card"
+        )  # 000: "a Broadcom custom chip agreement with a capacity of 3.5 GW"
+        p.screenshot(path=str(ARTIFACTS / "map-export-1280.png"))
+        assert [u for u in p.urls if not u.startswith(("file:", "data:"))] == []
