@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from . import export_ftm
-from .html import render_html, render_sankey
+from .html import render_html
 from .picture import LOOP_COLOR, ROLE_COLORS, _style, clean_text, export_graph
 from .registry import GRAPH_FILTERS, ExportFormat, export_format
+from .sankey import render_sankey
 from .timeline import Date
 
 if TYPE_CHECKING:  # pragma: no cover

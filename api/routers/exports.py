@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ...graph.exports import SVG_CSP, render_bytes
-from ...graph.html import HTML_CSP, SANKEY_CSP
+from ...graph.html import HTML_CSP
 from ...graph.registry import export_format, exports
+from ...graph.sankey import SANKEY_PAGE_CSP
 from ..deps import AsOf, GraphDep, KnownAt, OptSlug, require_entity
 from ..errors import ApiError
 from ..schemas import ERROR_RESPONSES
@@ -33,7 +34,7 @@ def _policy(fmt: str) -> str:
     return {
         "svg": SVG_CSP + _CSP_FRAMES,
         "html": HTML_CSP + _CSP_FRAMES,
-        "sankey": SANKEY_CSP + _CSP_FRAMES,
+        "sankey": SANKEY_PAGE_CSP + _CSP_FRAMES,
     }.get(fmt, _DATA_CSP)
 
 

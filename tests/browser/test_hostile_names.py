@@ -95,7 +95,7 @@ def test_html_export_draws_hostile_names_as_text(page, hostile_kg, tmp_path):
 
 
 def test_sankey_shows_hostile_names_as_text(page, hostile_kg, tmp_path):
-    from dealgraph.graph.html import render_sankey
+    from dealgraph.graph.sankey import render_sankey
 
     out = tmp_path / "sankey.html"
     out.write_text(render_sankey(hostile_kg), encoding="utf-8")

@@ -15,6 +15,7 @@ import contextlib
 import html
 import io
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ from hypothesis import strategies as st
 
 from dealgraph.graph import KnowledgeGraph, registry
 from dealgraph.graph.exports import render, render_bytes
+from dealgraph.graph.sankey import SANKEY_SCRIPTS
 from dealgraph.loaders import load_directory
 from dealgraph.ontology.text import NOT_TEXT
 from tests.conftest import FIXTURES
@@ -40,6 +42,9 @@ needs_dot = pytest.mark.skipif(DOT is None, reason="Graphviz's dot is not instal
 SVG = "{http://www.w3.org/2000/svg}"
 #: the entities of the mini data set that the graph exports draw
 DRAWN = ("bigco", "bigco-cloud", "lab-a", "lab-b")
+#: the mini entity no deal touches (tests/fixtures/mini/entities.yaml): every graph file holds
+#: it too, unless --connected-only
+ISOLATED = {"chip-x": "Chip X"}
 
 TABLE = '<<TABLE HREF="javascript:alert(1)">x</TABLE>>'
 #: a well-formed Graphviz HTML label: unquoted, it becomes a javascript: link in the SVG
@@ -154,8 +159,12 @@ def _mermaid_decode(label: str) -> str:
     return re.sub(r"#(\d+|[a-z]+);", lambda m: chr(int(m[1])) if m[1].isdigit() else named[m[1]], label)
 
 
-def _sankey_svg(page: str) -> ET.Element:
-    return ET.fromstring(page[page.index("<svg") : page.rindex("</svg>") + 6])
+def _sankey_data(page: str) -> dict:
+    """The Sankey page's data block (flows, names, skipped), read as strict JSON: the page is
+    drawn in the browser by the vendored d3-sankey from it."""
+    start = page.index('<script type="application/json" id="sankey-data">')
+    start = page.index(">", start) + 1
+    return _strict_json(page[start : page.index("</script>", start)])
 
 
 # -- the reported cases -------------------------------------------------------------------
@@ -196,7 +205,7 @@ def test_dot_quotes_and_escapes_every_value(tmp_path):
     dot = render(kg, "dot")
     out = subprocess.run([DOT, "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
     texts = _svg_node_texts(out.stdout)
-    assert set(texts) == set(DRAWN)
+    assert set(texts) == set(DRAWN) | set(ISOLATED)
     assert _norm(texts["lab-a"]) == _norm(inject)
     assert texts["lab-b"] == "ends in a backslash \\"
     assert texts["bigco"] == "\\N \\G \\n &amp; AT&T"
@@ -213,12 +222,14 @@ def test_mermaid_labels_cannot_break_out(tmp_path):
     kg = load_kg(tmp_path, names)
     text = render(kg, "mermaid")
     labels = _mermaid_labels(text)
-    assert len(labels) == 4
+    assert len(labels) == 4 + len(ISOLATED)
     for label in labels.values():
         assert not set(label) & set('"<>`[]|{}\n'), label
         assert "%%" not in label
     decoded = {_mermaid_decode(v) for v in labels.values()}
-    assert decoded == {names["lab-a"], names["lab-b"], "two lines & <b>bold</b>", names["bigco-cloud"]}
+    assert decoded == {names["lab-a"], names["lab-b"], "two lines & <b>bold</b>", names["bigco-cloud"]} | set(
+        ISOLATED.values()
+    )
     assert "<script" not in text and "%%" not in text
 
 
@@ -262,6 +273,7 @@ def test_xml_illegal_characters_are_replaced(tmp_path, mini_kg):
 def test_non_finite_amounts_never_reach_an_export(monkeypatch, mini_kg):
     import dealgraph.graph.html as html_mod
     import dealgraph.graph.picture as picture
+    import dealgraph.graph.sankey as sankey_mod
 
     real = picture.all_flows
 
@@ -273,6 +285,7 @@ def test_non_finite_amounts_never_reach_an_export(monkeypatch, mini_kg):
 
     monkeypatch.setattr(picture, "all_flows", flows)
     monkeypatch.setattr(html_mod, "all_flows", flows)
+    monkeypatch.setattr(sankey_mod, "all_flows", flows)
     for fmt in ("cytoscape", "d3"):
         text = render(mini_kg, fmt)
         _strict_json(text)
@@ -283,11 +296,11 @@ def test_non_finite_amounts_never_reach_an_export(monkeypatch, mini_kg):
         text = render(mini_kg, fmt).lower()
         assert not re.search(r"\b(nan|inf|infinity)\b", text), fmt
     sankey = render(mini_kg, "sankey")
-    root = _sankey_svg(sankey)
-    for el in root.iter():
-        for k, v in el.attrib.items():
-            assert not re.search(r"nan|inf", v.lower()), (k, v)
-    assert "not drawn" in sankey  # the page says which flows were left out
+    data = _sankey_data(sankey)  # strict JSON: no NaN or Infinity in it
+    assert data["flows"] and not any(
+        f["amount"] in (None,) or not math.isfinite(f["amount"]) for f in data["flows"]
+    )
+    assert "not drawn" in sankey.lower()  # the page says which flows were left out
 
 
 # -- property-based: any name, every format -----------------------------------------------
@@ -383,8 +396,8 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
     for n, label in want.items():
         assert graphml.nodes[n]["label"] == label
         assert gexf.nodes[n]["label"] == label
-    assert {x["data"]["id"]: x["data"]["label"] for x in cyto["elements"]["nodes"]} == want
-    assert {x["id"]: x["label"] for x in d3["nodes"]} == want
+    assert {x["data"]["id"]: x["data"]["label"] for x in cyto["elements"]["nodes"]} == want | ISOLATED
+    assert {x["id"]: x["label"] for x in d3["nodes"]} == want | ISOLATED
     assert {
         e["data"]["id"]: e["data"]["label"] for e in island["elements"] if "source" not in e["data"]
     } == want
@@ -394,15 +407,14 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
             assert name not in payload  # only ever as escaped text
     assert page.count("</script>") == 3  # no name closed a script element
     mer = _mermaid_labels(render(kg, "mermaid"))
-    assert len(mer) == len(want)
+    assert len(mer) == len(want) + len(ISOLATED)
     for label in mer.values():
         assert not set(label) & set('"<>`[]|{}\n\r\x85\u2028\u2029') and "%%" not in label
     assert sorted(map(_mermaid_decode, mer.values())) == sorted(
-        re.sub("[\n\x85\u2028\u2029]", " ", v) for v in want.values()
+        re.sub("[\n\x85\u2028\u2029]", " ", v) for v in (want | ISOLATED).values()
     )
-    sankey = _sankey_svg(render(kg, "sankey"))
-    drawn = [t.text or "" for t in sankey.iter(SVG + "text") if t.get("class") == "node-label"]
-    assert set(want.values()) <= set(drawn)
+    sankey = render(kg, "sankey")  # its names are the store's (not renamed here): see below
+    assert sankey.count("</script>") == len(SANKEY_SCRIPTS) + 1 and _sankey_data(sankey)["flows"]
     if DOT:
         for svg in (
             subprocess.run(
@@ -518,11 +530,25 @@ def test_html_export_scripts_only_by_hash(client):
     assert r.text.index(meta[0]) < r.text.index("<script")
 
 
-def test_sankey_response_has_no_script_policy(client):
+def test_sankey_response_allows_its_scripts_by_hash_only(client):
+    """The Sankey page runs the vendored d3-sankey and its drawing, inline: each allowed by its
+    hash, never 'unsafe-inline' or a source to fetch from."""
     r = client.get("/export/sankey")
     csp = _policy(r.headers["content-security-policy"])
-    assert csp["default-src"] == ["'none'"] and "script-src" not in csp
+    assert csp["default-src"] == ["'none'"]
+    assert len(csp["script-src"]) == len(SANKEY_SCRIPTS)
+    assert all(v.startswith("'sha256-") for v in csp["script-src"])
+    assert "connect-src" not in csp  # nothing fetched
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_sankey_names_are_data(tmp_path):
+    """Hostile entity names reach the Sankey page only inside its JSON block, as the names."""
+    names = {"lab-a": "</script><script>alert(1)</script>", "bigco": "<!--<script>", "lab-b": "a\u2028b"}
+    page = render(load_kg(tmp_path, names), "sankey")
+    assert page.count("</script>") == len(SANKEY_SCRIPTS) + 1  # no name closed a script
+    got = _sankey_data(page)["names"]
+    assert {n: got[n] for n in names} == {n: expected(v) for n, v in names.items()}
 
 
 @pytest.mark.parametrize("fmt", registry.export_names())
