@@ -40,7 +40,7 @@ from .flows import flows as all_flows
 from .groups import group_map
 from .loops import find_loops, vendor_financed_loops
 from .money import bucket, countable, quantities_text
-from .picture import ROLE_COLORS, _role, amount_label, clean_text
+from .picture import ROLE_COLORS, amount_label, clean_text, role_of
 from .projection import ENTITY_QUERY, add_entities, headline_amount
 from .results import Flow, MapEdge, MapNode, MoneyMap
 from .timeline import Date, Timeline
@@ -108,8 +108,8 @@ def _map(
             id=n,
             label=clean_text(d.get("name", n)),
             type=d.get("type", "organization"),
-            role=_role(d),
-            color=ROLE_COLORS.get(_role(d), ROLE_COLORS["organization"]),
+            role=role_of(d),
+            color=ROLE_COLORS.get(role_of(d), ROLE_COLORS["organization"]),
             parent=parents.get(n),
             is_group=n in set(parents.values()),
             money=money.get(n, 0),

@@ -84,7 +84,13 @@ def _share(x: float, top: float) -> float:
     return r if 0.0 <= r <= 1.0 else 1.0
 
 
-def _role(d: dict[str, Any]) -> str:
+def role_of(d: dict[str, Any]) -> str:
+    """The role an entity is drawn by (its colour): the first of its roles in the pictures'
+    order, else its type.
+
+    >>> role_of({"type": "organization", "roles": ["investor", "cloud-provider"]})
+    'cloud-provider'
+    """
     for r in _ROLE_ORDER:
         if r in d.get("roles", ()):
             return r
@@ -208,7 +214,7 @@ def _style(g: nx.MultiDiGraph, base: nx.MultiDiGraph) -> None:
     top = max(money.values(), default=0) or 1
     for n in g.nodes:
         d = base.nodes[n]
-        role = _role(d)
+        role = role_of(d)
         g.nodes[n].update(
             label=clean_text(d["name"]),
             type=d["type"],

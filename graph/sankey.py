@@ -18,15 +18,13 @@ True
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import math
 from typing import TYPE_CHECKING, Any
 
 from .edge_table import entity_names
 from .flows import flows as all_flows
-from .html import asset, script_json
+from .html import asset, script_json, sha256_source
 from .money import bucket, countable, format_money
 from .picture import clean_text
 from .timeline import Date
@@ -50,14 +48,10 @@ _FIELDS = ("id", "kind", "payer", "payee", "amount", "bound", "rate", "status", 
 _SCRIPTS = [asset(name) for name in SANKEY_SCRIPTS]
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
 #: Content-Security-Policy of the Sankey page: its inline scripts by their hashes, inline
 #: styles (sankey-view.js adds its <style>), data: images, nothing fetched (no connect-src)
 SANKEY_PAGE_CSP = (
-    f"default-src 'none'; script-src {' '.join(_sha256(s) for s in _SCRIPTS)}; "
+    f"default-src 'none'; script-src {' '.join(sha256_source(s) for s in _SCRIPTS)}; "
     "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 )
 

@@ -246,7 +246,7 @@ def test_html_export_json_island_cannot_end_the_script(tmp_path):
     payload = _html_payload(page)
     assert not set(payload) & set("<>&\u2028\u2029")
     data = _strict_json(payload)
-    labels = {e["data"]["id"]: e["data"]["label"] for e in data["elements"] if "source" not in e["data"]}
+    labels = {n["id"]: n["label"] for n in data["map"]["nodes"]}
     assert labels["lab-a"] == "<!--<script>" and labels["bigco"] == "line\u2028sep\u2029para & amp"
     assert data["cards"]["lab-b"]["name"] == "</script><script>x()</script>"
     assert page.count("<script") == 3 and page.count("</script>") == 3
@@ -398,9 +398,7 @@ def check_graph_exports(kg: KnowledgeGraph, shown: dict[str, str]) -> None:
         assert gexf.nodes[n]["label"] == label
     assert {x["data"]["id"]: x["data"]["label"] for x in cyto["elements"]["nodes"]} == want | ISOLATED
     assert {x["id"]: x["label"] for x in d3["nodes"]} == want | ISOLATED
-    assert {
-        e["data"]["id"]: e["data"]["label"] for e in island["elements"] if "source" not in e["data"]
-    } == want
+    assert {n["id"]: n["label"] for n in island["map"]["nodes"]} == want | ISOLATED
     payload = _html_payload(page)
     for name in shown.values():
         if "<" in name:
