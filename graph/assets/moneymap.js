@@ -210,12 +210,21 @@
     return rounds;
   }
 
-  // fit the map; if its labels would then be drawn under 11 px, zoom in to 11 px and centre instead
+  // fit the map; if its labels would then be drawn under 11 px, the container grows taller
+  // (up to twice its height) so the whole map fits at a readable size, and only past that
+  // zooms in to 11 px and centres
   function view(cy) {
-    cy.fit(cy.elements(':visible'), 24);
+    var shown = cy.elements(':visible'), box = shown.boundingBox(), pad = 24;
+    var el = cy.container(), w = el.clientWidth, h = el.clientHeight;
+    var byWidth = (w - 2 * pad) / Math.max(box.w, 1);
+    if (byWidth * FONT >= MIN_FONT && (h - 2 * pad) / Math.max(box.h, 1) < byWidth) {
+      var need = Math.ceil(box.h * byWidth + 2 * pad);
+      if (need <= 2 * h) { el.style.minHeight = need + 'px'; el.style.height = need + 'px'; cy.resize(); }
+    }
+    cy.fit(shown, pad);
     if (cy.zoom() * FONT < MIN_FONT) {
       cy.zoom(MIN_FONT / FONT);
-      cy.center(cy.elements(':visible'));
+      cy.center(shown);
     }
     return cy.zoom();
   }
