@@ -24,4 +24,5 @@ shot() {  # shot PAGE.html OUT.png
 }
 shot docs/dealgraph.html docs/html.png
 shot docs/sankey.html docs/sankey.png
+.venv/bin/python scripts/pictures.py  # the explorer: map, loop, bet, the slider at two dates
 echo "pictures written to docs/"
