@@ -46,3 +46,23 @@ def test_map_is_in_the_openapi_document(client):
     schema = op["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/MoneyMap")
     assert {p["name"] for p in op["parameters"]} == {"as_of", "known_at", "top"}
+
+
+def test_a_large_store_computes_the_map_in_the_background(monkeypatch):
+    """On a large store the server answers at once and computes the default map beside it; the
+    first GET /map is then answered from that computation, not a second one."""
+    from dealgraph.api.routers import moneymap as route
+    from dealgraph.graph import knowledge_graph
+
+    kg = open_graph()
+    monkeypatch.setattr(knowledge_graph, "SMALL", 10)  # the bundled data counts as large
+    started = []
+    real_warm = route.warm_map
+    monkeypatch.setattr(route, "warm_map", lambda g: started.append(real_warm(g)) or started[-1])
+    client = TestClient(create_app(kg, Settings()))
+    assert kg.is_small() is False and len(started) == 1
+    started[0].join(60)
+    calls = []
+    monkeypatch.setattr(route, "money_map", lambda *a: calls.append(a))  # a second computation
+    body = client.get("/map").json()
+    assert calls == [] and body["shown_entities"] == len(body["nodes"]) < body["total_entities"]
