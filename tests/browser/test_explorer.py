@@ -126,16 +126,18 @@ def test_deep_link_opens_its_card(page, seed_server, name):
 
 
 def _click_element(page, selector: str) -> None:
-    """A real mouse click on a drawn node or edge (its rendered position in the page)."""
-    x, y = page.evaluate(
-        """(sel) => {
+    """A real mouse click on a drawn node or edge (its rendered position in the page, scrolled
+    into the middle of the viewport first: the map may be taller than the window)."""
+    where = """(sel) => {
             const cy = window.dealgraph.cy, el = cy.$(sel)[0];
             const p = el.isEdge() ? el.renderedMidpoint() : el.renderedPosition();
             const box = cy.container().getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
-        }""",
-        selector,
-    )
+        }"""
+    _x, y = page.evaluate(where, selector)
+    page.mouse.wheel(0, y - page.viewport_size["height"] / 2)  # as a user scrolls the page
+    page.wait_for_timeout(150)  # the map learns where its container now is (scroll event)
+    x, y = page.evaluate(where, selector)
     page.mouse.click(x, y)
 
 
