@@ -439,7 +439,7 @@ def drawn_names() -> st.SearchStrategy[dict[str, str]]:
     return names().map(lambda ns: dict(zip(DRAWN, ns, strict=True)))
 
 
-@examples(40)
+@examples(25)  # each example renders every graph format, the html page and two Graphviz runs
 @given(drawn_names())
 def test_any_name_through_every_graph_export(mini_kg, drawn):
     with renamed(mini_kg, drawn):
