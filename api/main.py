@@ -81,7 +81,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         if kg.nx().number_of_nodes() <= settings.warm_cards:
             for entity_id in kg.nx().nodes:
                 entities.card_json(kg, entity_id)
-    else:  # the map the explorer opens on is computed in the background (first paint at 100k)
+    elif settings.warm_map:  # the map the explorer opens on, computed in the background
         moneymap.warm_map(kg)
     # a large store is ready at once: questions about one entity read its neighbourhood
     # (KnowledgeGraph.scoped); those about the whole graph build the projection when asked

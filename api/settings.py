@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Render every entity card at start-up when the graph has at most this many entities.",
     )
+    warm_map: bool = Field(
+        True,
+        description="On a large store, compute the explorer's opening map in the background at "
+        "start-up (first paint at once; lookups in the first seconds share the CPU with it).",
+    )
     page_size: int = Field(50, gt=0, le=1000, description="Default page size of lists.")
     cors_origins: str = Field(
         "*",

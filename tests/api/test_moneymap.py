@@ -66,3 +66,14 @@ def test_a_large_store_computes_the_map_in_the_background(monkeypatch):
     monkeypatch.setattr(route, "money_map", lambda *a: calls.append(a))  # a second computation
     body = client.get("/map").json()
     assert calls == [] and body["shown_entities"] == len(body["nodes"]) < body["total_entities"]
+
+
+def test_the_background_map_is_a_setting(monkeypatch):
+    from dealgraph.api.routers import moneymap as route
+    from dealgraph.graph import knowledge_graph
+
+    monkeypatch.setattr(knowledge_graph, "SMALL", 10)
+    started = []
+    monkeypatch.setattr(route, "warm_map", started.append)
+    create_app(open_graph(), Settings(warm_map=False))
+    assert started == []
