@@ -69,6 +69,11 @@ def test_named_query_runs_and_an_entity_link_opens_its_card(browser, server, nam
     assert any(h.startswith("#/deal/") for h, _ in links)
     # the result table sorts: the payee column, clicked, orders its cells
     page.click("#sparql-pane .yasr table thead th:has-text('payee')")
+    page.wait_for_function(  # the table re-draws after the click: wait for it, then read it
+        """() => { const v = [...document.querySelectorAll('#sparql-pane .yasr tbody tr td:nth-child(3)')]
+                      .map(t => t.innerText);
+                   return v.length > 1 && v.every((x, i) => i === 0 || v[i - 1] <= x); }"""
+    )
     payees = page.eval_on_selector_all(
         "#sparql-pane .yasr tbody tr td:nth-child(3)", "tds => tds.map(t => t.innerText)"
     )
