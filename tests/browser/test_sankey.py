@@ -16,7 +16,6 @@ from dealgraph import open_graph
 from dealgraph.graph.sankey import render_sankey, sankey_data
 from tests.browser.conftest import HAVE_CHROMIUM, SKIP_REASON, recording_page
 from tests.browser.test_pages import ARTIFACTS, _only_local
-from tests.conftest import start_server
 
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
 playwright = pytest.importorskip("playwright.sync_api")
@@ -61,17 +60,9 @@ def test_export_hover_shows_amount_and_deal_offline(browser, export, size):
     ctx.close()
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-def test_explorer_sankey_opens_a_deal_card(browser, server):
+def test_explorer_sankey_opens_a_deal_card(browser, seed_server):
     ctx, page = recording_page(browser, 1280, 800)
-    page.goto(server + "/#/sankey")
+    page.goto(seed_server + "/#/sankey")
     page.wait_for_selector("#sankey-pane svg.sankey path.link", state="attached")
     link = f"#sankey-pane path.link[data-deal='{MILESTONE}']"
     page.hover(link)

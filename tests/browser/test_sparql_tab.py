@@ -17,7 +17,6 @@ import pytest
 from dealgraph.ontology.namespace import PREFIXES
 from tests.browser.conftest import HAVE_CHROMIUM, SKIP_REASON, recording_page
 from tests.browser.test_pages import ARTIFACTS, _only_local
-from tests.conftest import start_server
 
 pytestmark = pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,16 +31,8 @@ OWN = (
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def named(server):
-    with urllib.request.urlopen(server + "/queries", timeout=10) as r:
+def named(seed_server):
+    with urllib.request.urlopen(seed_server + "/queries", timeout=10) as r:
         return json.load(r)
 
 
@@ -52,9 +43,9 @@ def _query_in_hash(page) -> str | None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}" for w, _ in SIZES])
-def test_named_query_runs_and_an_entity_link_opens_its_card(browser, server, named, size):
+def test_named_query_runs_and_an_entity_link_opens_its_card(browser, seed_server, named, size):
     ctx, page = recording_page(browser, *size)
-    page.goto(server + "/#/sparql")
+    page.goto(seed_server + "/#/sparql")
     page.wait_for_selector("#sparql-pane .yasqe .CodeMirror")
     page.wait_for_selector("#sparql-named option[value=flows-by-payer]", state="attached")
     offered = page.eval_on_selector_all("#sparql-named option", "os => os.map(o => o.value).filter(Boolean)")
@@ -88,9 +79,9 @@ def test_named_query_runs_and_an_entity_link_opens_its_card(browser, server, nam
     ctx.close()
 
 
-def test_query_in_the_url_survives_a_reload(browser, server):
+def test_query_in_the_url_survives_a_reload(browser, seed_server):
     ctx, page = recording_page(browser, 1280, 800)
-    page.goto(server + "/#/sparql?query=" + quote(OWN, safe=""))
+    page.goto(seed_server + "/#/sparql?query=" + quote(OWN, safe=""))
     page.wait_for_selector("#sparql-pane .yasqe .CodeMirror")
     assert page.evaluate("SparqlTab.getQuery()") == OWN
     page.reload()
